@@ -1,0 +1,51 @@
+"""Build orchestration: load once, then run each requested backend, reporting progress."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .epub import write_epub
+from .errors import Diagnostics
+from .loader import load_book
+from .model import Book
+
+Backend = Callable[[Book, Path, Diagnostics], Path]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    help: str
+    suffix: str
+    write: Backend
+
+
+FORMATS: dict[str, Format] = {
+    "epub": Format("epub", "EPUB 3 for every ebook store", ".epub", write_epub),
+}
+
+
+def expand(names: tuple[str, ...]) -> list[Format]:
+    """Formats in the order asked, `all` meaning every format, each once."""
+    wanted = list(FORMATS) if "all" in names else list(dict.fromkeys(names))
+    return [FORMATS[n] for n in wanted]
+
+
+def build(
+    root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, say: Callable[[str], None]
+) -> list[Path]:
+    started = time.perf_counter()
+    book = load_book(root, diagnostics)
+    chapters = list(book.chapters())
+    say(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
+        f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
+    products = []
+    for fmt in formats:
+        t0 = time.perf_counter()
+        path = fmt.write(book, out_dir / f"{book.metadata.slug}{fmt.suffix}", diagnostics)
+        say(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
+        products.append(path)
+    return products

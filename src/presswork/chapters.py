@@ -1,0 +1,203 @@
+"""One Markdown file → Chapter, with its notes, figures, ids and cross-references checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .errors import Diagnostics, Location, PressworkError
+from .markdown import parse
+from .model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
+from .sources import read_text, require_file, resolve_inside, slugify
+from .yamlfile import LineDict, parse_yaml
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
+
+
+@dataclass
+class Anchors:
+    """Ids a file defines and the `#id` links it makes, with where each stands."""
+
+    ids: dict[str, Location] = field(default_factory=dict)
+    links: list[tuple[str, Location]] = field(default_factory=list)
+
+    def define(self, ident: str, where: Location) -> None:
+        if not _ID.match(ident):
+            raise PressworkError(
+                f"id {ident!r} is not a valid name", where, "start it with a letter; use letters, digits, '-', '_' and '.'"
+            )
+        if ident in self.ids:
+            raise PressworkError(
+                f"duplicate id {ident!r} (first defined at {self.ids[ident]})", where, "give each id a unique name"
+            )
+        self.ids[ident] = where
+
+
+def load_chapter(
+    root: Path, source: Path, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
+) -> Chapter:
+    text = read_text(root, source, diagnostics)
+    front, body = _split_front_matter(text, source)
+    tokens, env = parse(body, lang)
+    at = _locator(source)
+
+    title = front.get("title")
+    if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        title = tokens[1].content
+        del tokens[:3]
+    if not title:
+        raise PressworkError(
+            "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
+        )
+    kind = str(front.get("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter])
+    if kind not in KINDS:
+        raise PressworkError(f"unknown kind {kind!r}", Location(source, front.line_of("kind")), "use one of " + ", ".join(KINDS))
+    ident = str(front.get("id") or _id_from_name(source))
+    chapter = Chapter(
+        id=ident,
+        title=" ".join(str(title).split()),
+        short_title=" ".join(str(front.get("short_title") or title).split()),
+        kind=kind,
+        matter=matter,
+        source=source,
+        tokens=tokens,
+        words=len(body.split()),
+    )
+    anchors.define(ident, Location(source, front.line_of("id") if "id" in front else 1))
+    anchors.define(f"{ident}-title", Location(source, 1))
+    chapter.notes = _take_notes(chapter, env, body, anchors, diagnostics)
+    _walk(root, chapter, tokens, anchors, at)
+    for note in chapter.notes:
+        _walk(root, chapter, note.tokens, anchors, at)
+    if not any(t.type == "inline" and t.content.strip() for t in tokens):
+        diagnostics.warn("the chapter is empty", Location(source, 1), "write its text or remove it from book.yaml")
+    return chapter
+
+
+def _split_front_matter(text: str, source: Path) -> tuple[LineDict, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return _empty_dict(), text
+    data = parse_yaml(match.group(1) or "", source, first_line=2) or _empty_dict()
+    if not isinstance(data, dict):
+        raise PressworkError("front matter must be `key: value` lines", Location(source, 2))
+    # Blank lines keep the body's line numbers equal to the file's.
+    return data, "\n" * match.group().count("\n") + text[match.end() :]
+
+
+def _empty_dict() -> LineDict:
+    data = LineDict()
+    data.key_lines = {}
+    return data
+
+
+def _id_from_name(source: Path) -> str:
+    slug = slugify(source.stem)
+    return slug if slug[0].isalpha() else f"ch-{slug}"
+
+
+def _locator(source: Path):
+    def at(token: Token | None, extra_lines: int = 0) -> Location:
+        line = token.map[0] + 1 + extra_lines if token is not None and token.map else None
+        return Location(source, line)
+
+    return at
+
+
+def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagnostics: Diagnostics) -> list[Note]:
+    """Move the footnote definitions out of the body into numbered Notes."""
+    tokens = chapter.tokens
+    notes: list[Note] = []
+    if "footnotes" not in env:
+        return notes
+    for label, number in env["footnotes"].get("refs", {}).items():
+        if number == -1:
+            line = _definition_line(body, label[1:])
+            diagnostics.warn(
+                f"footnote [^{label[1:]}] is defined but never referenced",
+                Location(chapter.source, line),
+                "reference it in the text or delete it",
+            )
+    start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), None)
+    if start is None:
+        return notes
+    block, chapter.tokens = tokens[start:], tokens[:start]
+    current: list[Token] = []
+    for tok in block:
+        if tok.type == "footnote_open":
+            current = []
+            label = str(tok.meta.get("label", tok.meta["id"] + 1))
+            line = _definition_line(body, label)
+            number = tok.meta["id"] + 1
+            notes.append(Note(number, label, current, Location(chapter.source, line)))
+            anchors.define(f"{chapter.id}-n{number}", Location(chapter.source, line))
+        elif tok.type not in ("footnote_close", "footnote_block_open", "footnote_block_close", "footnote_anchor"):
+            if tok.type == "inline" and tok.children:
+                tok.children = [c for c in tok.children if c.type != "footnote_anchor"]
+            current.append(tok)
+    return notes
+
+
+def _definition_line(body: str, label: str) -> int | None:
+    match = re.search(rf"^[ \t]*\[\^{re.escape(label)}\]:", body, re.M)
+    return body.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, at) -> None:
+    """Check every id, link, image and note reference in the tokens."""
+    block: Token | None = None
+    for index, tok in enumerate(tokens):
+        if tok.map:
+            block = tok
+        if tok.attrGet("id") and tok.type != "figure_open":
+            anchors.define(str(tok.attrGet("id")), at(block))
+        if tok.type == "figure_open":
+            chapter.figures.append(_figure(root, chapter, tok, tokens[index + 1], at(block), anchors))
+        for child_index, child in enumerate(tok.children or []):
+            lines = sum(1 for c in tok.children[:child_index] if c.type in ("softbreak", "hardbreak"))
+            _check_inline(root, chapter, child, anchors, at(block, lines))
+
+
+def _check_inline(root: Path, chapter: Chapter, tok: Token, anchors: Anchors, where: Location) -> None:
+    if tok.attrGet("id") and tok.type != "image":
+        anchors.define(str(tok.attrGet("id")), where)
+    if tok.type == "text":
+        for match in _UNDEFINED_REF.finditer(tok.content):
+            raise PressworkError(
+                f"footnote [^{match.group(1)}] is referenced but not defined",
+                where,
+                f"add a line `[^{match.group(1)}]: note text` to the file",
+            )
+    elif tok.type == "link_open":
+        href = str(tok.attrGet("href") or "")
+        if href.startswith("#") and len(href) > 1:
+            anchors.links.append((href[1:], where))
+        elif not _WEB_LINK.match(href):
+            raise PressworkError(
+                f"link target {href!r} is neither a cross-reference (#id) nor a web address",
+                where,
+                "link to an id in the book as (#id), or to a full https:// address",
+            )
+    elif tok.type == "image":
+        src = resolve_inside(root, str(tok.attrGet("src")), where)
+        require_file(root, src, where, "image")
+        if src.suffix.lower() not in IMAGE_TYPES:
+            raise PressworkError(f"image {src} is not PNG, JPEG, GIF, SVG or WebP", where, "convert it to PNG or JPEG")
+        tok.attrSet("src", src.as_posix())
+
+
+def _figure(root: Path, chapter: Chapter, tok: Token, inline: Token, where: Location, anchors: Anchors) -> Figure:
+    image = inline.children[0]
+    ident = str(tok.attrGet("id") or f"{chapter.id}-fig{len(chapter.figures) + 1}")
+    tok.attrSet("id", ident)
+    anchors.define(ident, where)
+    src = resolve_inside(root, str(image.attrGet("src")), where)
+    return Figure(
+        id=ident, src=src, alt=str(image.attrGet("alt") or ""), caption=str(image.attrGet("title") or ""), where=where
+    )

@@ -1,0 +1,87 @@
+"""The `presswork` command: one line per problem, no tracebacks, exit codes a Makefile can trust."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, build, expand
+from .errors import Diagnostics, PressworkError
+from .scaffold import create_book
+
+
+class Reporter:
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet, self.verbose = quiet, verbose
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def warnings(self, diagnostics: Diagnostics) -> None:
+        for warning in diagnostics.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="presswork")
+def main() -> None:
+    """presswork: turn one manuscript into an EPUB 3 (and, as they land, print PDF and Kindle files).
+
+    Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
+    """
+
+
+@main.command("build", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("args", nargs=-1, metavar="FORMAT... [BOOK_DIR]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: BOOK_DIR/build].")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail, including every warning's hint.")
+def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, quiet: bool, verbose: bool) -> None:
+    """Build FORMAT (epub, or all) from the book in BOOK_DIR [default: .].
+
+    \b
+    Examples:
+      presswork build epub
+      presswork build all path/to/book --out dist
+    """
+    names = tuple(a for a in args if a in FORMATS or a == "all")
+    rest = [a for a in args if a not in names]
+    if not names:
+        raise click.UsageError("name at least one format: " + ", ".join([*FORMATS, "all"]))
+    if len(rest) > 1:
+        raise click.UsageError(f"unknown format {rest[0]!r}; formats are " + ", ".join([*FORMATS, "all"]))
+    root = Path(rest[0]) if rest else Path(".")
+    if not root.is_dir():
+        raise click.UsageError(f"{root} is not a folder" if root.exists() else f"unknown format or folder {root}")
+    reporter = Reporter(quiet, verbose)
+    diagnostics = Diagnostics(strict=strict)
+    try:
+        build(root, expand(names), out_dir or root / "build", diagnostics, reporter.info)
+    except PressworkError as exc:
+        reporter.warnings(diagnostics)
+        _fail(exc)
+    reporter.warnings(diagnostics)
+
+
+@main.command("init", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Untitled Book", show_default=True, help="The new book's title.")
+@click.option("--author", default="Anonymous Author", show_default=True, help="The new book's author.")
+@click.option("--language", default="en", show_default=True, help="The book's language (BCP 47 code).")
+def init_command(directory: Path, title: str, author: str, language: str) -> None:
+    """Create a new book folder in DIRECTORY that builds as it is."""
+    try:
+        create_book(directory, title=title, author=author, language=language)
+    except PressworkError as exc:
+        _fail(exc)
+    click.echo(f"Created {directory}. Next: presswork build epub {directory}", err=True)
+
+
+def _fail(exc: PressworkError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)

@@ -1,0 +1,63 @@
+"""One error family for everything a user can cause, so the CLI can print it in one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the book folder something came from; line is 1-based."""
+
+    file: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+class PressworkError(Exception):
+    """A problem in the user's input: printed as `file:line: message (hint)`, never as a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, where: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where or Location()
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return format_problem(self.where, self.message, self.hint)
+
+
+def format_problem(where: Location, message: str, hint: str | None) -> str:
+    prefix = f"{where}: " if str(where) else ""
+    suffix = f" — {hint}" if hint else ""
+    return f"{prefix}{message}{suffix}"
+
+
+@dataclass
+class Warning_:
+    where: Location
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return format_problem(self.where, self.message, self.hint)
+
+
+@dataclass
+class Diagnostics:
+    """Collects warnings during a build; with `strict` the first one becomes an error."""
+
+    strict: bool = False
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def warn(self, message: str, where: Location | None = None, hint: str | None = None) -> None:
+        if self.strict:
+            raise PressworkError(f"{message} (an error because of --strict)", where, hint)
+        self.warnings.append(Warning_(where or Location(), message, hint))

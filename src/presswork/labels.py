@@ -1,0 +1,42 @@
+"""Words the book itself prints (Notes, Contents, Part One …) in the book's language."""
+
+from __future__ import annotations
+
+from .typography import primary
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "notes": "Notes", "contents": "Contents", "chapter": "Chapter", "part": "Part", "cover": "Cover",
+        "titlepage": "Title Page", "copyright": "Copyright", "landmarks": "Landmarks", "start": "Start of Content",
+        "translated": "Translated by", "edited": "Edited by", "foreword": "Foreword by",
+        "introduction": "Introduction by", "afterword": "Afterword by", "illustrated": "Illustrated by",
+        "backlink": "Back to the text", "published": "Published by",
+    },
+    "ru": {
+        "notes": "Примечания", "contents": "Содержание", "chapter": "Глава", "part": "Часть", "cover": "Обложка",
+        "titlepage": "Титульный лист", "copyright": "Выходные данные", "landmarks": "Ориентиры",
+        "start": "Начало текста", "translated": "Перевод:", "edited": "Под редакцией", "foreword": "Предисловие:",
+        "introduction": "Введение:", "afterword": "Послесловие:", "illustrated": "Иллюстрации:",
+        "backlink": "Назад к тексту", "published": "Издатель:",
+    },
+}  # fmt: skip
+_NUMBERS = {
+    "en": "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen".split(),
+    "ru": "Ноль Первая Вторая Третья Четвёртая Пятая Шестая Седьмая Восьмая Девятая Десятая".split(),
+}
+ROLE_LABELS = {"translator": "translated", "editor": "edited", "foreword": "foreword",
+               "introduction": "introduction", "afterword": "afterword", "illustrator": "illustrated"}  # fmt: skip
+
+
+def word(lang: str, key: str) -> str:
+    return _WORDS.get(primary(lang), _WORDS["en"])[key]
+
+
+def part_label(lang: str, number: int) -> str:
+    numbers = _NUMBERS.get(primary(lang), _NUMBERS["en"])
+    name = numbers[number] if number < len(numbers) else str(number)
+    return f"{word(lang, 'part')} {name.lower() if primary(lang) == 'ru' else name}"
+
+
+def chapter_label(lang: str, number: int) -> str:
+    return f"{word(lang, 'chapter')} {number}"

@@ -1,0 +1,178 @@
+"""The manuscript's Markdown dialect: CommonMark plus notes, attributes, figures, captions, attributions.
+
+Each extension is a markdown-it core rule that reshapes tokens once, at parse time, so that
+the renderer only has to turn tokens into XHTML.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .typography import QuoteState, smarten
+
+_HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_ATTRIBUTION = re.compile(r"^(—|---)\s")
+_TABLE_CAPTION = "Table: "
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True})
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.use(attrs_plugin, spans=True)
+    md.use(attrs_block_plugin)
+    md.core.ruler.push("presswork_blocks", _blocks)
+    md.core.ruler.push("presswork_typography", _typography)
+    return md
+
+
+def parse(text: str, lang: str) -> tuple[list[Token], dict]:
+    """Parse one file's Markdown body; returns tokens and markdown-it's env (footnote tables)."""
+    env: dict = {"lang": lang}
+    return parser().parse(text, env), env
+
+
+def parse_attrs(text: str) -> dict[str, str]:
+    """`#id .class key=value` as in Pandoc's attribute syntax."""
+    attrs: dict[str, str] = {}
+    for item in text.split():
+        if item.startswith("#"):
+            attrs["id"] = item[1:]
+        elif item.startswith("."):
+            attrs["class"] = (attrs.get("class", "") + " " + item[1:]).strip()
+        elif "=" in item:
+            key, value = item.split("=", 1)
+            attrs[key] = value.strip("\"'")
+    return attrs
+
+
+def _blocks(state: StateCore) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            _heading_attrs(tok, tokens[i + 1])
+        elif tok.type == "paragraph_open" and _is_figure(tokens[i + 1]):
+            _make_figure(tokens, i)
+        elif tok.type == "blockquote_open":
+            _mark_attribution(tokens, i)
+        elif tok.type == "paragraph_open" and _is_table_caption(tokens, i):
+            tokens[i + 3].meta["caption"] = tokens[i + 1]
+            first = tokens[i + 1].children[0]
+            first.content = first.content[len(_TABLE_CAPTION) :]
+            del tokens[i : i + 3]
+            continue
+        i += 1
+
+
+def _heading_attrs(heading: Token, inline: Token) -> None:
+    last = inline.children[-1] if inline.children else None
+    if last is None or last.type != "text":
+        return
+    match = _HEADING_ATTRS.search(last.content)
+    if match:
+        last.content = last.content[: match.start()]
+        inline.content = inline.content[: inline.content.rfind("{")].rstrip()
+        for key, value in parse_attrs(match.group(1)).items():
+            heading.attrSet(key, value)
+
+
+def _is_figure(inline: Token) -> bool:
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(children) == 1 and children[0].type == "image"
+
+
+def _make_figure(tokens: list[Token], i: int) -> None:
+    image = next(c for c in tokens[i + 1].children if c.type == "image")
+    tokens[i + 1].children = [image]
+    tokens[i].type, tokens[i].tag = "figure_open", "figure"
+    tokens[i + 2].type, tokens[i + 2].tag = "figure_close", "figure"
+    if image.attrGet("id"):
+        tokens[i].attrSet("id", str(image.attrGet("id")))
+        del image.attrs["id"]
+
+
+def _mark_attribution(tokens: list[Token], start: int) -> None:
+    depth, last_para = 0, None
+    for j in range(start, len(tokens)):
+        if depth == 1 and tokens[j].type == "paragraph_open":
+            last_para = j
+        depth += tokens[j].nesting
+        if depth == 0:
+            break
+    if last_para is not None and last_para != start + 1 and _ATTRIBUTION.match(tokens[last_para + 1].content):
+        tokens[last_para].meta["attribution"] = True
+
+
+def _is_table_caption(tokens: list[Token], i: int) -> bool:
+    return (
+        i + 3 < len(tokens)
+        and tokens[i + 3].type == "table_open"
+        and tokens[i + 1].content.startswith(_TABLE_CAPTION)
+        and bool(tokens[i + 1].children)
+        and tokens[i + 1].children[0].type == "text"
+    )
+
+
+def _typography(state: StateCore) -> None:
+    """Curl quotes and fix dashes with the language in force at each piece of text."""
+    default = state.env.get("lang", "en")
+    block_langs: list[str | None] = []
+    for tok in state.tokens:
+        if tok.nesting == 1:
+            block_langs.append(_lang_of(tok))
+        elif tok.nesting == -1 and block_langs:
+            block_langs.pop()
+        elif tok.type == "inline":
+            lang = next((l for l in reversed(block_langs) if l), default)
+            _smarten_inline(tok, lang)
+
+
+def _lang_of(tok: Token) -> str | None:
+    value = tok.attrGet("lang")
+    return str(value) if value else None
+
+
+def _smarten_inline(inline: Token, lang: str) -> None:
+    state = QuoteState()
+    langs: list[str | None] = []
+    children = inline.children or []
+    for index, child in enumerate(children):
+        current = next((l for l in reversed(langs) if l), lang)
+        if child.nesting == 1:
+            langs.append(_lang_of(child))
+        elif child.nesting == -1 and langs:
+            langs.pop()
+        elif child.type == "text":
+            child.content = smarten(child.content, current, state, _char_after(children, index))
+        elif child.type in ("softbreak", "hardbreak"):
+            state.prev = " "
+        elif child.type == "image":
+            title = child.attrGet("title")
+            if title:
+                child.attrSet("title", smarten(str(title), current, QuoteState()))
+            alt = "".join(c.content for c in child.children or [])
+            child.attrSet("alt", smarten(alt, current, QuoteState()))
+        elif child.type in ("code_inline", "footnote_ref"):
+            state.prev = "x"
+
+
+def _char_after(children: list[Token], index: int) -> str:
+    """The character that follows a text piece, so a quote at its end can tell opening from closing."""
+    for child in children[index + 1 :]:
+        if child.type == "text" and child.content:
+            return child.content[0]
+        if child.type in ("softbreak", "hardbreak"):
+            return " "
+        if child.type not in ("em_open", "strong_open", "span_open", "link_open"):
+            return "x"
+    return " "

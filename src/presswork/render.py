@@ -1,0 +1,178 @@
+"""Book → rendered documents (title page, copyright page, parts, chapters) and a table of contents.
+
+Rendering happens once per product; a backend only says how it addresses targets and images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .labels import ROLE_LABELS, chapter_label, part_label, word
+from .model import KINDS, Book, Chapter, Part
+from .typography import smarten_string
+from .xhtml import Links, XhtmlRenderer, escape
+
+
+@dataclass
+class Document:
+    """One reading unit: a file in an EPUB, a section in a PDF."""
+
+    id: str
+    title: str
+    kind: str  # titlepage, copyright, part, or a chapter kind
+    matter: str  # front, body or back
+    body: str  # an XHTML fragment: one <section>
+    source: Path | None = None
+
+
+@dataclass
+class TocEntry:
+    title: str
+    doc: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class RenderedBook:
+    book: Book
+    documents: list[Document]
+    toc: list[TocEntry]
+
+    @property
+    def lang(self) -> str:
+        return self.book.metadata.language
+
+
+def render_book(book: Book, links: Links) -> RenderedBook:
+    meta = book.metadata
+    renderer = XhtmlRenderer(links, meta.scripts)
+    renderer.lang = meta.language
+    docs = [_title_page(book, renderer), _copyright_page(book, renderer)]
+    toc: list[TocEntry] = []
+    for chapter in book.front:
+        docs.append(_chapter(chapter, book, renderer))
+        toc.append(TocEntry(_toc_title(chapter, book), chapter.id))
+    for entry in book.body:
+        if isinstance(entry, Part):
+            docs.append(_part(entry, book, renderer))
+            part_entry = TocEntry(f"{part_label(meta.language, entry.number)}: {smarten_string(entry.title, meta.language)}", entry.id)
+            toc.append(part_entry)
+            for chapter in entry.chapters:
+                docs.append(_chapter(chapter, book, renderer))
+                part_entry.children.append(TocEntry(_toc_title(chapter, book), chapter.id))
+        else:
+            docs.append(_chapter(entry, book, renderer))
+            toc.append(TocEntry(_toc_title(entry, book), entry.id))
+    for chapter in book.back:
+        docs.append(_chapter(chapter, book, renderer))
+        toc.append(TocEntry(_toc_title(chapter, book), chapter.id))
+    return RenderedBook(book, docs, toc)
+
+
+def _toc_title(chapter: Chapter, book: Book) -> str:
+    title = smarten_string(chapter.title, book.metadata.language)
+    return f"{chapter.number}. {title}" if chapter.number else title
+
+
+def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer) -> Document:
+    lang = book.metadata.language
+    epub_type, role = KINDS[chapter.kind]
+    title = renderer.text_html(smarten_string(chapter.title, lang), lang)
+    heading = f'<h1 id="{chapter.id}-title">{title}</h1>'
+    if chapter.number:
+        heading = f'<header>\n<p class="chapter-label">{escape(chapter_label(lang, chapter.number))}</p>\n{heading}\n</header>'
+    parts = [
+        f'<section id="{chapter.id}" class="{chapter.kind}" epub:type="{epub_type}" role="{role}" '
+        f'aria-labelledby="{chapter.id}-title">',
+        heading,
+        renderer.chapter(chapter.tokens, chapter.id, lang),
+    ]
+    if chapter.notes:
+        parts.append(_notes(chapter, lang, renderer))
+    parts.append("</section>")
+    return Document(chapter.id, chapter.title, chapter.kind, chapter.matter, "\n".join(parts), chapter.source)
+
+
+def _notes(chapter: Chapter, lang: str, renderer: XhtmlRenderer) -> str:
+    items = []
+    for note in chapter.notes:
+        backlink = (
+            f'<a class="note-number" href="#{chapter.id}-nref{note.number}" role="doc-backlink" '
+            f'title="{escape(word(lang, "backlink"))}">{note.number}.</a>'
+        )
+        body = renderer.note(note.tokens, backlink)
+        items.append(f'<li id="{chapter.id}-n{note.number}" epub:type="endnote">\n{body}</li>')
+    return (
+        f'<section class="notes" epub:type="endnotes" role="doc-endnotes" aria-labelledby="{chapter.id}-notes">\n'
+        f'<h2 id="{chapter.id}-notes">{escape(word(lang, "notes"))}</h2>\n'
+        f'<ol class="notes">\n' + "\n".join(items) + "\n</ol>\n</section>"
+    )
+
+
+def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
+    lang = book.metadata.language
+    body = (
+        f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" aria-labelledby="{part.id}-title">\n'
+        f'<h1 id="{part.id}-title"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
+        f'<span class="part-title">{renderer.text_html(smarten_string(part.title, lang), lang)}</span></h1>\n</section>'
+    )
+    return Document(part.id, part.title, "part", "body", body)
+
+
+def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:
+    meta = book.metadata
+    lang = meta.language
+    lines = [f'<p class="author">{_names(meta.authors, renderer)}</p>']
+    lines.append(f'<h1 class="title" id="titlepage-title">{renderer.text_html(smarten_string(meta.title, lang), lang)}</h1>')
+    if meta.subtitle:
+        lines.append(f'<p class="subtitle">{renderer.text_html(smarten_string(meta.subtitle, lang), lang)}</p>')
+    for role, label in ROLE_LABELS.items():
+        people = [c for c in meta.contributors if c.role == role]
+        if people:
+            lines.append(f'<p class="contributor {role}">{escape(word(lang, label))} {_names(people, renderer)}</p>')
+    if meta.publisher:
+        place = f' <span class="place">{escape(meta.place)}</span>' if meta.place else ""
+        lines.append(f'<p class="publisher">{escape(meta.publisher)}{place}</p>')
+    body = (
+        '<section id="titlepage" class="titlepage" epub:type="titlepage" aria-labelledby="titlepage-title">\n'
+        + "\n".join(lines)
+        + "\n</section>"
+    )
+    return Document("titlepage", word(lang, "titlepage"), "titlepage", "front", body)
+
+
+def _copyright_page(book: Book, renderer: XhtmlRenderer) -> Document:
+    meta = book.metadata
+    lang = meta.language
+    lines = []
+    title = smarten_string(meta.title, lang) + (f": {smarten_string(meta.subtitle, lang)}" if meta.subtitle else "")
+    lines.append(f'<p class="book-title"><cite>{renderer.text_html(title, lang)}</cite></p>')
+    if meta.series:
+        number = f", {escape(meta.series_number)}" if meta.series_number else ""
+        lines.append(f'<p class="series">{escape(meta.series)}{number}</p>')
+    if meta.rights:
+        lines.append(f'<p class="rights">{renderer.text_html(smarten_string(meta.rights, lang), lang)}</p>')
+    if meta.publisher:
+        where = ", ".join(x for x in (meta.place, str(meta.date.year) if meta.date else None) if x)
+        lines.append(f'<p class="imprint">{escape(word(lang, "published"))} {escape(meta.publisher)}' + (f", {escape(where)}" if where else "") + "</p>")
+    for label, isbn in (("ebook", meta.isbn_ebook), ("paperback", meta.isbn_paperback)):
+        if isbn:
+            lines.append(f'<p class="isbn">ISBN {_hyphenate_isbn(isbn)} ({label})</p>')
+    body = (
+        '<section id="copyright" class="copyright" epub:type="copyright-page" aria-label="'
+        + escape(word(lang, "copyright"))
+        + '">\n'
+        + "\n".join(lines)
+        + "\n</section>"
+    )
+    return Document("copyright", word(lang, "copyright"), "copyright", "front", body)
+
+
+def _names(people: list, renderer: XhtmlRenderer) -> str:
+    return ", ".join(renderer.text_html(p.name) for p in people)
+
+
+def _hyphenate_isbn(isbn: str) -> str:
+    """978-x-xxxxxx-xx-x needs the agency's range tables; the neutral 3-9-1 grouping is always safe."""
+    return f"{isbn[:3]}-{isbn[3:12]}-{isbn[12]}"

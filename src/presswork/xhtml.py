@@ -1,0 +1,190 @@
+"""Markdown tokens → semantic XHTML (HTML5 + epub:type + DPUB-ARIA roles), the same for every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from .markdown import parser
+from .scripts import RTL, foreign_runs
+
+_ALLOWED_ATTRS = {"id", "class", "lang", "href", "src", "alt", "title", "colspan", "rowspan", "start", "reversed"}
+
+
+@dataclass
+class Links:
+    """How a backend addresses things: a target id in its document, and an image file."""
+
+    target: Callable[[str], str]  # id -> href
+    image: Callable[[Path], str]  # path relative to the book folder -> src
+
+
+def escape(text: str) -> str:
+    return escapeHtml(text)
+
+
+class XhtmlRenderer(RendererHTML):
+    """markdown-it's HTML renderer, taught our token types, XML-safe attributes and language tagging."""
+
+    def __init__(self, links: Links, scripts: dict[str, str]):
+        super().__init__()
+        self.links = links
+        self.scripts = scripts
+        self.langs: list[str | None] = []
+        self.lang = "en"
+        self.chapter_id = ""
+        self.backlink: str | None = None
+        self.attributions: list[bool] = []  # per open paragraph: is it a quote's attribution?
+
+    # -- entry points ---------------------------------------------------------------------
+    def chapter(self, tokens: Sequence[Token], chapter_id: str, lang: str) -> str:
+        self.chapter_id, self.lang, self.langs = chapter_id, lang, []
+        return self.render(tokens, parser().options, {})
+
+    def note(self, tokens: Sequence[Token], backlink: str) -> str:
+        self.backlink = backlink
+        html = self.render(tokens, parser().options, {})
+        if self.backlink:  # a note that does not open with a paragraph
+            html, self.backlink = self.backlink + html, None
+        return html
+
+    def text_html(self, text: str, lang: str | None = None) -> str:
+        """Escape plain text, wrapping runs in another script in a span with their language."""
+        current = lang or self.current_lang
+        runs = foreign_runs(text, current)
+        if not runs:
+            return escape(text)
+        out, pos = [], 0
+        for start, end, script in runs:
+            if start < pos:
+                continue
+            run_lang = self.scripts.get(script)
+            if not run_lang:
+                continue
+            direction = ' dir="rtl"' if script in RTL else ""
+            out.append(escape(text[pos:start]))
+            out.append(f'<span lang="{run_lang}" xml:lang="{run_lang}"{direction}>{escape(text[start:end])}</span>')
+            pos = end
+        out.append(escape(text[pos:]))
+        return "".join(out)
+
+    @property
+    def current_lang(self) -> str:
+        return next((l for l in reversed(self.langs) if l), self.lang)
+
+    # -- dispatch with language tracking -------------------------------------------------
+    def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        out = []
+        for i, token in enumerate(tokens):
+            if token.type == "inline":
+                out.append(self.render_inline(token.children or [], options, env))
+            else:
+                out.append(self._dispatch(tokens, i, options, env))
+        return "".join(out)
+
+    def render_inline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        return "".join(self._dispatch(tokens, i, options, env) for i in range(len(tokens)))
+
+    renderInline = render_inline  # markdown-it's name, used by its own rules
+
+    def _dispatch(self, tokens: Sequence[Token], i: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[i]
+        if token.nesting == 1:
+            lang = token.attrGet("lang")
+            self.langs.append(str(lang) if lang else None)
+        elif token.nesting == -1 and self.langs:
+            self.langs.pop()
+        rule = self.rules.get(token.type)
+        return rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env)
+
+    def renderAttrs(self, token: Token) -> str:
+        attrs = {k: v for k, v in token.attrs.items() if k in _ALLOWED_ATTRS}
+        if "lang" in attrs:
+            attrs["xml:lang"] = attrs["lang"]
+        return "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items())
+
+    # -- rules ------------------------------------------------------------------------------
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self.text_html(tokens[idx].content)
+
+    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        meta = tokens[idx].meta
+        number = meta["id"] + 1
+        ref_id = f"{self.chapter_id}-nref{number}" + (f"-{meta['subId']}" if meta["subId"] else "")
+        return (
+            f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" '
+            f'epub:type="noteref" role="doc-noteref">{number}</a></sup>'
+        )
+
+    def figure_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f"<figure{self.renderAttrs(tokens[idx])}>\n"
+
+    def figure_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        image = tokens[idx - 1].children[0]
+        caption = str(image.attrGet("title") or "")
+        return f"<figcaption>{self.text_html(caption)}</figcaption>\n</figure>\n" if caption else "</figure>\n"
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        src = self.links.image(Path(str(token.attrGet("src"))))
+        alt = escape(str(token.attrGet("alt") or ""))
+        return f'<img src="{escape(src)}" alt="{alt}"{self.renderAttrs(_only(token, "id", "class"))} />'
+
+    def paragraph_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        self.attributions.append(bool(token.meta.get("attribution")))
+        if token.hidden:  # a paragraph in a tight list
+            return ""
+        if token.meta.get("attribution"):
+            return f'<footer><p class="attribution"{self.renderAttrs(token)}>'
+        html = f"<p{self.renderAttrs(token)}>"
+        if self.backlink:
+            html, self.backlink = html + self.backlink + " ", None
+        return html
+
+    def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        attribution = self.attributions.pop()
+        if tokens[idx].hidden:
+            return "\n" if idx + 1 < len(tokens) and tokens[idx + 1].type == "list_item_close" else ""
+        return "</p></footer>\n" if attribution else "</p>\n"
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        if href.startswith("#"):
+            return f'<a href="{escape(self.links.target(href[1:]))}">'
+        return f'<a href="{escape(href)}"{self.renderAttrs(_only(token, "title"))}>'
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        caption = tokens[idx].meta.get("caption")
+        html = f"<table{self.renderAttrs(tokens[idx])}>\n"
+        if caption is not None:
+            html += f"<caption>{self.render_inline(caption.children or [], options, env)}</caption>\n"
+        return html
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens[idx], "th")
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self._cell(tokens[idx], "td")
+
+    def _cell(self, token: Token, tag: str) -> str:
+        style = str(token.attrGet("style") or "")
+        align = style.removeprefix("text-align:") if style.startswith("text-align:") else None
+        scope = ' scope="col"' if tag == "th" else ""
+        return f'<{tag}{scope} class="align-{align}">' if align else f"<{tag}{scope}>"
+
+    def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return '<hr class="scene-break" />\n'
+
+
+def _only(token: Token, *names: str) -> Token:
+    copy = Token(token.type, token.tag, token.nesting)
+    copy.attrs = {k: v for k, v in token.attrs.items() if k in names}
+    return copy
