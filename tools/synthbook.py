@@ -63,6 +63,11 @@ SURNAMES = """Ambach Brenner Castell Dorn Eckhart Falk Gessner Haller Imhof Jess
 Lindner Mauer Nolte Ostwald Pfister Quandt Roth Sattler Thalheim Ungerer Vogt Wendel
 Zeller""".split()
 
+# Mass nouns read oddly in the plural; plurals are drawn from the rest.
+MASS_NOUNS = {"ink", "paper", "metal", "lead", "tin", "water", "rag", "felt", "wire", "trade",
+              "profit", "type"}
+COUNT_NOUNS = [n for n in NOUNS if n not in MASS_NOUNS]
+
 CYRILLIC = """печать книга станок бумага краска мастер типография литера набор лист город
 двор слово год первый новый старый долгий работа рука пресс наборщик переплёт страница
 строка буква церковь монастырь купец письмо история время дело свет знание рукопись азбука
@@ -84,7 +89,11 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def plural(noun: str) -> str:
-    """English plural for the nouns in NOUNS (no irregular ones there)."""
+    """English plural for the nouns in NOUNS."""
+    if noun.endswith("man"):
+        return noun[:-3] + "men"
+    if noun == "matrix":
+        return "matrices"
     if noun.endswith(("s", "x", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2] not in "aeiou":
@@ -144,7 +153,7 @@ class Writer:
         if pattern == 0:
             return f"The {r.choice(ADJECTIVES).title()} {r.choice(NOUNS).title()}"
         if pattern == 1:
-            return f"{plural(r.choice(NOUNS)).title()} and {plural(r.choice(NOUNS)).title()}"
+            return f"{plural(r.choice(COUNT_NOUNS)).title()} and {r.choice(NOUNS).title()}"
         return f"The {r.choice(NOUNS).title()} in {r.choice(PLACES)}"
 
     def cyrillic(self, n: int) -> list[str]:
@@ -158,7 +167,7 @@ class Writer:
             return [r.choice(GIVEN), r.choice(SURNAMES)]
         if r.random() < 0.4:
             words = [r.choice(PLURAL_DETERMINERS)]
-            noun = plural(r.choice(NOUNS))
+            noun = plural(r.choice(COUNT_NOUNS))
         else:
             words = [r.choice(DETERMINERS)]
             noun = r.choice(NOUNS)
@@ -206,19 +215,19 @@ class Writer:
     def sentence(self, length: int) -> list[str]:
         """A plain sentence of exactly `length` words (length >= 3)."""
         r = self.rng
-        words: list[str] = []
-        if r.random() < 0.15:
-            words += ["In", f"{self.year()},"]
+        words: list[str] = ["In", f"{self.year()},"] if r.random() < 0.15 else []
+        first = True
         while len(words) < length:
-            if words:
+            if not first:
                 joiner = r.choice(CONJUNCTIONS)
                 if joiner != "---":
                     words[-1] += ","
                 words.append(joiner)
             words += self.clause()
+            first = False
         words = words[:length]
         if words[-1].rstrip(",") in FUNCTION_WORDS or words[-1].rstrip(",") in ADJECTIVES:
-            words[-1] = r.choice(NOUNS)
+            words[-1] = self.ending_noun(words[-2] if length > 1 else "")
         words[-1] = words[-1].rstrip(",") + ("..." if r.random() < 0.02 else ".")
         words[0] = words[0][0].upper() + words[0][1:]
         if r.random() < 0.25:  # emphasis on one plain word
@@ -226,6 +235,17 @@ class Writer:
             if words[i].isalpha():
                 words[i] = f"**{words[i]}**" if r.random() < 0.1 else f"*{words[i]}*"
         return words
+
+    def ending_noun(self, previous: str) -> str:
+        """A noun to close a sentence cut short, agreeing with the word before it."""
+        r = self.rng
+        if previous in PLURAL_DETERMINERS:
+            return plural(r.choice(COUNT_NOUNS))
+        if previous == "a":
+            return r.choice([n for n in NOUNS if n[0] not in "aeiou"])
+        if previous == "an":
+            return r.choice([n for n in NOUNS if n[0] in "aeiou"])
+        return r.choice(NOUNS)
 
     # ---- special sentences (each keeps its word count exactly)
 
@@ -366,12 +386,12 @@ class Writer:
             place = r.choice(PLACES)
             return f"The {r.choice(NOUNS).title()} at {place}", place
         if pattern == 1:
-            a, b = plural(r.choice(NOUNS)).title(), plural(r.choice(NOUNS)).title()
+            a, b = plural(r.choice(COUNT_NOUNS)).title(), plural(r.choice(COUNT_NOUNS)).title()
             return f"{a} and {b}", a
         if pattern == 2:
             noun = r.choice(NOUNS).title()
             return f"The {r.choice(ADJECTIVES).title()} {noun}", noun
-        noun = plural(r.choice(NOUNS)).title()
+        noun = plural(r.choice(COUNT_NOUNS)).title()
         return f"{noun} of {r.choice(PLACES)}", noun
 
 
@@ -603,7 +623,7 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
     per_part = split_total(chapters, n_parts, book_rng, spread=0.0)
     parts, start = [], 0
     for p in range(n_parts):
-        a, b = plural(book_rng.choice(NOUNS)).title(), plural(book_rng.choice(NOUNS)).title()
+        a, b = book_rng.choice(NOUNS).title(), book_rng.choice(NOUNS).title()
         parts.append((f"{a} and {b}", files[start:start + per_part[p]]))
         start += per_part[p]
     (manuscript / "book.yaml").write_text(book_yaml(parts, author), encoding="utf-8", newline="\n")
@@ -613,6 +633,7 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--chapters", type=int, default=50)

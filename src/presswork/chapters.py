@@ -112,36 +112,35 @@ def _locator(source: Path):
 
 def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagnostics: Diagnostics) -> list[Note]:
     """Move the footnote definitions out of the body into numbered Notes."""
-    tokens = chapter.tokens
-    notes: list[Note] = []
-    if "footnotes" not in env:
-        return notes
-    for label, number in env["footnotes"].get("refs", {}).items():
+    for label, number in env.get("footnotes", {}).get("refs", {}).items():
         if number == -1:
-            line = _definition_line(body, label[1:])
             diagnostics.warn(
                 f"footnote [^{label[1:]}] is defined but never referenced",
-                Location(chapter.source, line),
+                Location(chapter.source, _definition_line(body, label[1:])),
                 "reference it in the text or delete it",
             )
-    start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), None)
-    if start is None:
-        return notes
-    block, chapter.tokens = tokens[start:], tokens[:start]
-    current: list[Token] = []
-    for tok in block:
+    chapter.tokens, definitions = split_notes(chapter.tokens)
+    notes = []
+    for meta, tokens in definitions:
+        number = meta["id"] + 1
+        where = Location(chapter.source, _definition_line(body, str(meta.get("label", number))))
+        notes.append(Note(number, str(meta.get("label", number)), tokens, where))
+        anchors.define(f"{chapter.id}-n{number}", where)
+    return notes
+
+
+def split_notes(tokens: list[Token]) -> tuple[list[Token], list[tuple[dict, list[Token]]]]:
+    """The body without its footnote block, and each note's (meta, tokens) in number order."""
+    start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    notes: list[tuple[dict, list[Token]]] = []
+    for tok in tokens[start:]:
         if tok.type == "footnote_open":
-            current = []
-            label = str(tok.meta.get("label", tok.meta["id"] + 1))
-            line = _definition_line(body, label)
-            number = tok.meta["id"] + 1
-            notes.append(Note(number, label, current, Location(chapter.source, line)))
-            anchors.define(f"{chapter.id}-n{number}", Location(chapter.source, line))
+            notes.append((tok.meta, []))
         elif tok.type not in ("footnote_close", "footnote_block_open", "footnote_block_close", "footnote_anchor"):
             if tok.type == "inline" and tok.children:
                 tok.children = [c for c in tok.children if c.type != "footnote_anchor"]
-            current.append(tok)
-    return notes
+            notes[-1][1].append(tok)
+    return tokens[:start], notes
 
 
 def _definition_line(body: str, label: str) -> int | None:

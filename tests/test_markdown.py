@@ -1,0 +1,57 @@
+from presswork.markdown import parse, parse_attrs
+
+
+def types(tokens):
+    return [t.type for t in tokens]
+
+
+def test_image_alone_in_a_paragraph_becomes_a_figure_with_the_id():
+    tokens, _ = parse('![A press](images/p.png "The caption"){#fig-p}\n', "en")
+    assert types(tokens) == ["figure_open", "inline", "figure_close"]
+    assert tokens[0].attrGet("id") == "fig-p"
+    assert tokens[1].children[0].attrGet("title") == "The caption"
+
+
+def test_image_inside_text_stays_inline():
+    tokens, _ = parse("Text ![x](images/p.png) more\n", "en")
+    assert tokens[0].type == "paragraph_open"
+
+
+def test_last_paragraph_starting_with_em_dash_is_the_attribution():
+    tokens, _ = parse("> Quoted.\n>\n> --- Somebody\n", "en")
+    paragraphs = [t for t in tokens if t.type == "paragraph_open"]
+    assert [bool(p.meta.get("attribution")) for p in paragraphs] == [False, True]
+
+
+def test_single_dash_paragraph_quote_is_not_an_attribution():
+    tokens, _ = parse("> — Only a line of dialogue\n", "en")
+    assert not any(t.meta.get("attribution") for t in tokens)
+
+
+def test_table_caption_paragraph_moves_into_the_table():
+    tokens, _ = parse("Table: Early towns\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", "en")
+    assert tokens[0].type == "table_open"
+    assert tokens[0].meta["caption"].children[0].content == "Early towns"
+
+
+def test_heading_attributes_are_taken_off_the_text():
+    tokens, _ = parse("## The press {#sec-press .wide}\n", "en")
+    assert tokens[0].attrGet("id") == "sec-press"
+    assert tokens[0].attrGet("class") == "wide"
+    assert tokens[1].children[-1].content == "The press"
+
+
+def test_typography_follows_the_language_of_spans_and_blocks():
+    tokens, _ = parse('"Yes" and ["да"]{lang=ru}\n\n{lang=ru}\n"нет"\n', "en")
+    first = "".join(c.content for c in tokens[1].children)
+    assert first.startswith("“Yes”") and "«да»" in first
+    assert tokens[4].children[0].content == "«нет»"
+
+
+def test_code_is_not_touched_by_typography():
+    tokens, _ = parse('`"x" -- y`\n', "en")
+    assert tokens[1].children[0].content == '"x" -- y'
+
+
+def test_attribute_syntax():
+    assert parse_attrs('#a .b .c lang=ru title="x"') == {"id": "a", "class": "b c", "lang": "ru", "title": "x"}
