@@ -135,3 +135,8 @@ def test_warnings_keep_exit_zero_and_strict_makes_them_errors(small_book):
 def test_quiet_prints_nothing_on_success(small_book):
     result = build(small_book(), "-q")
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_verbose_lists_every_file(small_book):
+    result = build(small_book(), "-v")
+    assert result.exit_code == 0 and "manuscript/chapters/one.md: One (" in result.output

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .epub import write_epub
 from .errors import Diagnostics
@@ -34,18 +35,25 @@ def expand(names: tuple[str, ...]) -> list[Format]:
     return [FORMATS[n] for n in wanted]
 
 
-def build(
-    root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, say: Callable[[str], None]
-) -> list[Path]:
+class Reporter(Protocol):
+    def info(self, message: str) -> None: ...
+    def detail(self, message: str) -> None: ...
+
+
+def build(root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, report: Reporter) -> list[Path]:
     started = time.perf_counter()
     book = load_book(root, diagnostics)
     chapters = list(book.chapters())
-    say(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
-        f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
+    for chapter in chapters:
+        report.detail(f"  {chapter.source}: {chapter.title} ({chapter.words:,} words, {len(chapter.notes)} notes, "
+                      f"{len(chapter.figures)} figures)")  # fmt: skip
+    report.info(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
+                f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
     products = []
     for fmt in formats:
+        report.info(f"Building {fmt.name} …")
         t0 = time.perf_counter()
         path = fmt.write(book, out_dir / f"{book.metadata.slug}{fmt.suffix}", diagnostics)
-        say(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
+        report.info(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
         products.append(path)
     return products

@@ -21,6 +21,10 @@ class Reporter:
         if not self.quiet:
             click.echo(message, err=True)
 
+    def detail(self, message: str) -> None:
+        if self.verbose and not self.quiet:
+            click.echo(message, err=True)
+
     def warnings(self, diagnostics: Diagnostics) -> None:
         for warning in diagnostics.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -40,7 +44,7 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: BOOK_DIR/build].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more detail, including every warning's hint.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
 def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, quiet: bool, verbose: bool) -> None:
     """Build FORMAT (epub, or all) from the book in BOOK_DIR [default: .].
 
@@ -63,7 +67,7 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, qui
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or root / "build", diagnostics, reporter.info)
+        build(root, expand(names), out_dir or root / "build", diagnostics, reporter)
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
