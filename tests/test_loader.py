@@ -1,6 +1,9 @@
 from pathlib import Path
 
 import pytest
+import yaml
+
+from conftest import BOOK_YAML
 
 from presswork.errors import Diagnostics, PressworkError
 from presswork.loader import load_book
@@ -74,3 +77,40 @@ def test_chapter_without_title_is_an_error(small_book):
     root = small_book({"manuscript/chapters/one.md": "Just text.\n"})
     with pytest.raises(PressworkError, match="no title"):
         load_book(root)
+
+
+BAD_VALUES = [None, 0, 3.5, True, "", "text", [], ["a"], [1], {}, {"a": 1}, {"name": [1]}, "2020-13-45", "../x",
+              {"body": "x"}, {"body": [{"part": "P"}]}, {"body": [{"part": "P", "chapters": [1]}]}, [[1]]]  # fmt: skip
+KEYS = ["title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date", "isbn", "rights",
+        "description", "subjects", "cover", "scripts", "contents"]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_any_value_of_any_book_yaml_key_loads_or_gives_a_clear_error(small_book, key):
+    for value in BAD_VALUES:
+        data = yaml.safe_load(BOOK_YAML)
+        data[key] = value
+        root = small_book({"manuscript/book.yaml": yaml.safe_dump(data)})
+        try:
+            load_book(root)
+        except PressworkError as exc:
+            assert exc.where.file is None or exc.where.file.name == "book.yaml" or exc.where.file.suffix == ".md"
+
+
+def test_empty_file_is_an_empty_chapter_titled_from_its_name(small_book):
+    root = small_book({"manuscript/chapters/one.md": "", "manuscript/book.yaml": book_yaml_with("chapters/03-the-last_word.md"),
+                       "manuscript/chapters/03-the-last_word.md": "  \n"})  # fmt: skip
+    diagnostics = Diagnostics()
+    [chapter] = load_book(root, diagnostics).chapters()
+    assert chapter.title == "The last word" and "empty" in diagnostics.warnings[0].message
+
+
+def test_file_names_without_ascii_letters_get_distinct_ids(small_book):
+    root = small_book({"manuscript/book.yaml": book_yaml_with("chapters/глава.md", "chapters/часть.md"),
+                       "manuscript/chapters/глава.md": "# Глава\n\nТекст.\n", "manuscript/chapters/часть.md": "# Часть\n\nТекст.\n"})  # fmt: skip
+    ids = [c.id for c in load_book(root).chapters()]
+    assert len(set(ids)) == 2 and all(i.startswith("file-") for i in ids)
+
+
+def book_yaml_with(*files: str) -> str:
+    return BOOK_YAML.replace("    - chapters/one.md\n", "".join(f"    - {f}\n" for f in files))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def load_chapter(
 
     title = front.get("title")
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = tokens[1].content
+        title = "".join(c.content for c in tokens[1].children or [] if c.type == "text")
         del tokens[:3]
+    if not title and not text.strip():
+        title = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ").strip().capitalize() or source.stem
     if not title:
         raise PressworkError(
             "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
@@ -99,6 +102,8 @@ def _empty_dict() -> LineDict:
 
 def _id_from_name(source: Path) -> str:
     slug = slugify(source.stem)
+    if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path
+        return f"file-{zlib.crc32(source.as_posix().encode()):08x}"
     return slug if slug[0].isalpha() else f"ch-{slug}"
 
 

@@ -102,7 +102,8 @@ class _ContentsLoader:
         if not entry.get("part"):
             raise PressworkError("a body entry must be a file or a `part:` with `chapters:`", where)
         self.part_count += 1
-        ident = str(entry.get("id") or f"part-{self.part_count}-{slugify(str(entry['part']))}")
+        default = "-".join(filter(None, [f"part-{self.part_count}", slugify(str(entry["part"]))]))
+        ident = str(entry.get("id") or default)
         self.anchors.define(ident, where)
         self.targets[ident] = ident
         chapters = entry.get("chapters")

@@ -32,7 +32,7 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     contributors = _contributors(data.get("contributors"), where)
     meta = Metadata(title=title, language=language, contributors=contributors)
     meta.subtitle = _text(data.get("subtitle"))
-    meta.slug = slugify(str(data.get("slug") or title))
+    meta.slug = slugify(str(data.get("slug") or title), "book")
     meta.series, meta.series_number = _named(data.get("series"), "name", "number")
     meta.publisher, meta.place = _named(data.get("publisher"), "name", "place")
     meta.date = _date(data.get("date"), where("date"))
@@ -40,7 +40,10 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     meta.description = _text(data.get("description"))
     meta.subjects = [str(s) for s in _list(data.get("subjects"), "subjects", where("subjects"))]
     meta.isbn_ebook, meta.isbn_paperback = _isbns(data.get("isbn"), where)
-    meta.scripts = {**DEFAULT_SCRIPTS, **{str(k): str(v) for k, v in (data.get("scripts") or {}).items()}}
+    scripts = data.get("scripts") or {}
+    if not isinstance(scripts, dict):
+        raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")
+    meta.scripts = {**DEFAULT_SCRIPTS, **{str(k): str(v) for k, v in scripts.items()}}
     if data.get("cover"):
         loc = where("cover", data["cover"])
         meta.cover = resolve_inside(root, data["cover"], loc)

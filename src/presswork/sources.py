@@ -51,6 +51,6 @@ def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "book"
+def slugify(text: str, fallback: str = "") -> str:
+    """Lower-case ASCII words joined by hyphens, for file names and ids; `fallback` when none are left."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
