@@ -10,6 +10,7 @@ from typing import Protocol
 
 from .epub import write_epub
 from .errors import Diagnostics
+from .fonts import check_glyphs
 from .loader import load_book
 from .model import Book
 
@@ -43,6 +44,7 @@ class Reporter(Protocol):
 def build(root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, report: Reporter) -> list[Path]:
     started = time.perf_counter()
     book = load_book(root, diagnostics)
+    check_glyphs(book, diagnostics)
     chapters = list(book.chapters())
     for chapter in chapters:
         report.detail(f"  {chapter.source}: {chapter.title} ({chapter.words:,} words, {len(chapter.notes)} notes, "

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import fonts
-from .errors import Diagnostics, Location
+from .errors import Diagnostics
 from .labels import word
 from .model import IMAGE_TYPES, Book
 from .output import build_time, write_atomic
@@ -52,8 +52,8 @@ class EpubBuilder:
         rendered = render_book(self.book, Links(target=self._target_href, image=self._image_href))
         self._cover_page()
         for doc in rendered.documents:
-            self._document(doc.id, doc.title, doc.body, epub_type=_body_type(doc.matter))
-        self._check_glyphs(rendered)
+            if doc.kind != "halftitle":  # the cover page stands in for it on screens
+                self._document(doc.id, doc.title, doc.body, epub_type=_body_type(doc.matter))
         self._fonts_and_css(rendered)
         self._images()
         nav = self._nav(rendered)
@@ -106,17 +106,6 @@ class EpubBuilder:
             f'<img src="{self._image_href(meta.cover)}" alt="{alt}" />\n</section>'
         )
         self._document("cover", word(meta.language, "cover"), body, epub_type="cover")
-
-    def _check_glyphs(self, rendered: RenderedBook) -> None:
-        for doc in rendered.documents:
-            text = re.sub(r"<[^>]+>", "", doc.body)
-            for char in fonts.missing_characters(text):
-                line = _first_line(self.book.root, doc.source, char)
-                self.diagnostics.warn(
-                    f"the book face {fonts.FAMILY} has no glyph for {char!r} (U+{ord(char):04X})",
-                    Location(doc.source, line),
-                    "readers will see a fallback font; replace the character or mark it for another font",
-                )
 
     def _fonts_and_css(self, rendered: RenderedBook) -> None:
         used = set().union(*(set(d.body) for d in rendered.documents), *(set(e.title) for e in _flat(rendered.toc)))
@@ -345,14 +334,6 @@ def _nav_list(entries: list[TocEntry], prefix: str) -> str:
 
 def _flat(entries: list[TocEntry]) -> list[TocEntry]:
     return [x for e in entries for x in [e, *_flat(e.children)]]
-
-
-def _first_line(root: Path, source: Path | None, char: str) -> int | None:
-    if source is None:
-        return None
-    text = (root / source).read_text(encoding="utf-8")
-    pos = text.find(char)
-    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
 def write_epub(book: Book, out: Path, diagnostics: Diagnostics, layers: tuple[str, ...] = ("base", "epub")) -> Path:

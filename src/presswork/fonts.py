@@ -8,6 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from fontTools import subset
+
+from .errors import Diagnostics, Location
+from .metadata import BOOK_YAML
+from .model import Book
 from fontTools.ttLib import TTFont
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -58,3 +62,16 @@ def subset_face(face: Face, characters: set[str]) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
+    """Warn, once per character and file, about text the book face cannot show."""
+    for source in [BOOK_YAML, *(chapter.source for chapter in book.chapters())]:
+        text = (book.root / source).read_text(encoding="utf-8")
+        for char in missing_characters(text):
+            line = text.count("\n", 0, text.find(char)) + 1
+            diagnostics.warn(
+                f"the book face {FAMILY} has no glyph for {char!r} (U+{ord(char):04X})",
+                Location(source, line),
+                "readers will see a fallback font; replace the character or accept the fallback",
+            )

@@ -24,6 +24,7 @@ class Document:
     matter: str  # front, body or back
     body: str  # an XHTML fragment: one <section>
     source: Path | None = None
+    level: int = 1  # depth in the table of contents: 2 for a chapter inside a part
 
 
 @dataclass
@@ -44,11 +45,13 @@ class RenderedBook:
         return self.book.metadata.language
 
 
-def render_book(book: Book, links: Links) -> RenderedBook:
+def render_book(book: Book, links: Links, footnotes: bool = False) -> RenderedBook:
+    """Render every document; with `footnotes`, notes stand inline at their first reference
+    (for print's foot-of-page notes) instead of in a list at the end of their chapter."""
     meta = book.metadata
-    renderer = XhtmlRenderer(links, meta.scripts)
+    renderer = XhtmlRenderer(links, meta.scripts, footnotes)
     renderer.lang = meta.language
-    docs = [_title_page(book, renderer), _copyright_page(book, renderer)]
+    docs = [_half_title(book, renderer), _title_page(book, renderer), _copyright_page(book, renderer)]
     toc: list[TocEntry] = []
     for chapter in book.front:
         docs.append(_chapter(chapter, book, renderer))
@@ -59,7 +62,7 @@ def render_book(book: Book, links: Links) -> RenderedBook:
             part_entry = TocEntry(f"{part_label(meta.language, entry.number)}: {smarten_string(entry.title, meta.language)}", entry.id)
             toc.append(part_entry)
             for chapter in entry.chapters:
-                docs.append(_chapter(chapter, book, renderer))
+                docs.append(_chapter(chapter, book, renderer, level=2))
                 part_entry.children.append(TocEntry(_toc_title(chapter, book), chapter.id))
         else:
             docs.append(_chapter(entry, book, renderer))
@@ -75,7 +78,7 @@ def _toc_title(chapter: Chapter, book: Book) -> str:
     return f"{chapter.number}. {title}" if chapter.number else title
 
 
-def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer) -> Document:
+def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int = 1) -> Document:
     lang = book.metadata.language
     epub_type, role = KINDS[chapter.kind]
     title = renderer.text_html(smarten_string(chapter.title, lang), lang)
@@ -84,14 +87,15 @@ def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer) -> Document:
         heading = f'<header>\n<p class="chapter-label">{escape(chapter_label(lang, chapter.number))}</p>\n{heading}\n</header>'
     parts = [
         f'<section id="{chapter.id}" class="{chapter.kind}" epub:type="{epub_type}" role="{role}" '
-        f'aria-labelledby="{chapter.id}-title">',
+        f'aria-labelledby="{chapter.id}-title" data-running-head="{escape(smarten_string(chapter.short_title, lang))}">',
         heading,
-        renderer.chapter(chapter.tokens, chapter.id, lang),
+        renderer.chapter(chapter.tokens, chapter.id, lang, {n.number: n.tokens for n in chapter.notes}),
     ]
-    if chapter.notes:
+    if chapter.notes and not renderer.footnotes:
         parts.append(_notes(chapter, lang, renderer))
     parts.append("</section>")
-    return Document(chapter.id, chapter.title, chapter.kind, chapter.matter, "\n".join(parts), chapter.source)
+    body = "\n".join(parts)
+    return Document(chapter.id, chapter.title, chapter.kind, chapter.matter, body, chapter.source, level)
 
 
 def _notes(chapter: Chapter, lang: str, renderer: XhtmlRenderer) -> str:
@@ -118,6 +122,16 @@ def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
         f'<span class="part-title">{renderer.text_html(smarten_string(part.title, lang), lang)}</span></h1>\n</section>'
     )
     return Document(part.id, part.title, "part", "body", body)
+
+
+def _half_title(book: Book, renderer: XhtmlRenderer) -> Document:
+    lang = book.metadata.language
+    plain = smarten_string(book.metadata.title, lang)
+    body = (
+        f'<section id="halftitle" class="halftitle" epub:type="halftitlepage" aria-label="{escape(plain)}">\n'
+        f'<p class="title">{renderer.text_html(plain, lang)}</p>\n</section>'
+    )
+    return Document("halftitle", book.metadata.title, "halftitle", "front", body)
 
 
 def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:

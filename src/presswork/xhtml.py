@@ -32,10 +32,13 @@ def escape(text: str) -> str:
 class XhtmlRenderer(RendererHTML):
     """markdown-it's HTML renderer, taught our token types, XML-safe attributes and language tagging."""
 
-    def __init__(self, links: Links, scripts: dict[str, str]):
+    def __init__(self, links: Links, scripts: dict[str, str], footnotes: bool = False):
         super().__init__()
         self.links = links
         self.scripts = scripts
+        self.footnotes = footnotes  # print: each note's text inline at its first reference
+        self.notes: dict[int, Sequence[Token]] = {}
+        self.inline_blocks = False  # inside an inline footnote, blocks become spans
         self.langs: list[str | None] = []
         self.lang = "en"
         self.chapter_id = ""
@@ -43,8 +46,10 @@ class XhtmlRenderer(RendererHTML):
         self.attributions: list[bool] = []  # per open paragraph: is it a quote's attribution?
 
     # -- entry points ---------------------------------------------------------------------
-    def chapter(self, tokens: Sequence[Token], chapter_id: str, lang: str) -> str:
-        self.chapter_id, self.lang, self.langs = chapter_id, lang, []
+    def chapter(
+        self, tokens: Sequence[Token], chapter_id: str, lang: str, notes: dict[int, Sequence[Token]] | None = None
+    ) -> str:
+        self.chapter_id, self.lang, self.langs, self.notes = chapter_id, lang, [], notes or {}
         return self.render(tokens, parser().options, {})
 
     def note(self, tokens: Sequence[Token], backlink: str) -> str:
@@ -100,8 +105,20 @@ class XhtmlRenderer(RendererHTML):
             self.langs.append(str(lang) if lang else None)
         elif token.nesting == -1 and self.langs:
             self.langs.pop()
+        if self.inline_blocks and token.block:
+            return self._as_span(token)
         rule = self.rules.get(token.type)
         return rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env)
+
+    def _as_span(self, token: Token) -> str:
+        """Block markup inside a footnote that sits in a paragraph: spans an HTML parser keeps in place."""
+        if token.type in ("fence", "code_block"):
+            return f'<code class="note-code">{escape(token.content)}</code>'
+        if token.nesting == 1:
+            return f'<span class="note-{token.tag}"{self.renderAttrs(token)}>'
+        if token.nesting == -1:
+            return "</span>"
+        return f'<span class="note-{token.tag}"></span>'
 
     def renderAttrs(self, token: Token) -> str:
         attrs = {k: v for k, v in token.attrs.items() if k in _ALLOWED_ATTRS}
@@ -117,10 +134,21 @@ class XhtmlRenderer(RendererHTML):
         meta = tokens[idx].meta
         number = meta["id"] + 1
         ref_id = f"{self.chapter_id}-nref{number}" + (f"-{meta['subId']}" if meta["subId"] else "")
+        if self.footnotes and number in self.notes:
+            return self._footnote(number, ref_id, meta["subId"] == 0, options, env)
         return (
             f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" '
             f'epub:type="noteref" role="doc-noteref">{number}</a></sup>'
         )
+
+    def _footnote(self, number: int, ref_id: str, first: bool, options: OptionsDict, env: EnvType) -> str:
+        """The note itself, floated by print CSS to the foot of the page where it is called."""
+        if not first:
+            return f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}">{number}</a></sup>'
+        saved, self.inline_blocks = self.inline_blocks, True
+        body = self.render(self.notes[number], options, env)
+        self.inline_blocks = saved
+        return f'<span class="footnote" id="{self.chapter_id}-n{number}" data-n="{number}">{body}</span>'
 
     def figure_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>\n"
