@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .epub import write_epub
+from .pdf import write_pdf
 from .errors import Diagnostics
 from .fonts import check_glyphs
 from .loader import load_book
@@ -27,6 +28,7 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "epub": Format("epub", "EPUB 3 for every ebook store", ".epub", write_epub),
+    "pdf": Format("pdf", "print-ready PDF for a printer or print on demand", ".pdf", write_pdf),
 }
 
 

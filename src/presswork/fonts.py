@@ -10,7 +10,7 @@ from pathlib import Path
 from fontTools import subset
 
 from .errors import Diagnostics, Location
-from .metadata import BOOK_YAML
+from .sources import BOOK_YAML
 from .model import Book
 from fontTools.ttLib import TTFont
 

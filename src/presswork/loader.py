@@ -8,9 +8,10 @@ from typing import Any
 
 from .chapters import Anchors, load_chapter
 from .errors import Diagnostics, Location, PressworkError
-from .metadata import BOOK_YAML, parse_metadata
+from .metadata import parse_metadata
 from .model import Book, Chapter, Part
-from .sources import read_text, require_file, resolve_inside, slugify
+from .printopts import parse_print_options
+from .sources import BOOK_YAML, read_text, require_file, resolve_inside, slugify
 from .yamlfile import LineDict, line_of, parse_yaml
 
 MANUSCRIPT = Path("manuscript")
@@ -50,6 +51,7 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
         body=[loader.body_entry(entry) for entry in _entries(contents, "body")],
         back=[loader.chapter(entry, "back") for entry in _entries(contents, "back")],
         targets=loader.targets,
+        print=parse_print_options(data.get("print"), data.line_of("print")),
     )
     for target, where in loader.anchors.links:
         if target not in loader.anchors.ids:

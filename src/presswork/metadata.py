@@ -9,15 +9,14 @@ from typing import Any
 from .errors import Diagnostics, Location, PressworkError
 from .isbn import IsbnError, normalise_isbn
 from .model import ROLES, Contributor, Metadata
-from .sources import require_file, resolve_inside, slugify
+from .sources import BOOK_YAML, require_file, resolve_inside, slugify
 from .yamlfile import LineDict, line_of
 
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
-    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents",
+    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print",
 }  # fmt: skip
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
-BOOK_YAML = Path("manuscript/book.yaml")
 
 
 def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Metadata:

@@ -10,6 +10,7 @@ from typing import Iterator
 from markdown_it.token import Token
 
 from .errors import Location
+from .printopts import PrintOptions
 
 # Section kinds and their EPUB structural semantics (epub:type, DPUB-ARIA role).
 KINDS: dict[str, tuple[str, str]] = {
@@ -135,6 +136,7 @@ class Book:
     body: list[Part | Chapter]
     back: list[Chapter]
     targets: dict[str, str] = field(default_factory=dict)  # every id -> the id of the chapter or part holding it
+    print: PrintOptions = field(default_factory=PrintOptions)
 
     def chapters(self) -> Iterator[Chapter]:
         """Every manuscript file in reading order."""

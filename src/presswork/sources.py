@@ -7,6 +7,8 @@ from pathlib import Path
 
 from .errors import Diagnostics, Location, PressworkError
 
+BOOK_YAML = Path("manuscript/book.yaml")
+
 # Characters XML 1.0 forbids; a stray one would make every product invalid.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

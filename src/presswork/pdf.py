@@ -1,0 +1,307 @@
+"""Print PDF backend: WeasyPrint lays the rendered book out in pieces, assembled into one PDF.
+
+Each piece (the opening pages, the contents, each chapter or part) is laid out on its own with
+its first folio known in advance, so pieces can later be laid out in parallel and cached; the
+contents are laid out last, when every piece's first page is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pydyf
+from PIL import Image
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from . import fonts
+from .errors import Diagnostics, PressworkError
+from .model import Book
+from .output import build_time, write_atomic
+from .printopts import PrintOptions
+from .render import RenderedBook, TocEntry, render_book
+from .stylesheets import stylesheet
+from .xhtml import Links, escape
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+@dataclass
+class Piece:
+    """A run of documents laid out together, starting on a recto with a known folio."""
+
+    key: str
+    html: str
+    roman: bool
+    level: int = 1
+    first: int = 1  # folio of its first page
+    document: Document | None = None
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages) if self.document else 0
+
+
+@dataclass
+class Layout:
+    front: list[Piece] = field(default_factory=list)
+    body: list[Piece] = field(default_factory=list)
+
+
+class PdfBuilder:
+    def __init__(self, book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None):
+        self.book = book
+        self.diagnostics = diagnostics
+        self.options = options or book.print
+        self.font_config = FontConfiguration()
+        self.root_url = self.book.root.as_uri() + "/"
+        self._fetch = BookFetcher((self.book.root, fonts.FONT_DIR))
+
+    def build(self) -> bytes:
+        self._check_variant()
+        rendered = render_book(self.book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()),
+                               footnotes=self.options.notes == "footnotes")  # fmt: skip
+        self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print")),
+                       font_config=self.font_config, url_fetcher=self._fetch, base_url=self.root_url)  # fmt: skip
+        layout = self._pieces(rendered)
+        gutter = self.options.gutter(0)
+        for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
+            self._lay_out(layout, rendered, gutter)
+            wanted = self.options.gutter(self._page_count(layout))
+            if wanted <= gutter:
+                break
+            gutter = wanted
+        return self._write(layout)
+
+    # -- pieces ------------------------------------------------------------------------
+    def _pieces(self, rendered: RenderedBook) -> Layout:
+        docs = {d.id: d for d in rendered.documents}
+        opening = [docs["halftitle"], docs["titlepage"], docs["copyright"]]
+        layout = Layout(front=[Piece("opening", "\n".join(d.body for d in opening), roman=True)])
+        layout.front.append(Piece("contents", "", roman=True))
+        for doc in rendered.documents[3:]:
+            target = layout.front if doc.matter == "front" else layout.body
+            target.append(Piece(doc.id, doc.body, roman=doc.matter == "front", level=doc.level))
+        return layout
+
+    def _lay_out(self, layout: Layout, rendered: RenderedBook, gutter: float) -> None:
+        self.page_css = {roman: CSS(string=self._page_css(gutter, roman), font_config=self.font_config) for roman in (True, False)}
+        self._run(layout.body, start=1)
+        contents = layout.front[1]
+        contents.html = self._contents(rendered, layout, placeholder=True)
+        for _ in range(3):  # front folios depend on the contents' length, and the contents list them
+            self._run(layout.front, start=1)
+            html = self._contents(rendered, layout, placeholder=False)
+            pages_before = contents.pages
+            contents.html = html
+            self._render(contents)
+            if contents.pages == pages_before:
+                break
+
+    def _run(self, pieces: list[Piece], start: int) -> None:
+        folio = start
+        for piece in pieces:
+            piece.first = folio if folio % 2 else folio + 1
+            self._render(piece)
+            folio = piece.first + piece.pages
+
+    def _render(self, piece: Piece) -> None:
+        first_page = CSS(string=f"@page :first {{ counter-reset: page {piece.first} }}", font_config=self.font_config)
+        piece.document = HTML(string=self._html(piece), base_url=self.root_url, url_fetcher=self._fetch).render(
+            stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config
+        )
+
+    def _html(self, piece: Piece) -> str:
+        meta = self.book.metadata
+        stamp = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
+        head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
+        head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
+        if meta.description:
+            head.append(f'<meta name="description" content="{escape(meta.description)}">')
+        if meta.subjects:
+            head.append(f'<meta name="keywords" content="{escape(", ".join(meta.subjects))}">')
+        head += [f'<meta name="dcterms.created" content="{stamp}">', f'<meta name="dcterms.modified" content="{stamp}">',
+                 '<meta name="generator" content="presswork">']  # fmt: skip
+        return (
+            f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
+            f'<body class="level-{piece.level}">\n{piece.html}\n</body>\n</html>\n'
+        )
+
+    def _contents(self, rendered: RenderedBook, layout: Layout, placeholder: bool) -> str:
+        first = {p.key: p for p in layout.front + layout.body}
+        lang = self.book.metadata.language
+        title = escape(_contents_word(lang))
+
+        def folio(entry: TocEntry) -> str:
+            piece = first[entry.doc]
+            return "xxx" if placeholder else (_roman(piece.first) if piece.roman else str(piece.first))
+
+        def items(entries: list[TocEntry]) -> str:
+            out = []
+            for e in entries:
+                sub = f"\n<ol>\n{items(e.children)}\n</ol>" if e.children else ""
+                cls = ' class="part"' if e.children else ""
+                out.append(f'<li{cls}><a href="#{e.doc}">{escape(e.title)}</a> <span class="page">{folio(e)}</span>{sub}</li>')
+            return "\n".join(out)
+
+        return (
+            f'<nav class="contents" id="contents" role="doc-toc" aria-labelledby="contents-title">\n'
+            f'<section data-running-head="{title}"><h1 id="contents-title">{title}</h1>\n'
+            f"<ol>\n{items(rendered.toc)}\n</ol>\n</section>\n</nav>"
+        )
+
+    # -- assembly --------------------------------------------------------------------------
+    def _page_count(self, layout: Layout) -> int:
+        front = _end(layout.front)
+        return front + (front % 2) + _end(layout.body)
+
+    def _write(self, layout: Layout) -> bytes:
+        blank = HTML(string='<html><body><section class="part"></section></body></html>').render(
+            stylesheets=[self.css, self.page_css[False]], font_config=self.font_config
+        ).pages[0]  # a page of the head- and folio-less "plain" kind
+        pages = []
+        for pieces in (layout.front, layout.body):
+            folio = 1
+            for piece in pieces:
+                pages += [blank] * (piece.first - folio)
+                pages += piece.document.pages
+                folio = piece.first + piece.pages
+            if pieces is layout.front and len(pages) % 2:
+                pages.append(blank)
+        front_pages = len(pages) - sum(p.pages for p in layout.body) - _blanks(layout.body)
+        document = layout.front[0].document.copy(pages)
+        identifier = hashlib.md5(str(self.book.metadata).encode()).hexdigest().encode()
+
+        def finish(doc: Document, pdf: pydyf.PDF) -> None:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+                0, pydyf.Dictionary({"S": "/r"}), front_pages, pydyf.Dictionary({"S": "/D"})])})  # fmt: skip
+            pdf.info.pop("Producer", None)
+
+        epoch = str(int(build_time(self.book.metadata).timestamp()))
+        with _environment(SOURCE_DATE_EPOCH=epoch):  # fontTools stamps the embedded subsets with it
+            return document.write_pdf(pdf_variant=self.options.pdf_variant, pdf_identifier=identifier, finisher=finish)
+
+    # -- styles and checks ---------------------------------------------------------------
+    def _page_css(self, gutter: float, roman: bool) -> str:
+        o = self.options
+        meta = self.book.metadata
+        counter = "counter(page, lower-roman)" if roman else "counter(page)"
+        verso = meta.title if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
+        marks = "marks: crop;" if o.marks else ""
+        bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
+        cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
+        return f"""
+@page {{ size: {o.width:.4f}in {o.height:.4f}in; {bleed} {marks}
+        margin: {o.top}in {o.outside}in {o.bottom}in {gutter}in; }}
+@page :left {{ margin-left: {o.outside}in; margin-right: {gutter}in;
+  @top-left {{ content: {counter}; }} @top-center {{ content: "{_css_string(verso)}"; }} }}
+@page :right {{ margin-left: {gutter}in; margin-right: {o.outside}in;
+  @top-right {{ content: {counter}; }} @top-center {{ content: string(chapter); }} }}
+@page :first {{ @top-left {{ content: none; }} @top-center {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-center {{ content: {counter}; }} }}
+@page :blank {{ @top-left {{ content: none; }} @top-center {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-center {{ content: none; }} }}
+@page plain {{ @top-left {{ content: none; }} @top-center {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-center {{ content: none; }} }}
+{cmyk}
+"""
+
+    def _font_faces(self) -> str:
+        return "\n".join(
+            f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {f.weight}; font-style: {f.style}; '
+            f'src: url("{(fonts.FONT_DIR / f.file).as_uri()}"); }}'
+            for f in fonts.FACES
+        ) + "\n"
+
+    def _check_variant(self) -> None:
+        """Images a PDF/X or PDF/A variant forbids stop the build with the reason and the fix."""
+        variant = self.options.pdf_variant
+        if not variant:
+            return
+        for figure in self.book.figures():
+            with Image.open(self.book.root / figure.src) as image:
+                alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                if variant == "pdf/x-1a" and image.mode not in ("CMYK", "L", "1"):
+                    raise PressworkError(
+                        f"image {figure.src} is {image.mode}; PDF/X-1a allows only CMYK or greyscale images",
+                        figure.where, "convert the image to CMYK or greyscale, or choose pdf/x-3 or pdf/x-4",
+                    )  # fmt: skip
+                if alpha and variant in ("pdf/x-1a", "pdf/x-3", "pdf/a-1b"):
+                    raise PressworkError(
+                        f"image {figure.src} has transparency, which {variant.upper()} forbids",
+                        figure.where, "flatten the image onto white, or choose pdf/x-4",
+                    )  # fmt: skip
+
+
+class BookFetcher(URLFetcher):
+    """Only files inside the book folder or presswork's own fonts: a manuscript reaches nothing else."""
+
+    def __init__(self, allowed: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"file"})
+        self.allowed = tuple(p.resolve() for p in allowed)
+
+    def fetch(self, url: str, headers: dict | None = None):
+        path = Path(unquote(urlparse(url).path)).resolve()
+        if not any(path.is_relative_to(base) for base in self.allowed):
+            raise ValueError(f"{url} is outside the book folder")
+        return super().fetch(url, headers)
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _end(pieces: list[Piece]) -> int:
+    return pieces[-1].first + pieces[-1].pages - 1 if pieces else 0
+
+
+def _blanks(pieces: list[Piece]) -> int:
+    folio, blanks = 1, 0
+    for piece in pieces:
+        blanks += piece.first - folio
+        folio = piece.first + piece.pages
+    return blanks
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _roman(n: int) -> str:
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+    out = ""
+    for value, letters in numerals:
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def _contents_word(lang: str) -> str:
+    from .labels import word
+
+    return word(lang, "contents")
+
+
+def write_pdf(book: Book, out: Path, diagnostics: Diagnostics) -> Path:
+    write_atomic(out, PdfBuilder(book, diagnostics).build())
+    return out

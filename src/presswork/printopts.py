@@ -1,0 +1,110 @@
+"""The `print:` block of book.yaml: trim, margins, bleed, notes and PDF variant for the print PDF."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Location, PressworkError
+from .sources import BOOK_YAML
+from .yamlfile import LineDict, line_of
+
+# Common trims (width, height) in inches.
+TRIMS: dict[str, tuple[float, float]] = {
+    "5x8": (5.0, 8.0),
+    "5.25x8": (5.25, 8.0),
+    "5.5x8.5": (5.5, 8.5),
+    "6x9": (6.0, 9.0),
+    "6.14x9.21": (6.14, 9.21),
+    "7x10": (7.0, 10.0),
+    "a5": (148 / 25.4, 210 / 25.4),
+    "demy": (138 / 25.4, 216 / 25.4),
+    "royal": (156 / 25.4, 234 / 25.4),
+}
+VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
+BLEED_IN = 0.125
+# KDP Print's minimum inside margin by page count (the strictest of the print services' tables).
+GUTTER_BY_PAGES = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
+_UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
+KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "running_head", "margins"}
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    trim: str = "6x9"
+    width: float = 6.0  # inches
+    height: float = 9.0
+    bleed: float = 0.0
+    marks: bool = False
+    notes: str = "footnotes"  # or "endnotes"
+    pdf_variant: str | None = None
+    running_head: str = "title"  # what versos carry: the book's title or its author
+    top: float = 0.75
+    bottom: float = 0.75
+    outside: float = 0.625
+    inside: float = 0.625  # raised to the print services' minimum for the page count
+
+    def gutter(self, pages: int) -> float:
+        minimum = next((g for limit, g in GUTTER_BY_PAGES if pages <= limit), GUTTER_BY_PAGES[-1][1])
+        return max(self.inside, minimum)
+
+
+def parse_print_options(data: Any, line: int | None) -> PrintOptions:
+    if data is None:
+        return PrintOptions()
+    if not isinstance(data, LineDict):
+        raise PressworkError("'print' must be a block of `key: value` lines", Location(BOOK_YAML, line))
+    values: dict[str, Any] = {}
+
+    def where(key: str) -> Location:
+        return Location(BOOK_YAML, line_of(data.get(key), data.line_of(key)))
+
+    for key in data:
+        if key not in KEYS:
+            raise PressworkError(f"unknown print option {key!r}", where(key), "use one of " + ", ".join(sorted(KEYS)))
+    if "trim" in data:
+        values["trim"], (values["width"], values["height"]) = _trim(data["trim"], where("trim"))
+    if data.get("bleed"):
+        values["bleed"] = BLEED_IN if data["bleed"] is True else _length(data["bleed"], where("bleed"))
+    values["marks"] = bool(data.get("marks", False))
+    if "notes" in data:
+        values["notes"] = _choice(data["notes"], ("footnotes", "endnotes"), where("notes"))
+    if data.get("pdf_variant"):
+        values["pdf_variant"] = _choice(str(data["pdf_variant"]).lower(), VARIANTS, where("pdf_variant"))
+    if "running_head" in data:
+        values["running_head"] = _choice(data["running_head"], ("title", "author"), where("running_head"))
+    margins = data.get("margins") or {}
+    if not isinstance(margins, dict):
+        raise PressworkError("'margins' must map top, bottom, inside, outside to lengths", where("margins"))
+    for side, value in margins.items():
+        if side not in ("top", "bottom", "inside", "outside"):
+            raise PressworkError(f"unknown margin {side!r}", where("margins"), "use top, bottom, inside, outside")
+        values[side] = _length(value, where("margins"))
+    return PrintOptions(**values)
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: Location) -> str:
+    if str(value) not in allowed:
+        raise PressworkError(f"{value!r} is not one of {', '.join(allowed)}", where)
+    return str(value)
+
+
+def _trim(value: Any, where: Location) -> tuple[str, tuple[float, float]]:
+    key = re.sub(r"\s|in$", "", str(value).lower()).replace("×", "x")
+    if key in TRIMS:
+        return key, TRIMS[key]
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|in)?x(\d+(?:\.\d+)?)(mm|in)?", key)
+    if not match:
+        raise PressworkError(
+            f"unknown trim size {value!r}", where, "use a preset (" + ", ".join(TRIMS) + ") or WIDTHxHEIGHT such as 6x9 or 150mmx230mm"
+        )
+    unit = _UNITS[match.group(4) or match.group(2) or "in"]
+    return key, (float(match.group(1)) * unit, float(match.group(3)) * unit)
+
+
+def _length(value: Any, where: Location) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(in|mm|cm|pt)?\s*", str(value))
+    if not match:
+        raise PressworkError(f"{value!r} is not a length", where, "write e.g. 0.75in or 18mm")
+    return float(match.group(1)) * _UNITS[match.group(2) or "in"]
