@@ -8,7 +8,11 @@ STAMP  := $(VENV)/.installed
 BOOK   ?= .
 OUT    ?= build
 
-.PHONY: help install epub all test bench images clean
+.PHONY: help install system-deps epub pdf all test bench images clean
+
+# Optional system tools: Java for EPUBCheck, poppler for PDF checks, HarfBuzz's subsetter for
+# faster PDF font subsetting, Ghostscript's ICC profiles for the PDF/X tests.
+SYSTEM_PACKAGES := default-jre-headless poppler-utils libharfbuzz-subset0 libgs-common
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -22,8 +26,17 @@ $(STAMP): pyproject.toml
 	@command -v java >/dev/null || echo "note: Java is missing; EPUBCheck tests need it (apt-get install default-jre-headless)"
 	touch $(STAMP)
 
+system-deps:  ## Install optional system tools with apt-get (needs root or sudo)
+	@if command -v apt-get >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "no apt-get here: install $(SYSTEM_PACKAGES) with your package manager"; fi
+
 epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this folder)
 	$(BIN)/presswork build epub $(BOOK) --out $(OUT)
+
+pdf: $(STAMP)  ## Build build/<slug>.pdf, the print interior
+	$(BIN)/presswork build pdf $(BOOK) --out $(OUT)
 
 all: $(STAMP)  ## Build every product presswork makes so far
 	$(BIN)/presswork build all $(BOOK) --out $(OUT)

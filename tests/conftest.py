@@ -93,6 +93,14 @@ def small_book(tmp_path: Path):
     return make
 
 
-def build(root: Path, *extra: str):
-    """Run `presswork build epub ROOT` and return click's result."""
-    return CliRunner().invoke(main, ["build", "epub", str(root), *extra])
+def build(root: Path, *extra: str, fmt: str = "epub"):
+    """Run `presswork build FMT ROOT` and return click's result."""
+    return CliRunner().invoke(main, ["build", fmt, str(root), *extra])
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample-pdf")
+    result = CliRunner().invoke(main, ["build", "pdf", str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "pressmans-craft.pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -71,6 +72,12 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, qui
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
+    except Exception as exc:  # a bug in presswork or a library, not in the manuscript
+        if os.environ.get("PRESSWORK_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it; "
+                   "PRESSWORK_DEBUG=1 shows the traceback", err=True)  # fmt: skip
+        sys.exit(70)
     reporter.warnings(diagnostics)
 
 

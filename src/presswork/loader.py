@@ -51,7 +51,7 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
         body=[loader.body_entry(entry) for entry in _entries(contents, "body")],
         back=[loader.chapter(entry, "back") for entry in _entries(contents, "back")],
         targets=loader.targets,
-        print=parse_print_options(data.get("print"), data.line_of("print")),
+        print=parse_print_options(data.get("print"), data.line_of("print"), root),
     )
     for target, where in loader.anchors.links:
         if target not in loader.anchors.ids:

@@ -26,9 +26,10 @@ from . import fonts
 from .errors import Diagnostics, PressworkError
 from .model import Book
 from .output import build_time, write_atomic
-from .printopts import PrintOptions
+from .printopts import PrintOptions, profile_space
 from .render import RenderedBook, TocEntry, render_book
 from .stylesheets import stylesheet
+from .typography import smarten_string
 from .xhtml import Links, escape
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -63,6 +64,7 @@ class PdfBuilder:
         self.diagnostics = diagnostics
         self.options = options or book.print
         self.font_config = FontConfiguration()
+        self.color_profiles: dict = {}  # filled by @color-profile rules as the page CSS is parsed
         self.root_url = self.book.root.as_uri() + "/"
         self._fetch = BookFetcher((self.book.root, fonts.FONT_DIR))
 
@@ -94,7 +96,11 @@ class PdfBuilder:
         return layout
 
     def _lay_out(self, layout: Layout, rendered: RenderedBook, gutter: float) -> None:
-        self.page_css = {roman: CSS(string=self._page_css(gutter, roman), font_config=self.font_config) for roman in (True, False)}
+        self.page_css = {
+            roman: CSS(string=self._page_css(gutter, roman), font_config=self.font_config,
+                       color_profiles=self.color_profiles, url_fetcher=self._fetch)
+            for roman in (True, False)
+        }  # fmt: skip
         self._run(layout.body, start=1)
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
@@ -117,7 +123,8 @@ class PdfBuilder:
     def _render(self, piece: Piece) -> None:
         first_page = CSS(string=f"@page :first {{ counter-reset: page {piece.first} }}", font_config=self.font_config)
         piece.document = HTML(string=self._html(piece), base_url=self.root_url, url_fetcher=self._fetch).render(
-            stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config
+            stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config,
+            color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
         )
 
     def _html(self, piece: Piece) -> str:
@@ -166,7 +173,8 @@ class PdfBuilder:
 
     def _write(self, layout: Layout) -> bytes:
         blank = HTML(string='<html><body><section class="part"></section></body></html>').render(
-            stylesheets=[self.css, self.page_css[False]], font_config=self.font_config
+            stylesheets=[self.css, self.page_css[False]], font_config=self.font_config,
+            color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
         ).pages[0]  # a page of the head- and folio-less "plain" kind
         pages = []
         for pieces in (layout.front, layout.body):
@@ -195,10 +203,14 @@ class PdfBuilder:
         o = self.options
         meta = self.book.metadata
         counter = "counter(page, lower-roman)" if roman else "counter(page)"
-        verso = meta.title if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
+        verso = smarten_string(meta.title, meta.language) if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
         marks = "marks: crop;" if o.marks else ""
         bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
         cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
+        if o.output_profile:
+            path = self.book.root / o.output_profile
+            components = "cyan, magenta, yellow, black" if profile_space(path) == "CMYK" else "gray"
+            cmyk += f'@color-profile device-cmyk {{ src: url("{path.as_uri()}"); components: {components}; }}'
         return f"""
 @page {{ size: {o.width:.4f}in {o.height:.4f}in; {bleed} {marks}
         margin: {o.top}in {o.outside}in {o.bottom}in {gutter}in; }}

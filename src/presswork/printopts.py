@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from PIL import ImageCms
+
 from .errors import Location, PressworkError
-from .sources import BOOK_YAML
+from .sources import BOOK_YAML, require_file, resolve_inside
 from .yamlfile import LineDict, line_of
 
 # Common trims (width, height) in inches.
@@ -27,7 +30,7 @@ BLEED_IN = 0.125
 # KDP Print's minimum inside margin by page count (the strictest of the print services' tables).
 GUTTER_BY_PAGES = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
-KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "running_head", "margins"}
+KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "output_profile", "running_head", "margins"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class PrintOptions:
     marks: bool = False
     notes: str = "footnotes"  # or "endnotes"
     pdf_variant: str | None = None
+    output_profile: Path | None = None  # the printer's ICC profile (relative to the book folder)
     running_head: str = "title"  # what versos carry: the book's title or its author
     top: float = 0.75
     bottom: float = 0.75
@@ -50,7 +54,7 @@ class PrintOptions:
         return max(self.inside, minimum)
 
 
-def parse_print_options(data: Any, line: int | None) -> PrintOptions:
+def parse_print_options(data: Any, line: int | None, root: Path) -> PrintOptions:
     if data is None:
         return PrintOptions()
     if not isinstance(data, LineDict):
@@ -72,6 +76,16 @@ def parse_print_options(data: Any, line: int | None) -> PrintOptions:
         values["notes"] = _choice(data["notes"], ("footnotes", "endnotes"), where("notes"))
     if data.get("pdf_variant"):
         values["pdf_variant"] = _choice(str(data["pdf_variant"]).lower(), VARIANTS, where("pdf_variant"))
+    if data.get("output_profile"):
+        values["output_profile"] = resolve_inside(root, data["output_profile"], where("output_profile"))
+        require_file(root, values["output_profile"], where("output_profile"), "output profile")
+        _check_profile(root / values["output_profile"], where("output_profile"))
+    if values.get("pdf_variant", "").startswith("pdf/x") and "output_profile" not in values:
+        raise PressworkError(
+            f"{values['pdf_variant'].upper()} needs the printer's output profile",
+            where("pdf_variant"),
+            "add `output_profile: profiles/NAME.icc` (the ICC profile your printer names) under print:",
+        )
     if "running_head" in data:
         values["running_head"] = _choice(data["running_head"], ("title", "author"), where("running_head"))
     margins = data.get("margins") or {}
@@ -82,6 +96,20 @@ def parse_print_options(data: Any, line: int | None) -> PrintOptions:
             raise PressworkError(f"unknown margin {side!r}", where("margins"), "use top, bottom, inside, outside")
         values[side] = _length(value, where("margins"))
     return PrintOptions(**values)
+
+
+def profile_space(path: Path) -> str:
+    """The colour space an ICC profile describes: 'CMYK', 'GRAY', 'RGB' …"""
+    return ImageCms.getOpenProfile(str(path)).profile.xcolor_space.strip()
+
+
+def _check_profile(path: Path, where: Location) -> None:
+    try:
+        space = profile_space(path)
+    except (OSError, ImageCms.PyCMSError):
+        raise PressworkError(f"{path.name} is not an ICC profile", where, "use the .icc file your printer supplies") from None
+    if space not in ("CMYK", "GRAY"):
+        raise PressworkError(f"{path.name} is an {space} profile, not a printer's", where, "use a CMYK or greyscale profile")
 
 
 def _choice(value: Any, allowed: tuple[str, ...], where: Location) -> str:

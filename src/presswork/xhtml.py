@@ -148,7 +148,10 @@ class XhtmlRenderer(RendererHTML):
         saved, self.inline_blocks = self.inline_blocks, True
         body = self.render(self.notes[number], options, env)
         self.inline_blocks = saved
-        return f'<span class="footnote" id="{self.chapter_id}-n{number}" data-n="{number}">{body}</span>'
+        return (
+            f'<span class="noteref" id="{ref_id}"></span>'
+            f'<span class="footnote" id="{self.chapter_id}-n{number}" data-n="{number}">{body}</span>'
+        )
 
     def figure_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>\n"
