@@ -217,3 +217,17 @@ def test_pdf_x4_is_written_with_an_output_intent(small_book):
     assert build(root, fmt="pdf").exit_code == 0
     catalog = pypdf.PdfReader(root / "build/a-small-book.pdf").trailer["/Root"]
     assert "/OutputIntents" in catalog
+
+
+def test_marks_option_draws_crop_marks_outside_the_trim(small_book):
+    root = small_book({"manuscript/book.yaml": PRINT_BOOK + "  bleed: true\n"})
+    assert build(root, fmt="pdf").exit_code == 0
+    assert build(root, "--marks", "--out", str(root / "marked"), fmt="pdf").exit_code == 0
+
+    def short_lines(path: Path) -> int:
+        """Crop marks: 8 strokes a page, each shorter than the bleed (the text page has no rules)."""
+        with pdfplumber.open(path) as pdf:
+            return sum(1 for ln in pdf.pages[0].lines if max(ln["width"], ln["height"]) <= 9)
+
+    assert short_lines(root / "build/a-small-book.pdf") == 0
+    assert short_lines(root / "marked/a-small-book.pdf") == 8

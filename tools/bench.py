@@ -1,15 +1,18 @@
-"""Benchmark: time and peak memory of load, render and EPUB on a generated full-size book.
+"""Benchmark: time and peak memory of each stage on a generated full-size book.
 
-Usage: python tools/bench.py [--chapters 50] [--words 180000] [--notes 850] [--runs 3]
-Prints one line a stage; times are the best of --runs, memory is the peak of Python
-allocations during the stage (tracemalloc, measured in a separate pass so it does not slow
-the timed runs) and the process's peak resident size at the end.
+Usage: python tools/bench.py [--chapters 50] [--words 180000] [--notes 850] [--runs 3] [--no-pdf]
+
+EPUB stages run in this process: times are the best of --runs, memory the peak of Python
+allocations (tracemalloc, in a separate pass so it does not slow the timed runs). The PDF
+build and, for comparison, a plain WeasyPrint render of the same text with a minimal
+stylesheet each run once in a child process, whose peak resident memory is reported.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,12 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthbook import generate  # noqa: E402
 
+from presswork import fonts  # noqa: E402
 from presswork.epub import EpubBuilder  # noqa: E402
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.loader import load_book  # noqa: E402
 from presswork.output import write_atomic  # noqa: E402
+from presswork.pdf import PdfBuilder  # noqa: E402
 from presswork.render import render_book  # noqa: E402
 from presswork.xhtml import Links  # noqa: E402
+
+PLAIN_CSS = (
+    "@page { size: 6in 9in; margin: 0.75in } html { font-family: Book; font-size: 10.5pt; line-height: 13.5pt }"
+    " p { text-align: justify } img { max-width: 100% }"
+)
 
 
 def best_time(fn: Callable[[], object], runs: int) -> float:
@@ -46,13 +56,52 @@ def peak_memory(fn: Callable[[], object]) -> float:
     return peak / 1e6
 
 
+def child_stage(stage: str, root: Path, out: Path) -> None:
+    """Run one PDF stage and print `seconds pages`; the parent measures our memory."""
+    from weasyprint import CSS, HTML
+
+    book = load_book(root)
+    start = time.perf_counter()
+    if stage == "pdf":
+        data = PdfBuilder(book, Diagnostics()).build()
+    else:
+        rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), footnotes=True)
+        faces = "".join(
+            f'@font-face {{ font-family: Book; font-weight: {f.weight}; font-style: {f.style}; '
+            f'src: url("{(fonts.FONT_DIR / f.file).as_uri()}") }}'
+            for f in fonts.FACES
+        )
+        body = "\n".join(d.body for d in rendered.documents)
+        data = HTML(string=f"<html lang=en><body>{body}</body></html>", base_url=root.as_uri() + "/").write_pdf(
+            stylesheets=[CSS(string=faces + PLAIN_CSS)]
+        )
+    seconds = time.perf_counter() - start
+    out.write_bytes(data)
+    from pypdf import PdfReader
+
+    print(f"{seconds:.2f} {len(PdfReader(out).pages)}")
+
+
+def run_child(stage: str, root: Path, out: Path) -> tuple[float, int, float]:
+    proc = subprocess.Popen([sys.executable, __file__, "--stage", stage, str(root), str(out)], stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds, pages = proc.stdout.read().split()
+    if status:
+        raise SystemExit(f"{stage} stage failed")
+    return float(seconds), int(pages), usage.ru_maxrss / 1e3
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chapters", type=int, default=50)
     parser.add_argument("--words", type=int, default=180_000)
     parser.add_argument("--notes", type=int, default=850)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF stages (about a minute)")
+    parser.add_argument("--stage", nargs=3, metavar=("STAGE", "BOOK", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage:
+        return child_stage(args.stage[0], Path(args.stage[1]), Path(args.stage[2]))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "book"
         generate(root, chapters=args.chapters, words=args.words, notes=args.notes)
@@ -73,9 +122,15 @@ def main() -> None:
             seconds = best_time(fn, args.runs)
             if not name.startswith("render"):
                 total += seconds
-            print(f"{name:48s} {seconds:6.2f} s   peak {peak_memory(fn):7.1f} MB")
-        print(f"{'total: load + epub (what `build epub` does)':48s} {total:6.2f} s")
-        print(f"EPUB size {out.stat().st_size / 1e6:.2f} MB; process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+            print(f"{name:48s} {seconds:6.2f} s   peak {peak_memory(fn):7.1f} MB (Python)")
+        print(f"{'load + epub (what `build epub` does)':48s} {total:6.2f} s   EPUB {out.stat().st_size / 1e6:.2f} MB")
+        if args.no_pdf:
+            return
+        pdf_s, pdf_pages, pdf_mb = run_child("pdf", root, Path(tmp) / "book.pdf")
+        plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
+        print(f"{'pdf (full book: pieces, notes, heads, contents)':48s} {pdf_s:6.2f} s   peak {pdf_mb:7.1f} MB (RSS)   {pdf_pages} pages")
+        print(f"{'plain WeasyPrint render, minimal stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)   {plain_pages} pages")
+        print(f"{'ratio full / plain':48s} {pdf_s / plain_s:6.2f} x")
 
 
 if __name__ == "__main__":

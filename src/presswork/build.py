@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -43,9 +43,13 @@ class Reporter(Protocol):
     def detail(self, message: str) -> None: ...
 
 
-def build(root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, report: Reporter) -> list[Path]:
+def build(
+    root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, report: Reporter, marks: bool = False
+) -> list[Path]:
     started = time.perf_counter()
     book = load_book(root, diagnostics)
+    if marks:
+        book.print = replace(book.print, marks=True)
     check_glyphs(book, diagnostics)
     chapters = list(book.chapters())
     for chapter in chapters:

@@ -34,7 +34,7 @@ class Reporter:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presswork")
 def main() -> None:
-    """presswork: turn one manuscript into an EPUB 3 (and, as they land, print PDF and Kindle files).
+    """presswork: turn one manuscript into an EPUB 3 and a print-ready PDF.
 
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
@@ -44,14 +44,16 @@ def main() -> None:
 @click.argument("args", nargs=-1, metavar="FORMAT... [BOOK_DIR]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: BOOK_DIR/build].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--marks", is_flag=True, help="PDF: add crop marks (as print.marks: true does).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
-def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, quiet: bool, verbose: bool) -> None:
-    """Build FORMAT (epub, or all) from the book in BOOK_DIR [default: .].
+def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, quiet: bool, verbose: bool) -> None:
+    """Build FORMAT (epub, pdf, or all) from the book in BOOK_DIR [default: .].
 
     \b
     Examples:
       presswork build epub
+      presswork build pdf --marks
       presswork build all path/to/book --out dist
     """
     names = tuple(a for a in args if a in FORMATS or a == "all")
@@ -68,7 +70,7 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, qui
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or root / "build", diagnostics, reporter)
+        build(root, expand(names), out_dir or root / "build", diagnostics, reporter, marks=marks)
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
