@@ -8,11 +8,11 @@ STAMP  := $(VENV)/.installed
 BOOK   ?= .
 OUT    ?= build
 
-.PHONY: help install system-deps epub pdf all test bench images clean
+.PHONY: help install system-deps epub pdf kindle all test bench images clean
 
-# Optional system tools: Java for EPUBCheck, poppler for PDF checks, HarfBuzz's subsetter for
-# faster PDF font subsetting, Ghostscript's ICC profiles for the PDF/X tests.
-SYSTEM_PACKAGES := default-jre-headless poppler-utils libharfbuzz-subset0 libgs-common
+# Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
+# HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests.
+SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 system-deps:  ## Install optional system tools with apt-get (needs root or sudo)
 	@if command -v apt-get >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "no apt-get here: install $(SYSTEM_PACKAGES) with your package manager"; fi
 
 epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this folder)
@@ -37,6 +37,9 @@ epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this 
 
 pdf: $(STAMP)  ## Build build/<slug>.pdf, the print interior
 	$(BIN)/presswork build pdf $(BOOK) --out $(OUT)
+
+kindle: $(STAMP)  ## Build build/<slug>-kindle.epub and, with calibre, build/<slug>.azw3
+	$(BIN)/presswork build kindle $(BOOK) --out $(OUT)
 
 all: $(STAMP)  ## Build every product presswork makes so far
 	$(BIN)/presswork build all $(BOOK) --out $(OUT)

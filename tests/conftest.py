@@ -104,3 +104,12 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["build", "pdf", str(ROOT), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out / "pressmans-craft.pdf"
+
+
+@pytest.fixture(scope="session")
+def sample_kindle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book's Kindle products: the folder holding the Kindle EPUB (and AZW3 with calibre)."""
+    out = tmp_path_factory.mktemp("sample-kindle")
+    result = CliRunner().invoke(main, ["build", "kindle", str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out

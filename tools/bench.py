@@ -65,7 +65,7 @@ def child_stage(stage: str, root: Path, out: Path) -> None:
     if stage == "pdf":
         data = PdfBuilder(book, Diagnostics()).build()
     else:
-        rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), footnotes=True)
+        rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), notes="inline")
         faces = "".join(
             f'@font-face {{ font-family: Book; font-weight: {f.weight}; font-style: {f.style}; '
             f'src: url("{(fonts.FONT_DIR / f.file).as_uri()}") }}'

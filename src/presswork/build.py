@@ -8,27 +8,29 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from .buildopts import BuildOptions
 from .epub import write_epub
-from .pdf import write_pdf
 from .errors import Diagnostics
 from .fonts import check_glyphs
 from .loader import load_book
+from .kindle import write_kindle
 from .model import Book
+from .pdf import write_pdf
 
-Backend = Callable[[Book, Path, Diagnostics], Path]
+Backend = Callable[[Book, Path, Diagnostics, BuildOptions], list[Path]]
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     help: str
-    suffix: str
-    write: Backend
+    write: Backend  # writes its products into the output folder and returns their paths
 
 
 FORMATS: dict[str, Format] = {
-    "epub": Format("epub", "EPUB 3 for every ebook store", ".epub", write_epub),
-    "pdf": Format("pdf", "print-ready PDF for a printer or print on demand", ".pdf", write_pdf),
+    "epub": Format("epub", "EPUB 3 for every ebook store", write_epub),
+    "pdf": Format("pdf", "print-ready PDF for a printer or print on demand", write_pdf),
+    "kindle": Format("kindle", "KDP-ready EPUB, and an AZW3 where calibre is installed", write_kindle),
 }
 
 
@@ -44,7 +46,13 @@ class Reporter(Protocol):
 
 
 def build(
-    root: Path, formats: list[Format], out_dir: Path, diagnostics: Diagnostics, report: Reporter, marks: bool = False
+    root: Path,
+    formats: list[Format],
+    out_dir: Path,
+    diagnostics: Diagnostics,
+    report: Reporter,
+    marks: bool = False,
+    options: BuildOptions = BuildOptions(),
 ) -> list[Path]:
     started = time.perf_counter()
     book = load_book(root, diagnostics)
@@ -61,7 +69,8 @@ def build(
     for fmt in formats:
         report.info(f"Building {fmt.name} …")
         t0 = time.perf_counter()
-        path = fmt.write(book, out_dir / f"{book.metadata.slug}{fmt.suffix}", diagnostics)
-        report.info(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
-        products.append(path)
+        paths = fmt.write(book, out_dir, diagnostics, options)
+        written = ", ".join(f"{p} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
+        report.info(f"Wrote {written} in {time.perf_counter() - t0:.2f} s")
+        products += paths
     return products

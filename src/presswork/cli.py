@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .build import FORMATS, build, expand
+from .buildopts import BuildOptions
 from .errors import Diagnostics, PressworkError
 from .scaffold import create_book
 
@@ -34,7 +35,7 @@ class Reporter:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presswork")
 def main() -> None:
-    """presswork: turn one manuscript into an EPUB 3 and a print-ready PDF.
+    """presswork: turn one manuscript into an EPUB 3, a print-ready PDF and Kindle files.
 
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
@@ -45,15 +46,19 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: BOOK_DIR/build].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--marks", is_flag=True, help="PDF: add crop marks (as print.marks: true does).")
+@click.option("--require-azw3", is_flag=True, help="Kindle: fail when calibre cannot make the AZW3.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
-def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, quiet: bool, verbose: bool) -> None:
-    """Build FORMAT (epub, pdf, or all) from the book in BOOK_DIR [default: .].
+def build_command(
+    args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, require_azw3: bool, quiet: bool, verbose: bool
+) -> None:
+    """Build FORMAT (epub, pdf, kindle, or all) from the book in BOOK_DIR [default: .].
 
     \b
     Examples:
       presswork build epub
       presswork build pdf --marks
+      presswork build kindle --require-azw3
       presswork build all path/to/book --out dist
     """
     names = tuple(a for a in args if a in FORMATS or a == "all")
@@ -70,7 +75,8 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, mar
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or root / "build", diagnostics, reporter, marks=marks)
+        build(root, expand(names), out_dir or root / "build", diagnostics, reporter, marks=marks,
+              options=BuildOptions(require_azw3=require_azw3))  # fmt: skip
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)

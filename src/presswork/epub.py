@@ -16,7 +16,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import fonts
-from .errors import Diagnostics
+from PIL import Image
+
+from .buildopts import BuildOptions
+from .errors import Diagnostics, Location
 from .labels import word
 from .model import IMAGE_TYPES, Book
 from .output import build_time, write_atomic
@@ -40,16 +43,30 @@ class Item:
     in_spine: bool = False
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What distinguishes one EPUB product from another built from the same book."""
+
+    suffix: str = ".epub"
+    layers: tuple[str, ...] = ("base", "epub")
+    notes: str = "list"  # how render_book places notes
+    jpeg_cover: bool = False  # Kindle reads the cover best as a JPEG
+
+
+EPUB = Profile()
+
+
 @dataclass
 class EpubBuilder:
     book: Book
     diagnostics: Diagnostics
-    layers: tuple[str, ...] = ("base", "epub")
+    profile: Profile = EPUB
     items: list[Item] = field(default_factory=list)
     image_hrefs: dict[Path, str] = field(default_factory=dict)
 
     def build(self) -> bytes:
-        rendered = render_book(self.book, Links(target=self._target_href, image=self._image_href))
+        links = Links(target=self._target_href, image=self._image_href)
+        rendered = render_book(self.book, links, notes=self.profile.notes)
         self._cover_page()
         for doc in rendered.documents:
             if doc.kind != "halftitle":  # the cover page stands in for it on screens
@@ -71,6 +88,8 @@ class EpubBuilder:
     def _image_path(self, src: Path) -> str:
         if src not in self.image_hrefs:
             clean = re.sub(r"[^A-Za-z0-9._/-]", "-", src.as_posix())
+            if src == self.book.metadata.cover and self.profile.jpeg_cover:
+                clean = str(Path(clean).with_suffix(".jpg"))
             if not clean.startswith("images/"):
                 clean = "images/" + clean
             taken = set(self.image_hrefs.values())
@@ -117,7 +136,7 @@ class EpubBuilder:
                 f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {face.weight}; '
                 f'font-style: {face.style}; src: url("../{href}"); }}'
             )
-        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.root, self.layers)
+        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.root, self.profile.layers)
         self.items.append(Item("css", "css/book.css", "text/css", css.encode()))
 
     def _images(self) -> None:
@@ -125,7 +144,9 @@ class EpubBuilder:
             props = "cover-image" if src == self.book.metadata.cover else ""
             ident = "cover-image" if props else "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
             data = (self.book.root / src).read_bytes()
-            self.items.append(Item(ident, href, IMAGE_TYPES[src.suffix.lower()], data, props))
+            if props and self.profile.jpeg_cover:
+                data = kindle_cover(self.book.root / src, self.diagnostics, src)
+            self.items.append(Item(ident, href, IMAGE_TYPES[Path(href).suffix.lower()], data, props))
 
     # -- navigation -----------------------------------------------------------------------
     def _nav(self, rendered: RenderedBook) -> Item:
@@ -313,6 +334,7 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, date_time: tuple, com
 
 
 def _identifier(book: Book) -> str:
+    """The ebook ISBN, else a UUID that stays the same for the same title and contributors."""
     meta = book.metadata
     if meta.isbn_ebook:
         return f"urn:isbn:{meta.isbn_ebook}"
@@ -336,7 +358,24 @@ def _flat(entries: list[TocEntry]) -> list[TocEntry]:
     return [x for e in entries for x in [e, *_flat(e.children)]]
 
 
-def write_epub(book: Book, out: Path, diagnostics: Diagnostics, layers: tuple[str, ...] = ("base", "epub")) -> Path:
-    data = EpubBuilder(book, diagnostics, layers).build()
-    write_atomic(out, data)
-    return out
+def kindle_cover(path: Path, diagnostics: Diagnostics, src: Path) -> bytes:
+    """The cover as Kindle wants it: a JPEG, ideally 1600 × 2560 px or larger (height:width 1.6)."""
+    with Image.open(path) as image:
+        width, height = image.size
+        if max(width, height) < 1600:
+            diagnostics.warn(f"the cover is {width} × {height} px; Kindle wants at least 1600 px on the long side",
+                             Location(src), "export the cover at 1600 × 2560 px or larger")  # fmt: skip
+        if abs(height / width - 1.6) > 0.08:
+            diagnostics.warn(f"the cover's height:width is {height / width:.2f}; Kindle's ideal is 1.6",
+                             Location(src), "crop or extend the cover to 1600 × 2560 px")  # fmt: skip
+        if image.format == "JPEG" and image.mode == "RGB":
+            return path.read_bytes()
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=92, optimize=True)
+        return out.getvalue()
+
+
+def write_epub(book: Book, out_dir: Path, diagnostics: Diagnostics, options: BuildOptions) -> list[Path]:
+    out = out_dir / f"{book.metadata.slug}.epub"
+    write_atomic(out, EpubBuilder(book, diagnostics).build())
+    return [out]

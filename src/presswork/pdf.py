@@ -23,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import fonts
+from .buildopts import BuildOptions
 from .errors import Diagnostics, PressworkError
 from .model import Book
 from .output import build_time, write_atomic
@@ -72,7 +73,7 @@ class PdfBuilder:
     def build(self) -> bytes:
         self._check_variant()
         rendered = render_book(self.book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()),
-                               footnotes=self.options.notes == "footnotes")  # fmt: skip
+                               notes="inline" if self.options.notes == "footnotes" else "list")  # fmt: skip
         self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print")),
                        font_config=self.font_config, url_fetcher=self._fetch, base_url=self.root_url)  # fmt: skip
         layout = self._pieces(rendered)
@@ -325,6 +326,7 @@ def _contents_word(lang: str) -> str:
     return word(lang, "contents")
 
 
-def write_pdf(book: Book, out: Path, diagnostics: Diagnostics) -> Path:
+def write_pdf(book: Book, out_dir: Path, diagnostics: Diagnostics, options: BuildOptions) -> list[Path]:
+    out = out_dir / f"{book.metadata.slug}.pdf"
     write_atomic(out, PdfBuilder(book, diagnostics).build())
-    return out
+    return [out]

@@ -45,11 +45,16 @@ class RenderedBook:
         return self.book.metadata.language
 
 
-def render_book(book: Book, links: Links, footnotes: bool = False) -> RenderedBook:
-    """Render every document; with `footnotes`, notes stand inline at their first reference
-    (for print's foot-of-page notes) instead of in a list at the end of their chapter."""
+NOTE_STYLES = ("list", "asides", "inline")
+
+
+def render_book(book: Book, links: Links, notes: str = "list") -> RenderedBook:
+    """Render every document. Notes go at the end of their chapter as a list ("list", EPUB) or
+    as asides ("asides", Kindle's pop-ups), or stand inline at their first reference ("inline",
+    for print's foot-of-page notes)."""
     meta = book.metadata
-    renderer = XhtmlRenderer(links, meta.scripts, footnotes)
+    renderer = XhtmlRenderer(links, meta.scripts, footnotes=notes == "inline")
+    renderer.note_style = notes
     renderer.lang = meta.language
     docs = [_half_title(book, renderer), _title_page(book, renderer), _copyright_page(book, renderer)]
     toc: list[TocEntry] = []
@@ -91,21 +96,39 @@ def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int =
         heading,
         renderer.chapter(chapter.tokens, chapter.id, lang, {n.number: n.tokens for n in chapter.notes}),
     ]
-    if chapter.notes and not renderer.footnotes:
+    if chapter.notes and renderer.note_style == "list":
         parts.append(_notes(chapter, lang, renderer))
+    elif chapter.notes and renderer.note_style == "asides":
+        parts.append(_note_asides(chapter, lang, renderer))
     parts.append("</section>")
     body = "\n".join(parts)
     return Document(chapter.id, chapter.title, chapter.kind, chapter.matter, body, chapter.source, level)
 
 
+def _backlink(chapter: Chapter, number: int, lang: str) -> str:
+    """The link back to the call, first in the note: pop-up readers rely on it standing there."""
+    return (
+        f'<a class="note-number" href="#{chapter.id}-nref{number}" role="doc-backlink" '
+        f'title="{escape(word(lang, "backlink"))}">{number}.</a>'
+    )
+
+
+def _note_asides(chapter: Chapter, lang: str, renderer: XhtmlRenderer) -> str:
+    asides = [
+        f'<aside id="{chapter.id}-n{note.number}" class="note" epub:type="footnote" role="doc-footnote">\n'
+        f"{renderer.note(note.tokens, _backlink(chapter, note.number, lang))}</aside>"
+        for note in chapter.notes
+    ]
+    return (
+        f'<section class="notes" aria-labelledby="{chapter.id}-notes">\n'
+        f'<h2 id="{chapter.id}-notes">{escape(word(lang, "notes"))}</h2>\n' + "\n".join(asides) + "\n</section>"
+    )
+
+
 def _notes(chapter: Chapter, lang: str, renderer: XhtmlRenderer) -> str:
     items = []
     for note in chapter.notes:
-        backlink = (
-            f'<a class="note-number" href="#{chapter.id}-nref{note.number}" role="doc-backlink" '
-            f'title="{escape(word(lang, "backlink"))}">{note.number}.</a>'
-        )
-        body = renderer.note(note.tokens, backlink)
+        body = renderer.note(note.tokens, _backlink(chapter, note.number, lang))
         items.append(f'<li id="{chapter.id}-n{note.number}" epub:type="endnote">\n{body}</li>')
     return (
         f'<section class="notes" epub:type="endnotes" role="doc-endnotes" aria-labelledby="{chapter.id}-notes">\n'

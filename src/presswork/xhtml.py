@@ -37,6 +37,7 @@ class XhtmlRenderer(RendererHTML):
         self.links = links
         self.scripts = scripts
         self.footnotes = footnotes  # print: each note's text inline at its first reference
+        self.note_style = "inline" if footnotes else "list"
         self.notes: dict[int, Sequence[Token]] = {}
         self.inline_blocks = False  # inside an inline footnote, blocks become spans
         self.langs: list[str | None] = []
