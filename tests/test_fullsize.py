@@ -35,3 +35,10 @@ def test_fullsize_book_keeps_every_chapter_and_note(fullsize: Path):
         texts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("EPUB/text/")]
     assert sum(t.count('epub:type="chapter"') for t in texts) == 50
     assert sum(t.count('epub:type="endnote"') for t in texts) == 850
+
+
+@pytest.mark.slow
+def test_fullsize_kindle_epub_passes_epubcheck(fullsize: Path, tmp_path: Path):
+    result = build(fullsize.parent.parent, "--out", str(tmp_path), "-q", fmt="kindle")
+    assert result.exit_code == 0, result.output
+    assert problems(run_epubcheck(next(tmp_path.glob("*-kindle.epub")), tmp_path)) == []
