@@ -44,7 +44,7 @@ def test_nav_has_parts_with_chapters_and_landmarks(sample_files):
     part = next(li for li in top if li.find("h:ol", NS) is not None)
     assert len(part.findall("h:ol/h:li", NS)) == 4
     landmarks = [a.get(f"{{{NS['epub']}}}type") for a in nav.findall(".//h:nav[@epub:type='landmarks']//h:a", NS)]
-    assert landmarks == ["cover", "titlepage", "toc", "bodymatter"]
+    assert landmarks == ["cover", "titlepage", "toc", "bodymatter", "glossary", "index"]
 
 
 def test_ncx_lists_the_same_entries_as_the_nav(sample_files):

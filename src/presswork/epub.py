@@ -23,6 +23,7 @@ from .errors import Diagnostics, Location
 from .labels import word
 from .model import IMAGE_TYPES, Book
 from .output import build_time, write_atomic
+from .pagemap import PageMap
 from .render import RenderedBook, TocEntry, render_book
 from .stylesheets import stylesheet
 from .xhtml import Links, escape
@@ -66,7 +67,8 @@ class EpubBuilder:
 
     def build(self) -> bytes:
         links = Links(target=self._target_href, image=self._image_href)
-        rendered = render_book(self.book, links, notes=self.profile.notes)
+        self.pages = self._print_pages()
+        rendered = render_book(self.book, links, notes=self.profile.notes, pages=self.pages)
         self._cover_page()
         for doc in rendered.documents:
             if doc.kind != "halftitle":  # the cover page stands in for it on screens
@@ -76,6 +78,14 @@ class EpubBuilder:
         nav = self._nav(rendered)
         ncx = self._ncx(rendered)
         return self._zip(self._package(rendered, nav, ncx), nav, ncx)
+
+    def _print_pages(self) -> PageMap | None:
+        """Books with a print edition (a paperback ISBN) carry its page numbers."""
+        if not self.book.metadata.isbn_paperback:
+            return None
+        from .pdf import print_pages  # the print layout is only needed here
+
+        return print_pages(self.book, self.diagnostics)
 
     # -- addressing ---------------------------------------------------------------------
     def _target_href(self, ident: str) -> str:
@@ -161,6 +171,7 @@ class EpubBuilder:
             ("toc", "nav.xhtml#toc", word(lang, "contents")),
             ("bodymatter", f"text/{first_body}.xhtml", word(lang, "start")),
         ]
+        marks += [(d.kind, f"text/{d.id}.xhtml", d.title) for d in rendered.documents if d.kind in ("glossary", "index")]
         landmarks = "\n".join(f'<li><a epub:type="{t}" href="{h}">{escape(label)}</a></li>' for t, h, label in marks)
         xhtml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
@@ -171,9 +182,21 @@ class EpubBuilder:
             f'<h1 id="toc-title">{escape(word(lang, "contents"))}</h1>\n{toc}\n</nav>\n'
             f'<nav epub:type="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
             f'<h2 id="landmarks-title">{escape(word(lang, "landmarks"))}</h2>\n<ol>\n{landmarks}\n</ol>\n</nav>\n'
+            f"{self._page_list(rendered)}"
             "</body>\n</html>\n"
         )
         return Item("nav", "nav.xhtml", "application/xhtml+xml", xhtml.encode(), "nav", in_spine=True)
+
+    def _page_list(self, rendered: RenderedBook) -> str:
+        if not self.pages:
+            return ""
+        where = {label: rendered.block_docs[block] for block, labels in self.pages.breaks.items() for label in labels}
+        items = "\n".join(f'<li><a href="text/{where[label]}.xhtml#page-{label}">{label}</a></li>' for label in self.pages.pages)
+        lang = self.book.metadata.language
+        return (
+            f'<nav epub:type="page-list" aria-labelledby="page-list-title" hidden="hidden">\n'
+            f'<h2 id="page-list-title">{escape(word(lang, "pages"))}</h2>\n<ol>\n{items}\n</ol>\n</nav>\n'
+        )
 
     def _ncx(self, rendered: RenderedBook) -> Item:
         counter = iter(range(1, 100_000))
@@ -281,6 +304,10 @@ class EpubBuilder:
             features.append("alternativeText")
         if has_tables:
             features.append("table")
+        if self.book.index:
+            features.append("index")
+        if self.pages:
+            features += ["pageBreakMarkers", "pageNavigation"]
         summary = (
             "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA as far as automated "
             "checks can tell. It has a navigable table of contents, headings that mark its structure, a "
@@ -298,6 +325,9 @@ class EpubBuilder:
         lines.append('<meta property="schema:accessibilityHazard">none</meta>')
         lines.append(f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>')
         lines.append(f'<meta property="dcterms:conformsTo">{CONFORMANCE}</meta>')
+        if self.pages:
+            source = f"urn:isbn:{self.book.metadata.isbn_paperback}"
+            lines.append(f"<dc:source>{source}</dc:source>")  # the edition whose pages the page list gives
         return lines
 
     # -- container ---------------------------------------------------------------------------

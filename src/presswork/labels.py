@@ -10,14 +10,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "titlepage": "Title Page", "copyright": "Copyright", "landmarks": "Landmarks", "start": "Start of Content",
         "translated": "Translated by", "edited": "Edited by", "foreword": "Foreword by",
         "introduction": "Introduction by", "afterword": "Afterword by", "illustrated": "Illustrated by",
-        "backlink": "Back to the text", "published": "Published by",
+        "backlink": "Back to the text", "published": "Published by", "index": "Index", "pages": "Page List",
     },
     "ru": {
         "notes": "Примечания", "contents": "Содержание", "chapter": "Глава", "part": "Часть", "cover": "Обложка",
         "titlepage": "Титульный лист", "copyright": "Выходные данные", "landmarks": "Ориентиры",
         "start": "Начало текста", "translated": "Перевод:", "edited": "Под редакцией", "foreword": "Предисловие:",
         "introduction": "Введение:", "afterword": "Послесловие:", "illustrated": "Иллюстрации:",
-        "backlink": "Назад к тексту", "published": "Издатель:",
+        "backlink": "Назад к тексту", "published": "Издатель:", "index": "Указатель", "pages": "Список страниц",
     },
 }  # fmt: skip
 _NUMBERS = {

@@ -9,7 +9,9 @@ from typing import Any
 from .chapters import Anchors, load_chapter
 from .errors import Diagnostics, Location, PressworkError
 from .metadata import parse_metadata
-from .model import Book, Chapter, Part
+from .backmatter import load_back_data
+from .marks import resolve_marks
+from .model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .printopts import parse_print_options
 from .sources import BOOK_YAML, read_text, require_file, resolve_inside, slugify
 from .yamlfile import LineDict, line_of, parse_yaml
@@ -49,10 +51,14 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
         metadata=metadata,
         front=[loader.chapter(entry, "front") for entry in _entries(contents, "front")],
         body=[loader.body_entry(entry) for entry in _entries(contents, "body")],
-        back=[loader.chapter(entry, "back") for entry in _entries(contents, "back")],
+        back=[loader.back_entry(entry) for entry in _entries(contents, "back")],
         targets=loader.targets,
         print=parse_print_options(data.get("print"), data.line_of("print"), root),
     )
+    if any(isinstance(item, IndexPlace) for item in book.back[:-1]):
+        raise PressworkError("`index` must be the last entry of the back matter", Location(BOOK_YAML, contents.line_of("back")),
+                             "move `- index` to the end of `back:`")  # fmt: skip
+    resolve_marks(book, data.get("index"), Location(BOOK_YAML, data.line_of("index")), loader.anchors, diagnostics)
     for target, where in loader.anchors.links:
         if target not in loader.anchors.ids:
             raise PressworkError(
@@ -96,6 +102,24 @@ class _ContentsLoader:
             self.chapter_count += 1
             chapter.number = self.chapter_count
         return chapter
+
+    def back_entry(self, entry: Any) -> Chapter | Glossary | Chronology | Biographies | IndexPlace:
+        where = Location(BOOK_YAML, line_of(entry))
+        if entry == "index":
+            self.anchors.define("index", where)
+            self.targets["index"] = "index"
+            return IndexPlace()
+        if not (isinstance(entry, str) and entry.endswith((".yaml", ".yml"))):
+            return self.chapter(entry, "back")
+        source = resolve_inside(self.root, entry, where, base=self.root / MANUSCRIPT)
+        require_file(self.root, source, where, "file")
+        kind = source.stem
+        self.anchors.define(kind, where)
+        known = len(self.anchors.ids)
+        item = load_back_data(self.root, source, self.lang, self.anchors, self.diagnostics)
+        for ident in [kind, *islice(self.anchors.ids, known, None)]:
+            self.targets[ident] = kind
+        return item
 
     def body_entry(self, entry: Any) -> Part | Chapter:
         if not isinstance(entry, dict):

@@ -41,6 +41,12 @@ def parse(text: str, lang: str) -> tuple[list[Token], dict]:
     return parser().parse(text, env), env
 
 
+def parse_inline(text: str, lang: str) -> Token:
+    """One line of inline Markdown (a table cell, say) as a single inline token."""
+    tokens = parser().parseInline(text, {"lang": lang})
+    return tokens[0]
+
+
 def parse_attrs(text: str) -> dict[str, str]:
     """`#id .class key=value` as in Pandoc's attribute syntax."""
     attrs: dict[str, str] = {}

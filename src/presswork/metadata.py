@@ -14,7 +14,7 @@ from .yamlfile import LineDict, line_of
 
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
-    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print",
+    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index",
 }  # fmt: skip
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 

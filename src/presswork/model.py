@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from markdown_it.token import Token
 
@@ -129,26 +129,120 @@ class Part:
 
 
 @dataclass
+class IndexPlace:
+    """Where book.yaml puts the generated index (always last)."""
+
+    title: str = "Index"
+
+
+@dataclass
 class Book:
     root: Path
     metadata: Metadata
     front: list[Chapter]
     body: list[Part | Chapter]
-    back: list[Chapter]
+    back: list[Chapter | Glossary | Chronology | Biographies | IndexPlace]
     targets: dict[str, str] = field(default_factory=dict)  # every id -> the id of the chapter or part holding it
     print: PrintOptions = field(default_factory=PrintOptions)
 
+    index: dict[str, IndexEntry] = field(default_factory=dict)  # heading -> entry
+
     def chapters(self) -> Iterator[Chapter]:
-        """Every manuscript file in reading order."""
+        """Every Markdown file in reading order."""
         yield from self.front
         for entry in self.body:
             if isinstance(entry, Part):
                 yield from entry.chapters
             else:
                 yield entry
-        yield from self.back
+        yield from (c for c in self.back if isinstance(c, Chapter))
+
+    def back_item(self, kind: type) -> Any:
+        return next((item for item in self.back if isinstance(item, kind)), None)
 
     def figures(self) -> Iterator[Figure]:
         for chapter in self.chapters():
             yield from chapter.figures
 
+
+
+@dataclass
+class Term:
+    id: str
+    term: str
+    definition: list[Token]  # parsed Markdown blocks
+    original: str | None = None
+    original_lang: str | None = None
+    forms: list[str] = field(default_factory=list)
+    where: Location = field(default_factory=Location)
+
+
+@dataclass
+class Glossary:
+    source: Path
+    title: str
+    terms: list[Term]  # in the order the book prints them
+    first_use: bool = False  # link each term's first use in every chapter
+
+
+@dataclass
+class ChronologyGroup:
+    title: str | None
+    rows: list[list[Token]]  # each row: one inline token per cell
+
+
+@dataclass
+class Chronology:
+    source: Path
+    title: str
+    columns: list[str]
+    groups: list[ChronologyGroup]
+
+
+@dataclass
+class LifeEvent:
+    date: str | None = None  # as printed
+    place: str | None = None
+
+
+@dataclass
+class Person:
+    id: str
+    surname: str
+    given: str | None
+    patronymic: str | None
+    aliases: list[str]
+    born: LifeEvent
+    died: LifeEvent
+    text: list[Token]
+    forms: list[str] = field(default_factory=list)
+    where: Location = field(default_factory=Location)
+
+    @property
+    def index_name(self) -> str:
+        """Surname, Given Patronymic — how indexes and biographies list a person."""
+        rest = " ".join(p for p in (self.given, self.patronymic) if p)
+        return f"{self.surname}, {rest}" if rest else self.surname
+
+
+@dataclass
+class Biographies:
+    source: Path
+    title: str
+    people: list[Person]
+
+
+@dataclass
+class Locator:
+    anchor: str  # id of the marked place
+    chapter: str  # id of the chapter holding it
+
+
+@dataclass
+class IndexEntry:
+    heading: str
+    locators: list[Locator] = field(default_factory=list)
+    see: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+    subentries: dict[str, IndexEntry] = field(default_factory=dict)
+    target: str | None = None  # id of the glossary or biography entry it names, if any

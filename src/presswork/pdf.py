@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import pydyf
 from PIL import Image
-from weasyprint import CSS, HTML, Document
+from weasyprint import CSS, HTML, Document, Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -28,10 +28,16 @@ from .errors import Diagnostics, PressworkError
 from .model import Book
 from .output import build_time, write_atomic
 from .printopts import PrintOptions, profile_space
+from . import pagemap
+from .labels import word
+from .pagemap import PageMap
 from .render import RenderedBook, TocEntry, render_book
+from .render_back import index_html
 from .stylesheets import stylesheet
 from .typography import smarten_string
-from .xhtml import Links, escape
+from .xhtml import Links, XhtmlRenderer, escape
+
+LINKS = Links(target=lambda ident: f"#{ident}", image=lambda path: path.as_posix())
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -58,6 +64,20 @@ class Piece:
 class Layout:
     front: list[Piece] = field(default_factory=list)
     body: list[Piece] = field(default_factory=list)
+    pages: PageMap | None = None
+
+    def sequence(self, blank: Page | None = None) -> Iterator[tuple[bool, str, Page | None]]:
+        """Every page in print order as (roman?, folio label, page); inserted blank versos are `blank`."""
+        for roman, pieces in ((True, self.front), (False, self.body)):
+            folio = 1
+            for piece in pieces:
+                for number in range(folio, piece.first):
+                    yield roman, _label(number, roman), blank
+                for number, page in enumerate(piece.document.pages, piece.first):
+                    yield roman, _label(number, roman), page
+                folio = piece.first + piece.pages
+            if roman and (folio - 1) % 2:
+                yield roman, _label(folio, roman), blank
 
 
 class PdfBuilder:
@@ -71,9 +91,13 @@ class PdfBuilder:
         self._fetch = BookFetcher((self.book.root, fonts.FONT_DIR))
 
     def build(self) -> bytes:
+        return self.write(self.lay_out())
+
+    def lay_out(self) -> Layout:
+        """Lay the whole book out (pieces, contents, index) and record where its pages begin."""
         self._check_variant()
-        rendered = render_book(self.book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()),
-                               notes="inline" if self.options.notes == "footnotes" else "list")  # fmt: skip
+        rendered = render_book(self.book, LINKS, notes="inline" if self.options.notes == "footnotes" else "list",
+                               block_ids=True)  # fmt: skip
         self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print")),
                        font_config=self.font_config, url_fetcher=self._fetch, base_url=self.root_url)  # fmt: skip
         layout = self._pieces(rendered)
@@ -84,7 +108,8 @@ class PdfBuilder:
             if wanted <= gutter:
                 break
             gutter = wanted
-        return self._write(layout)
+        layout.pages = self._page_map(layout, rendered.blocks)
+        return layout
 
     def _estimated_pages(self) -> int:
         """A first guess at the page count, so that the gutter is right the first time: a 6 × 9 in
@@ -109,7 +134,11 @@ class PdfBuilder:
                        color_profiles=self.color_profiles, url_fetcher=self._fetch)
             for roman in (True, False)
         }  # fmt: skip
-        self._run(layout.body, start=1)
+        index = layout.body[-1] if layout.body and layout.body[-1].key == "index" else None
+        text = layout.body[:-1] if index else layout.body
+        self._run(text, start=1)
+        if index is not None:  # its first page is known now; its page numbers once the front is laid out
+            index.first = _odd(_end(text) + 1)
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
         for _ in range(3):  # front folios depend on the contents' length, and the contents list them
@@ -120,11 +149,48 @@ class PdfBuilder:
             self._render(contents)
             if contents.pages == pages_before:
                 break
+        if index is not None:
+            index.html = self._index(layout.front + text)
+            self._render(index)
+
+    def _index(self, pieces: list[Piece]) -> str:
+        anchors = {anchor: _label(number, piece.roman) for piece in pieces
+                   for number, page in enumerate(piece.document.pages, piece.first) for anchor in page.anchors}  # fmt: skip
+        renderer = XhtmlRenderer(LINKS, self.book.metadata.scripts)
+        title = word(self.book.metadata.language, "index")
+        return index_html(self.book, title, renderer, LINKS.target, anchors)
+
+    def _page_map(self, layout: Layout, blocks: list[str]) -> PageMap:
+        """For each body page, the block it begins in. WeasyPrint anchors an element on every page
+        that holds a piece of it, so the page begins in the latest-opened block anchored at the
+        top of its text area. Blank versos share the place of the page that follows them."""
+        order = {block: number for number, block in enumerate(blocks)}
+        located = {loc.anchor for entry in self.book.index.values() for e in [entry, *entry.subentries.values()] for loc in e.locators}
+        pages = PageMap()
+        waiting: list[str] = []
+        top = (self.options.top + self.options.bleed) * 96 + 1  # CSS px from the page's top edge
+        for roman, label, page in layout.sequence():
+            if page is not None:
+                pages.labels.update({a: label for a in page.anchors if a in located})
+            if roman:
+                continue
+            pages.pages.append(label)
+            present = sorted((order[a], box[1], a) for a, box in (page.anchors.items() if page else ()) if a in order)
+            if not present:
+                waiting.append(label)
+                continue
+            at_top = [a for _, y, a in present if y <= top]
+            target = at_top[-1] if at_top else present[0][2]
+            pages.breaks.setdefault(target, []).extend([*waiting, label])
+            waiting = []
+        if waiting:
+            pages.breaks.setdefault(blocks[-1], []).extend(waiting)
+        return pages
 
     def _run(self, pieces: list[Piece], start: int) -> None:
         folio = start
         for piece in pieces:
-            piece.first = folio if folio % 2 else folio + 1
+            piece.first = _odd(folio)
             self._render(piece)
             folio = piece.first + piece.pages
 
@@ -158,11 +224,11 @@ class PdfBuilder:
     def _contents(self, rendered: RenderedBook, layout: Layout, placeholder: bool) -> str:
         first = {p.key: p for p in layout.front + layout.body}
         lang = self.book.metadata.language
-        title = escape(_contents_word(lang))
+        title = escape(word(lang, "contents"))
 
         def folio(entry: TocEntry) -> str:
             piece = first[entry.doc]
-            return "xxx" if placeholder else (_roman(piece.first) if piece.roman else str(piece.first))
+            return "xxx" if placeholder else _label(piece.first, piece.roman)
 
         def items(entries: list[TocEntry]) -> str:
             out = []
@@ -183,21 +249,14 @@ class PdfBuilder:
         front = _end(layout.front)
         return front + (front % 2) + _end(layout.body)
 
-    def _write(self, layout: Layout) -> bytes:
+    def write(self, layout: Layout) -> bytes:
         blank = HTML(string='<html><body><section class="part"></section></body></html>').render(
             stylesheets=[self.css, self.page_css[False]], font_config=self.font_config,
             color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
         ).pages[0]  # a page of the head- and folio-less "plain" kind
-        pages = []
-        for pieces in (layout.front, layout.body):
-            folio = 1
-            for piece in pieces:
-                pages += [blank] * (piece.first - folio)
-                pages += piece.document.pages
-                folio = piece.first + piece.pages
-            if pieces is layout.front and len(pages) % 2:
-                pages.append(blank)
-        front_pages = len(pages) - sum(p.pages for p in layout.body) - _blanks(layout.body)
+        sequence = list(layout.sequence(blank))
+        pages = [page for _, _, page in sequence]
+        front_pages = sum(1 for roman, _, _ in sequence if roman)
         document = layout.front[0].document.copy(pages)
         identifier = hashlib.md5(str(self.book.metadata).encode()).hexdigest().encode()
 
@@ -298,12 +357,13 @@ def _end(pieces: list[Piece]) -> int:
     return pieces[-1].first + pieces[-1].pages - 1 if pieces else 0
 
 
-def _blanks(pieces: list[Piece]) -> int:
-    folio, blanks = 1, 0
-    for piece in pieces:
-        blanks += piece.first - folio
-        folio = piece.first + piece.pages
-    return blanks
+def _odd(folio: int) -> int:
+    """The first recto at or after `folio`."""
+    return folio if folio % 2 else folio + 1
+
+
+def _label(number: int, roman: bool) -> str:
+    return _roman(number) if roman else str(number)
 
 
 def _css_string(text: str) -> str:
@@ -320,13 +380,20 @@ def _roman(n: int) -> str:
     return out
 
 
-def _contents_word(lang: str) -> str:
-    from .labels import word
-
-    return word(lang, "contents")
-
-
 def write_pdf(book: Book, out_dir: Path, diagnostics: Diagnostics, options: BuildOptions) -> list[Path]:
     out = out_dir / f"{book.metadata.slug}.pdf"
-    write_atomic(out, PdfBuilder(book, diagnostics).build())
+    builder = PdfBuilder(book, diagnostics)
+    layout = builder.lay_out()
+    write_atomic(out, builder.write(layout))
+    pagemap.store(book, layout.pages)
     return [out]
+
+
+def print_pages(book: Book, diagnostics: Diagnostics) -> PageMap:
+    """The print edition's page map: from the cache when nothing changed, else by laying out."""
+    cached = pagemap.load_cached(book)
+    if cached is not None:
+        return cached
+    pages = PdfBuilder(book, diagnostics).lay_out().pages
+    pagemap.store(book, pages)
+    return pages

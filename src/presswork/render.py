@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .labels import ROLE_LABELS, chapter_label, part_label, word
-from .model import KINDS, Book, Chapter, Part
+from .model import KINDS, Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
+from .pagemap import PageMap
+from .render_back import biographies_html, chronology_html, glossary_html, index_html
 from .typography import smarten_string
 from .xhtml import Links, XhtmlRenderer, escape
 
@@ -39,6 +41,8 @@ class RenderedBook:
     book: Book
     documents: list[Document]
     toc: list[TocEntry]
+    blocks: list[str] = field(default_factory=list)  # top-level block ids in reading order
+    block_docs: dict[str, str] = field(default_factory=dict)  # block id -> id of the document holding it
 
     @property
     def lang(self) -> str:
@@ -48,34 +52,64 @@ class RenderedBook:
 NOTE_STYLES = ("list", "asides", "inline")
 
 
-def render_book(book: Book, links: Links, notes: str = "list") -> RenderedBook:
+def render_book(
+    book: Book, links: Links, notes: str = "list", pages: PageMap | None = None, block_ids: bool = False
+) -> RenderedBook:
     """Render every document. Notes go at the end of their chapter as a list ("list", EPUB) or
     as asides ("asides", Kindle's pop-ups), or stand inline at their first reference ("inline",
-    for print's foot-of-page notes)."""
+    for print's foot-of-page notes). With `pages` (the print layout), page-break markers mark
+    where printed pages begin and index locators carry page numbers; `block_ids` gives every
+    block an id so that a print layout can report where its pages begin."""
     meta = book.metadata
-    renderer = XhtmlRenderer(links, meta.scripts, footnotes=notes == "inline")
+    renderer = XhtmlRenderer(links, meta.scripts, footnotes=notes == "inline",
+                             breaks=pages.breaks if pages else None, block_ids=block_ids)  # fmt: skip
     renderer.note_style = notes
     renderer.lang = meta.language
-    docs = [_half_title(book, renderer), _title_page(book, renderer), _copyright_page(book, renderer)]
-    toc: list[TocEntry] = []
+    rendered = RenderedBook(book, [], [])
+
+    def add(make, *args, toc: list[TocEntry] | None = None, title: str | None = None, **kwargs) -> TocEntry | None:
+        since = len(renderer.blocks)
+        doc = make(*args, **kwargs)
+        rendered.documents.append(doc)
+        rendered.block_docs.update(dict.fromkeys(renderer.blocks[since:], doc.id))
+        if toc is None:
+            return None
+        entry = TocEntry(title or smarten_string(doc.title, meta.language), doc.id)
+        toc.append(entry)
+        return entry
+
+    for page in (_half_title, _title_page, _copyright_page):
+        add(page, book, renderer)
     for chapter in book.front:
-        docs.append(_chapter(chapter, book, renderer))
-        toc.append(TocEntry(_toc_title(chapter, book), chapter.id))
+        add(_chapter, chapter, book, renderer, toc=rendered.toc, title=_toc_title(chapter, book))
     for entry in book.body:
         if isinstance(entry, Part):
-            docs.append(_part(entry, book, renderer))
-            part_entry = TocEntry(f"{part_label(meta.language, entry.number)}: {smarten_string(entry.title, meta.language)}", entry.id)
-            toc.append(part_entry)
+            title = f"{part_label(meta.language, entry.number)}: {smarten_string(entry.title, meta.language)}"
+            part = add(_part, entry, book, renderer, toc=rendered.toc, title=title)
             for chapter in entry.chapters:
-                docs.append(_chapter(chapter, book, renderer, level=2))
-                part_entry.children.append(TocEntry(_toc_title(chapter, book), chapter.id))
+                add(_chapter, chapter, book, renderer, level=2, toc=part.children, title=_toc_title(chapter, book))
         else:
-            docs.append(_chapter(entry, book, renderer))
-            toc.append(TocEntry(_toc_title(entry, book), entry.id))
-    for chapter in book.back:
-        docs.append(_chapter(chapter, book, renderer))
-        toc.append(TocEntry(_toc_title(chapter, book), chapter.id))
-    return RenderedBook(book, docs, toc)
+            add(_chapter, entry, book, renderer, toc=rendered.toc, title=_toc_title(entry, book))
+    for item in book.back:
+        if isinstance(item, Chapter):
+            add(_chapter, item, book, renderer, toc=rendered.toc, title=_toc_title(item, book))
+        else:
+            add(_back_data, item, book, renderer, links, pages, toc=rendered.toc)
+    rendered.blocks = renderer.blocks
+    return rendered
+
+
+def _back_data(item, book: Book, renderer: XhtmlRenderer, links: Links, pages: PageMap | None) -> Document:
+    if isinstance(item, Glossary):
+        return Document("glossary", item.title, "glossary", "back", glossary_html(item, book, renderer), item.source)
+    if isinstance(item, Chronology):
+        return Document("chronology", item.title, "chronology", "back", chronology_html(item, book, renderer), item.source)
+    if isinstance(item, Biographies):
+        return Document("biographies", item.title, "biographies", "back", biographies_html(item, book, renderer), item.source)
+    assert isinstance(item, IndexPlace)
+    title = word(book.metadata.language, "index")
+    body = index_html(book, title, renderer, links.target, pages.labels if pages else None)
+    return Document("index", title, "index", "back", body)
 
 
 def _toc_title(chapter: Chapter, book: Book) -> str:
@@ -93,7 +127,7 @@ def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int =
     parts = [
         f'<section id="{chapter.id}" class="{chapter.kind}" epub:type="{epub_type}" role="{role}" '
         f'aria-labelledby="{chapter.id}-title" data-running-head="{escape(smarten_string(chapter.short_title, lang))}">',
-        heading,
+        renderer.block(chapter.id) + heading,
         renderer.chapter(chapter.tokens, chapter.id, lang, {n.number: n.tokens for n in chapter.notes}),
     ]
     if chapter.notes and renderer.note_style == "list":
@@ -141,7 +175,7 @@ def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
     lang = book.metadata.language
     body = (
         f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" aria-labelledby="{part.id}-title">\n'
-        f'<h1 id="{part.id}-title"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
+        f'{renderer.block(part.id)}<h1 id="{part.id}-title"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
         f'<span class="part-title">{renderer.text_html(smarten_string(part.title, lang), lang)}</span></h1>\n</section>'
     )
     return Document(part.id, part.title, "part", "body", body)

@@ -32,8 +32,15 @@ def escape(text: str) -> str:
 class XhtmlRenderer(RendererHTML):
     """markdown-it's HTML renderer, taught our token types, XML-safe attributes and language tagging."""
 
-    def __init__(self, links: Links, scripts: dict[str, str], footnotes: bool = False):
+    def __init__(
+        self, links: Links, scripts: dict[str, str], footnotes: bool = False,
+        breaks: dict[str, list[str]] | None = None, block_ids: bool = False,
+    ):  # fmt: skip
         super().__init__()
+        self.breaks = breaks or {}  # EPUB: print pages beginning in each block, for page-break markers
+        self.block_ids = block_ids  # print: every top-level block gets an id the layout can report
+        self.blocks: list[str] = []  # ids of top-level blocks in reading order
+        self.counting = False
         self.links = links
         self.scripts = scripts
         self.footnotes = footnotes  # print: each note's text inline at its first reference
@@ -45,13 +52,31 @@ class XhtmlRenderer(RendererHTML):
         self.chapter_id = ""
         self.backlink: str | None = None
         self.attributions: list[bool] = []  # per open paragraph: is it a quote's attribution?
+        self.span_links: list[bool] = []  # per open span: did it become a link?
 
     # -- entry points ---------------------------------------------------------------------
     def chapter(
         self, tokens: Sequence[Token], chapter_id: str, lang: str, notes: dict[int, Sequence[Token]] | None = None
     ) -> str:
         self.chapter_id, self.lang, self.langs, self.notes = chapter_id, lang, [], notes or {}
+        self.counting, self.block_number = True, 0
+        html = self.render(tokens, parser().options, {})
+        self.counting = False
+        return html
+
+    def html(self, tokens: Sequence[Token]) -> str:
         return self.render(tokens, parser().options, {})
+
+    def inline_html(self, inline: Token) -> str:
+        return self.render_inline(inline.children or [], parser().options, {})
+
+    def block(self, ident: str) -> str:
+        """Record a block for the page map; return the page-break markers that belong before it."""
+        self.blocks.append(ident)
+        return "".join(
+            f'<span id="page-{label}" class="pagebreak" epub:type="pagebreak" role="doc-pagebreak" aria-label="{label}"></span>'
+            for label in self.breaks.get(ident, ())
+        )
 
     def note(self, tokens: Sequence[Token], backlink: str) -> str:
         self.backlink = backlink
@@ -108,8 +133,22 @@ class XhtmlRenderer(RendererHTML):
             self.langs.pop()
         if self.inline_blocks and token.block:
             return self._as_span(token)
-        rule = self.rules.get(token.type)
-        return rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env)
+        rule = self.rules.get(token.type) or self.renderToken
+        if not (self.counting and token.block and token.level == 0 and token.nesting >= 0 and token.type != "inline"):
+            return rule(tokens, i, options, env)
+        self.block_number += 1
+        ident = token.attrGet("id")
+        if ident:
+            return self.block(str(ident)) + rule(tokens, i, options, env)
+        ident = f"{self.chapter_id}-b{self.block_number}"
+        markers = self.block(ident)
+        if not self.block_ids:
+            return markers + rule(tokens, i, options, env)
+        token.attrSet("id", ident)  # for this rendering only
+        try:
+            return markers + rule(tokens, i, options, env)
+        finally:
+            del token.attrs["id"]
 
     def _as_span(self, token: Token) -> str:
         """Block markup inside a footnote that sits in a paragraph: spans an HTML parser keeps in place."""
@@ -211,6 +250,19 @@ class XhtmlRenderer(RendererHTML):
         align = style.removeprefix("text-align:") if style.startswith("text-align:") else None
         scope = ' scope="col"' if tag == "th" else ""
         return f'<{tag}{scope} class="align-{align}">' if align else f"<{tag}{scope}>"
+
+    def span_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """Term and person marks become links to their entries; index marks stay spans with an id."""
+        token = tokens[idx]
+        link = token.meta.get("link")
+        self.span_links.append(bool(link))
+        if not link:
+            return f"<span{self.renderAttrs(token)}>"
+        kind = ' epub:type="glossref"' if token.meta.get("kind") == "term" else ""
+        return f'<a{self.renderAttrs(_only(token, "id", "lang"))} class="{token.meta["kind"]}" href="{escape(self.links.target(link))}"{kind}>'
+
+    def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return "</a>" if self.span_links.pop() else "</span>"
 
     def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return '<hr class="scene-break" />\n'

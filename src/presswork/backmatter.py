@@ -1,0 +1,157 @@
+"""Back matter kept as data: glossary.yaml, chronology.yaml and biographies.yaml → model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from .chapters import Anchors
+from .dates import DateError, parse_life_date
+from .errors import Diagnostics, Location, PressworkError
+from .markdown import parse, parse_inline
+from .model import Biographies, Chronology, ChronologyGroup, Glossary, LifeEvent, Person, Term
+from .sources import read_text, slugify
+from .yamlfile import LineDict, line_of, parse_yaml
+
+DATA_FILES = ("glossary", "chronology", "biographies")
+
+
+def load_back_data(root: Path, source: Path, lang: str, anchors: Anchors, diagnostics: Diagnostics):
+    kind = source.stem
+    if kind not in DATA_FILES:
+        raise PressworkError(f"{source.name} is not a back matter data file", Location(source),
+                             "name it glossary.yaml, chronology.yaml or biographies.yaml")  # fmt: skip
+    data = parse_yaml(read_text(root, source, diagnostics), source)
+    if not isinstance(data, LineDict):
+        raise PressworkError(f"{source.name} must be a block of `key: value` lines", Location(source, 1),
+                             "see the README for its format")  # fmt: skip
+    reader = _Reader(source, lang, anchors)
+    return {"glossary": reader.glossary, "chronology": reader.chronology, "biographies": reader.biographies}[kind](data)
+
+
+class _Reader:
+    def __init__(self, source: Path, lang: str, anchors: Anchors):
+        self.source, self.lang, self.anchors = source, lang, anchors
+
+    def at(self, node: Any, key: str | None = None) -> Location:
+        line = node.line_of(key) if key and isinstance(node, LineDict) else line_of(node)
+        return Location(self.source, line)
+
+    def items(self, data: LineDict, key: str) -> list[LineDict]:
+        items = data.get(key)
+        if not isinstance(items, list) or not items:
+            raise PressworkError(f"{self.source.name} needs a `{key}:` list", self.at(data, key), "see the README for its format")
+        for item in items:
+            if not isinstance(item, LineDict):
+                raise PressworkError(f"each of the {key} must be a block of `key: value` lines", self.at(item))
+        return items
+
+    def text(self, item: LineDict, key: str, required: bool = True) -> str | None:
+        value = item.get(key)
+        if value in (None, ""):
+            if required:
+                raise PressworkError(f"the entry lacks its {key!r}", self.at(item), f"add `{key}: …` to it")
+            return None
+        if not isinstance(value, (str, int, float)):
+            raise PressworkError(f"{key!r} must be text", self.at(item, key))
+        return " ".join(str(value).split())
+
+    def strings(self, item: LineDict, key: str) -> list[str]:
+        value = item.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise PressworkError(f"{key!r} must be a list of names", self.at(item, key), f"write `{key}: [A, B]`")
+        return [str(v) for v in value]
+
+    def markdown(self, text: str, where: Location) -> list[Token]:
+        tokens, env = parse(text, self.lang)
+        notes = env.get("footnotes") or {}
+        if notes.get("refs") or notes.get("list"):
+            raise PressworkError("notes are not allowed in back matter entries", where)
+        return tokens
+
+    def define(self, ident: str, where: Location) -> str:
+        self.anchors.define(ident, where)
+        return ident
+
+    # -- the three files --------------------------------------------------------------
+    def glossary(self, data: LineDict) -> Glossary:
+        order = str(data.get("order", "alphabetical"))
+        link = str(data.get("link", "marked"))
+        if order not in ("alphabetical", "manuscript"):
+            raise PressworkError(f"order {order!r} is neither alphabetical nor manuscript", self.at(data, "order"))
+        if link not in ("marked", "first-use"):
+            raise PressworkError(f"link {link!r} is neither marked nor first-use", self.at(data, "link"))
+        terms, seen = [], {}
+        for item in self.items(data, "terms"):
+            where = self.at(item)
+            term = self.text(item, "term") or ""
+            if term in seen:
+                raise PressworkError(f"term {term!r} is defined twice (first at line {seen[term]})", where, "merge the entries")
+            seen[term] = where.line
+            original = self.text(item, "original", required=False)
+            original_lang = self.text(item, "original_lang", required=False)
+            if original and not original_lang:
+                raise PressworkError(f"the original of {term!r} has no language", where, "add `original_lang: ru` (or its code)")
+            ident = self.define(str(item.get("id") or f"term-{slugify(term, 'x')}"), where)
+            definition = self.markdown(self.text(item, "definition") or "", where)
+            terms.append(Term(ident, term, definition, original, original_lang, self.strings(item, "forms") or [term], where))
+        if order == "alphabetical":
+            from .collation import sort_key
+
+            terms.sort(key=lambda t: sort_key(t.term))
+        title = self.text(data, "title", required=False) or "Glossary"
+        return Glossary(self.source, title, terms, first_use=link == "first-use")
+
+    def chronology(self, data: LineDict) -> Chronology:
+        columns = data.get("columns")
+        if not isinstance(columns, list) or not columns or not all(isinstance(c, (str, int)) for c in columns):
+            raise PressworkError("the chronology needs its `columns:` headings", self.at(data, "columns"), "write `columns: [Date, Event]`")
+        groups = [(g, self.text(g, "title", required=False)) for g in self.items(data, "groups")] if "groups" in data else [(data, None)]
+        result = []
+        for node, title in groups:
+            rows = node.get("rows")
+            if not isinstance(rows, list) or not rows:
+                raise PressworkError("a chronology group needs its `rows:`", self.at(node), "list rows as `- [date, event]`")
+            cells = []
+            for row in rows:
+                if not isinstance(row, list) or len(row) != len(columns):
+                    raise PressworkError(f"a row must have {len(columns)} cells, one per column", self.at(row) if isinstance(row, list) else self.at(node, "rows"),
+                                         "write `- [date, event]`")  # fmt: skip
+                cells.append([parse_inline(str(cell), self.lang) for cell in row])
+            result.append(ChronologyGroup(title, cells))
+        title = self.text(data, "title", required=False) or "Chronology"
+        return Chronology(self.source, title, [str(c) for c in columns], result)
+
+    def biographies(self, data: LineDict) -> Biographies:
+        from .collation import sort_key
+
+        people = []
+        for item in self.items(data, "people"):
+            where = self.at(item)
+            surname = self.text(item, "surname") or ""
+            given = self.text(item, "given", required=False)
+            ident = self.define(str(item.get("id") or "person-" + slugify(f"{surname} {given or ''}", "x")), where)
+            people.append(Person(
+                id=ident, surname=surname, given=given, patronymic=self.text(item, "patronymic", required=False),
+                aliases=self.strings(item, "aliases"), born=self.event(item, "born"), died=self.event(item, "died"),
+                text=self.markdown(self.text(item, "text") or "", where), forms=self.strings(item, "forms") or [surname],
+                where=where,
+            ))  # fmt: skip
+        people.sort(key=lambda p: sort_key(p.index_name))
+        title = self.text(data, "title", required=False) or "Biographical Notes"
+        return Biographies(self.source, title, people)
+
+    def event(self, item: LineDict, key: str) -> LifeEvent:
+        place = self.text(item, f"{key}_place", required=False)
+        raw = item.get(key)
+        if raw in (None, ""):
+            return LifeEvent(None, place)
+        try:
+            return LifeEvent(parse_life_date(str(raw)).text, place)
+        except DateError as exc:
+            raise PressworkError(f"{key}: {exc}", self.at(item, key),
+                                 'write "1879", "c. 1510", "1400/1406", "1879-10-26" or "1879-10-26 [1879-11-07]"') from None  # fmt: skip
