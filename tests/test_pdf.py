@@ -121,7 +121,7 @@ def test_running_heads_on_body_pages_but_not_on_chapter_openers(reader, texts, o
         if following:  # the verso carries the folio and the book's title
             assert following == f"{label} The Pressman’s Craft", following
         recto = texts[first + 2].splitlines()[0] if first + 2 < len(texts) and texts[first + 2] else ""
-        if recto and first + 2 not in where.values():
+        if recto and first + 2 not in {page for _, _, page in outline}:
             assert recto.endswith(f" {reader.page_labels[first + 2]}")
 
 
