@@ -521,7 +521,7 @@ def draw_cover(path: Path, title: str, author: str) -> None:
     img.save(path, "JPEG", quality=90)
 
 
-def book_yaml(parts: list[tuple[str, list[str]]], author: str) -> str:
+def book_yaml(parts: list[tuple[str, list[str]]], author: str, back_matter: bool = True) -> str:
     """book.yaml with full metadata; chapter files listed by part."""
     lines = [
         'title: "The Compositor\'s Year"',
@@ -554,11 +554,42 @@ def book_yaml(parts: list[tuple[str, list[str]]], author: str) -> str:
         lines += [f"    - part: {yaml_str(name)}", f"      id: part-{number}", "      chapters:"]
         lines += [f"        - {f}" for f in files]
     lines += ["  back:", "    - back/afterword.md"]
+    if back_matter:
+        lines += ["    - back/glossary.yaml", "    - back/chronology.yaml", "    - back/biographies.yaml", "    - index",
+                  "index:", "  auto: [persons, terms]"]
     return "\n".join(lines) + "\n"
 
 
+GLOSSARY_TERMS = "colophon quire platen matrix punch forme woodcut almanac psalter missal broadside ballad".split()
+
+
+def write_back_matter(back: Path, rng: random.Random) -> None:
+    """Glossary, chronology and biographies for the generated book; the names and terms they
+    hold are indexed automatically wherever the text mentions them."""
+    glossary = ["order: alphabetical", "terms:"]
+    for term in GLOSSARY_TERMS:
+        original = rng.choice(CYRILLIC)
+        glossary += [f"  - term: {term}", f"    original: {original}", "    original_lang: ru",
+                     f"    definition: A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} of the {rng.choice(NOUNS)} trade."]
+    chronology = ["columns: [Year, Event]", "groups:"]
+    year = 1440
+    for group in range(4):
+        chronology += [f"  - title: Period {group + 1}", "    rows:"]
+        for _ in range(10):
+            year += rng.randint(1, 6)
+            chronology.append(f'      - ["{year}", "A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} in {rng.choice(PLACES)}."]')
+    people = ["people:"]
+    for surname in SURNAMES[:10]:  # a few dozen notes at most, as in a real history
+        born = rng.randint(1400, 1500)
+        people += [f"  - surname: {surname}", f"    given: {rng.choice(GIVEN)}", f'    born: "{born}"',
+                   f'    died: "{born + rng.randint(30, 80)}"', f"    born_place: {rng.choice(PLACES)}",
+                   f"    text: A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} of {rng.choice(PLACES)}."]
+    for name, lines in (("glossary", glossary), ("chronology", chronology), ("biographies", people)):
+        (back / f"{name}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+
+
 def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int = 850,
-             seed: int = 1) -> None:
+             seed: int = 1, back_matter: bool = True) -> None:
     """Write a synthetic book folder into `out_dir` (created if needed)."""
     out_dir = Path(out_dir)
     manuscript = out_dir / "manuscript"
@@ -626,7 +657,9 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
         a, b = book_rng.choice(NOUNS).title(), book_rng.choice(NOUNS).title()
         parts.append((f"{a} and {b}", files[start:start + per_part[p]]))
         start += per_part[p]
-    (manuscript / "book.yaml").write_text(book_yaml(parts, author), encoding="utf-8", newline="\n")
+    (manuscript / "book.yaml").write_text(book_yaml(parts, author, back_matter), encoding="utf-8", newline="\n")
+    if back_matter:
+        write_back_matter(manuscript / "back", random.Random(f"synthbook-{seed}-back"))
 
     draw_figures(images, random.Random(f"synthbook-{seed}-images"))
     draw_cover(images / "cover.jpg", "The Compositor's Year", author)
@@ -640,9 +673,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--words", type=int, default=180_000)
     parser.add_argument("--notes", type=int, default=850)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-back-matter", action="store_true", help="no glossary, chronology, biographies or index")
     args = parser.parse_args(argv)
     generate(args.out_dir, chapters=args.chapters, words=args.words, notes=args.notes,
-             seed=args.seed)
+             seed=args.seed, back_matter=not args.no_back_matter)
 
 
 if __name__ == "__main__":

@@ -83,6 +83,7 @@ class _Resolver:
                 if tok.map:
                     line = tok.map[0] + 1
                 if tok.type == "inline" and tok.children:
+                    self.seen_in_block: set[str] = set()  # automatic marks: one per name per paragraph
                     tok.children = self.inline(tok.children, Location(chapter.source, line))
 
     def inline(self, children: list[Token], where: Location) -> list[Token]:
@@ -161,8 +162,9 @@ class _Resolver:
             term, person = self.terms.get(form), self.people.get(form)
             link_term = term is not None and self.first_use and term.id not in self.linked_terms
             indexed = (term is not None and "terms" in self.config.auto) or (person is not None and "persons" in self.config.auto)
-            if not (link_term or (indexed and self.has_index)):
+            if not (link_term or (indexed and self.has_index and form not in self.seen_in_block)):
                 continue
+            self.seen_in_block.add(form)
             out.append(_text(tok.content[pos : match.start()]))
             anchor = self.anchor(None, where)
             opener = Token("span_open", "span", 1)
