@@ -7,11 +7,8 @@ contents are laid out last, when every piece's first page is known.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -26,7 +23,7 @@ from . import fonts
 from .buildopts import BuildOptions
 from .errors import Diagnostics, PressworkError
 from .model import Book
-from .output import build_time, write_atomic
+from .output import build_time, pdf_bytes, write_atomic
 from .printopts import PrintOptions, profile_space
 from . import pagemap
 from .labels import word
@@ -258,16 +255,11 @@ class PdfBuilder:
         pages = [page for _, _, page in sequence]
         front_pages = sum(1 for roman, _, _ in sequence if roman)
         document = layout.front[0].document.copy(pages)
-        identifier = hashlib.md5(str(self.book.metadata).encode()).hexdigest().encode()
-
         def finish(doc: Document, pdf: pydyf.PDF) -> None:
             pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
                 0, pydyf.Dictionary({"S": "/r"}), front_pages, pydyf.Dictionary({"S": "/D"})])})  # fmt: skip
-            pdf.info.pop("Producer", None)
 
-        epoch = str(int(build_time(self.book.metadata).timestamp()))
-        with _environment(SOURCE_DATE_EPOCH=epoch):  # fontTools stamps the embedded subsets with it
-            return document.write_pdf(pdf_variant=self.options.pdf_variant, pdf_identifier=identifier, finisher=finish)
+        return pdf_bytes(document, self.book.metadata, self.options.pdf_variant, finish)
 
     # -- styles and checks ---------------------------------------------------------------
     def _page_css(self, gutter: float, roman: bool) -> str:
@@ -337,20 +329,6 @@ class BookFetcher(URLFetcher):
         if not any(path.is_relative_to(base) for base in self.allowed):
             raise ValueError(f"{url} is outside the book folder")
         return super().fetch(url, headers)
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _end(pieces: list[Piece]) -> int:

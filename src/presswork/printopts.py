@@ -30,7 +30,9 @@ BLEED_IN = 0.125
 # KDP Print's minimum inside margin by page count (the strictest of the print services' tables).
 GUTTER_BY_PAGES = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
-KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "output_profile", "running_head", "margins"}
+KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "output_profile", "running_head", "margins", "paper"}
+# Spine width per page by paper (KDP Print's published figures, inches).
+PAPER_THICKNESS = {"white": 0.002252, "cream": 0.0025}
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,15 @@ class PrintOptions:
     pdf_variant: str | None = None
     output_profile: Path | None = None  # the printer's ICC profile (relative to the book folder)
     running_head: str = "title"  # what versos carry: the book's title or its author
+    paper: str = "white"  # white or cream: sets the spine width of the cover
     top: float = 0.75
     bottom: float = 0.75
     outside: float = 0.625
     inside: float = 0.625  # raised to the print services' minimum for the page count
+
+    def spine(self, pages: int) -> float:
+        """Spine width in inches for a page count on this paper."""
+        return pages * PAPER_THICKNESS[self.paper]
 
     def gutter(self, pages: int) -> float:
         minimum = next((g for limit, g in GUTTER_BY_PAGES if pages <= limit), GUTTER_BY_PAGES[-1][1])
@@ -86,6 +93,8 @@ def parse_print_options(data: Any, line: int | None, root: Path) -> PrintOptions
             where("pdf_variant"),
             "add `output_profile: profiles/NAME.icc` (the ICC profile your printer names) under print:",
         )
+    if "paper" in data:
+        values["paper"] = _choice(data["paper"], tuple(PAPER_THICKNESS), where("paper"))
     if "running_head" in data:
         values["running_head"] = _choice(data["running_head"], ("title", "author"), where("running_head"))
     margins = data.get("margins") or {}
