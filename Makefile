@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   ?= .
 OUT    ?= build
 
-.PHONY: help install system-deps epub pdf kindle all test bench images clean
+.PHONY: help install system-deps epub pdf kindle all dist test bench images clean
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests.
@@ -44,6 +44,9 @@ kindle: $(STAMP)  ## Build build/<slug>-kindle.epub and, with calibre, build/<sl
 all: $(STAMP)  ## Build every product presswork makes so far
 	$(BIN)/presswork build all $(BOOK) --out $(OUT)
 
+dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, covers, ONIX, reports)
+	$(BIN)/presswork dist $(BOOK)
+
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest -q
 
@@ -54,4 +57,4 @@ images: $(STAMP)  ## Redraw the sample book's figures and cover
 	$(BIN)/python tools/draw_images.py images
 
 clean:  ## Remove built products and caches (keeps .venv)
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build dist .pytest_cache .hypothesis

@@ -11,7 +11,9 @@ import click
 from . import __version__
 from .build import FORMATS, build, expand
 from .buildopts import BuildOptions
+from .dist import make_bundle
 from .errors import Diagnostics, PressworkError
+from .loader import load_book
 from .scaffold import create_book
 
 
@@ -87,6 +89,27 @@ def build_command(
                    "PRESSWORK_DEBUG=1 shows the traceback", err=True)  # fmt: skip
         sys.exit(70)
     reporter.warnings(diagnostics)
+
+
+@main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Bundle folder [default: BOOK_DIR/dist].")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--require-azw3", is_flag=True, help="Fail when calibre cannot make the AZW3.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool, quiet: bool) -> None:
+    """Make the distribution bundle dist/<ISBN>/: EPUB, Kindle files and print interior named by
+    ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
+    reporter = Reporter(quiet, verbose=False)
+    diagnostics = Diagnostics(strict=strict)
+    try:
+        book = load_book(book_dir, diagnostics)
+        folder = make_bundle(book, out_dir or book_dir / "dist", diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info)
+    except PressworkError as exc:
+        reporter.warnings(diagnostics)
+        _fail(exc)
+    reporter.warnings(diagnostics)
+    reporter.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
 
 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})

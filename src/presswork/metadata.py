@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .yamlfile import LineDict, line_of
 
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
-    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index",
+    "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
 }  # fmt: skip
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 
@@ -39,6 +40,7 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     meta.description = _text(data.get("description"))
     meta.subjects = [str(s) for s in _list(data.get("subjects"), "subjects", where("subjects"))]
     meta.isbn_ebook, meta.isbn_paperback = _isbns(data.get("isbn"), where)
+    meta.prices = _prices(data.get("prices"), where("prices"))
     scripts = data.get("scripts") or {}
     if not isinstance(scripts, dict):
         raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")
@@ -131,3 +133,22 @@ def _isbns(value: Any, where: Any) -> tuple[str | None, str | None]:
         except IsbnError as exc:
             raise PressworkError(str(exc), loc, "copy the ISBN again from the agency's record") from None
     return found["ebook"], found["paperback"]
+
+
+def _prices(value: Any, where: Location) -> dict[str, list[tuple[str, str]]]:
+    """prices: {ebook: ["9.99 GBP"], paperback: ["14.99 GBP", "19.99 USD"]}"""
+    if value is None:
+        return {}
+    hint = 'write `prices: {ebook: ["9.99 GBP"], paperback: ["14.99 GBP"]}`'
+    if not isinstance(value, dict):
+        raise PressworkError("'prices' must map ebook and paperback to lists of prices", where, hint)
+    prices: dict[str, list[tuple[str, str]]] = {}
+    for form, items in value.items():
+        if form not in ("ebook", "paperback") or not isinstance(items, list):
+            raise PressworkError(f"prices for {form!r}: use ebook or paperback with a list", where, hint)
+        for item in items:
+            match = re.fullmatch(r"\s*(\d+(?:\.\d{1,2})?)\s+([A-Z]{3})\s*", str(item))
+            if not match:
+                raise PressworkError(f"price {item!r} is not an amount and a currency code", where, hint)
+            prices.setdefault(form, []).append((match.group(1), match.group(2)))
+    return prices

@@ -80,6 +80,7 @@ class Metadata:
     subjects: list[str] = field(default_factory=list)
     cover: Path | None = None  # relative to the book folder
     scripts: dict[str, str] = field(default_factory=dict)  # script name -> language for unmarked runs
+    prices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ebook/paperback -> (amount, currency)
 
     @property
     def authors(self) -> list[Contributor]:
