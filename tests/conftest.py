@@ -33,12 +33,17 @@ def problems(messages: list[dict]) -> list[str]:
             if m["severity"] in ("FATAL", "ERROR", "WARNING")]  # fmt: skip
 
 
+def build_sample(tmp_path_factory: pytest.TempPathFactory, fmt: str) -> Path:
+    """Build the sample book's FMT products into a fresh folder and return the folder."""
+    out = tmp_path_factory.mktemp(f"sample-{fmt}")
+    result = CliRunner().invoke(main, ["build", fmt, str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture(scope="session")
 def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample")
-    result = CliRunner().invoke(main, ["build", "epub", str(ROOT), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out / "pressmans-craft.epub"
+    return build_sample(tmp_path_factory, "epub") / "pressmans-craft.epub"
 
 
 @pytest.fixture(scope="session")
@@ -100,16 +105,10 @@ def build(root: Path, *extra: str, fmt: str = "epub"):
 
 @pytest.fixture(scope="session")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample-pdf")
-    result = CliRunner().invoke(main, ["build", "pdf", str(ROOT), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out / "pressmans-craft.pdf"
+    return build_sample(tmp_path_factory, "pdf") / "pressmans-craft.pdf"
 
 
 @pytest.fixture(scope="session")
 def sample_kindle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book's Kindle products: the folder holding the Kindle EPUB (and AZW3 with calibre)."""
-    out = tmp_path_factory.mktemp("sample-kindle")
-    result = CliRunner().invoke(main, ["build", "kindle", str(ROOT), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+    return build_sample(tmp_path_factory, "kindle")
