@@ -143,7 +143,8 @@ class _Reader:
             ))  # fmt: skip
         people.sort(key=lambda p: sort_key(p.index_name))
         title = self.text(data, "title", required=False) or "Biographical Notes"
-        return Biographies(self.source, title, people)
+        note = self.markdown(str(data["note"]), self.at(data, "note")) if data.get("note") else []
+        return Biographies(self.source, title, people, note)
 
     def event(self, item: LineDict, key: str) -> LifeEvent:
         place = self.text(item, f"{key}_place", required=False)

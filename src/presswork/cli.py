@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -110,6 +111,32 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
         _fail(exc)
     reporter.warnings(diagnostics)
     reporter.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+
+
+@main.group("import", context_settings={"help_option_names": ["-h", "--help"]})
+def import_group() -> None:
+    """Turn an existing book into a presswork book folder."""
+
+
+@import_group.command("legacy-text", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("export", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="New book folder to write.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON on standard output.")
+def import_legacy_command(export: Path, out_dir: Path, as_json: bool) -> None:
+    """Import a legacy plain-text EXPORT (notes, page breaks and tables flattened into the text)
+    into a book folder, with an import report (OUT/import-report.md) of what needs an editor."""
+    from dataclasses import asdict
+
+    from .legacy.importer import import_legacy, write_report
+
+    try:
+        report = import_legacy(export, out_dir)
+    except PressworkError as exc:
+        _fail(exc)
+    write_report(out_dir, report)
+    if as_json:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+    click.echo(f"Imported {export} into {out_dir}: {report.summary()}. See {out_dir / 'import-report.md'}.", err=True)
 
 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})

@@ -16,6 +16,7 @@ from .yamlfile import LineDict, line_of
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
+    "original_title",
 }  # fmt: skip
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 
@@ -32,6 +33,7 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     contributors = _contributors(data.get("contributors"), where)
     meta = Metadata(title=title, language=language, contributors=contributors)
     meta.subtitle = _text(data.get("subtitle"))
+    meta.original_title = _text(data.get("original_title"))
     meta.slug = slugify(str(data.get("slug") or title), "book")
     meta.series, meta.series_number = _named(data.get("series"), "name", "number")
     meta.publisher, meta.place = _named(data.get("publisher"), "name", "place")

@@ -67,6 +67,7 @@ class Metadata:
     language: str
     contributors: list[Contributor]
     subtitle: str | None = None
+    original_title: str | None = None  # of a translation
     slug: str = ""
     series: str | None = None
     series_number: str | None = None
@@ -231,6 +232,7 @@ class Biographies:
     source: Path
     title: str
     people: list[Person]
+    note: list[Token] = field(default_factory=list)  # where the notes come from, printed after them
 
 
 @dataclass

@@ -219,6 +219,8 @@ def _copyright_page(book: Book, renderer: XhtmlRenderer) -> Document:
     lines = []
     title = smarten_string(meta.title, lang) + (f": {smarten_string(meta.subtitle, lang)}" if meta.subtitle else "")
     lines.append(f'<p class="book-title"><cite>{renderer.text_html(title, lang)}</cite></p>')
+    if meta.original_title:
+        lines.append(f'<p class="original-title">Translation of <cite>{renderer.text_html(meta.original_title)}</cite></p>')
     if meta.series:
         number = f", {escape(meta.series_number)}" if meta.series_number else ""
         lines.append(f'<p class="series">{escape(meta.series)}{number}</p>')

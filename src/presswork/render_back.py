@@ -69,6 +69,8 @@ def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRender
         text = renderer.html(person.text)
         entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n<dd>{text}</dd>')
     body = '<dl class="biographies">\n' + "\n".join(entries) + "\n</dl>"
+    if biographies.note:
+        body += f'\n<div class="source-note">{renderer.html(biographies.note)}</div>'
     return _section("biographies", "appendix", "doc-appendix", biographies.title, body, renderer)
 
 

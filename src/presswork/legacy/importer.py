@@ -1,0 +1,245 @@
+"""`presswork import legacy-text`: a legacy export → a complete book folder and an import report."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from PIL import Image, ImageDraw
+
+from ..sources import slugify
+from . import backdata
+from .blocks import Block, read_blocks
+from .convert import Converted, convert, split_notes
+from .metadata import FoundMetadata, read_metadata
+from .structure import Entry, Section, find_sections, read_contents
+
+_HEADING = re.compile(r"^(\d{1,3})\.\s+[A-Z“\"«]\S*(?:\s+\S+){0,12}$")
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+_SCRIPTS = {"Latin": re.compile(r"[A-Za-z\u00c0-\u024f]"), "Cyrillic": re.compile("[\u0400-\u04ff]"),
+            "Greek": re.compile("[\u0370-\u03ff]"), "Hebrew": re.compile("[\u0590-\u05ff]")}  # fmt: skip
+
+
+@dataclass
+class Report:
+    source: str
+    metadata: dict = field(default_factory=dict)
+    chapters: int = 0
+    sections: list[str] = field(default_factory=list)
+    missing_from_text: list[str] = field(default_factory=list)
+    missing_from_contents: list[dict] = field(default_factory=list)
+    notes_matched: int = 0
+    refs_without_notes: list[dict] = field(default_factory=list)
+    notes_without_refs: list[dict] = field(default_factory=list)
+    joins: int = 0
+    doubtful_joins: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    block_quotes: int = 0
+    glossary_terms: int = 0
+    chronology_rows: int = 0
+    biographies: int = 0
+    flagged_words: list[dict] = field(default_factory=list)
+    unparsed: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.chapters} chapters, {len(self.sections)} sections; notes: {self.notes_matched} matched, "
+                f"{len(self.refs_without_notes)} calls without a note, {len(self.notes_without_refs)} notes without a call; "
+                f"{self.joins} page-break joins ({len(self.doubtful_joins)} doubtful); {len(self.figures)} figures; "
+                f"{self.block_quotes} block quotations; {self.glossary_terms} glossary terms; {self.chronology_rows} "
+                f"dates; {self.biographies} biographies; {len(self.flagged_words)} mixed-script words; "
+                f"{len(self.missing_from_text)} contents entries not in the text, "
+                f"{len(self.missing_from_contents)} chapter headings not in the contents")  # fmt: skip
+
+
+def import_legacy(export: Path, out: Path) -> Report:
+    blocks = read_blocks(export)
+    contents = read_contents(blocks)
+    start = contents[0]
+    meta = read_metadata(blocks[:start] if start else blocks[:40])
+    sections, missing = find_sections(blocks, contents)
+    report = Report(source=export.name, problems=list(meta.problems))
+    report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
+    if out.exists() and any(out.iterdir()):
+        from ..errors import PressworkError
+
+        raise PressworkError(f"{out} already exists and is not empty", None, "choose a new folder for the import")
+    work = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent if out.parent.exists() else None))
+    try:
+        _write_book(work, meta, sections, report)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.exists():
+            out.rmdir()
+        shutil.move(str(work), out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return report
+
+
+def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report: Report) -> None:
+    manuscript = root / "manuscript"
+    for sub in ("front", "chapters", "back"):
+        (manuscript / sub).mkdir(parents=True, exist_ok=True)
+    (root / "images").mkdir()
+    contents: dict[str, list[str]] = {"front": [], "body": [], "back": []}
+    seen_chapter = False
+    figures = 0
+    data = backdata.BackData()
+    for section in sections:
+        entry = section.entry
+        report.sections.append(f"{entry.number}. {entry.title}" if entry.number else entry.title)
+        if entry.kind in ("glossary", "chronology", "biographies"):
+            _back_data(manuscript, section, data, report)
+            contents["back"].append(f"back/{entry.kind}.yaml")
+            continue
+        _unlisted_headings(report, section)
+        converted = convert(section.blocks, figures + 1)
+        figures += len(converted.figures)
+        _record(report, entry, converted)
+        _flag_words(report, entry, section.blocks)
+        if entry.kind == "chapter":
+            seen_chapter = True
+            report.chapters += 1
+            name = f"chapters/{entry.number:02d}-{slugify(entry.title, 'chapter')[:40]}.md"
+            contents["body"].append(name)
+        else:
+            folder = "back" if seen_chapter else "front"
+            name = f"{folder}/{slugify(entry.title, 'section')[:40]}.md"
+            contents[folder].append(name)
+        (manuscript / name).write_text(_markdown(entry, converted), encoding="utf-8")
+        for figure in converted.figures:
+            _placeholder(root / "images" / f"figure-{figure.number}.png", figure.caption or figure.original or "")
+    (manuscript / "book.yaml").write_text(_book_yaml(meta, contents), encoding="utf-8")
+
+
+def _record(report: Report, entry: Entry, converted: Converted) -> None:
+    where = f"{entry.number}. {entry.title}" if entry.number else entry.title
+    report.notes_matched += len(converted.notes) - len(converted.refs_without_notes) - len(converted.notes_without_refs)
+    report.refs_without_notes += [{"section": where, "note": label, "line": line} for label, line in converted.refs_without_notes]
+    report.notes_without_refs += [{"section": where, "note": label, "line": line} for label, line in converted.notes_without_refs]
+    report.joins += converted.joins
+    report.doubtful_joins += [{"section": where, "line": line, "text": text} for line, text in converted.doubtful_joins]
+    report.figures += [{"section": where, "line": f.line, "caption": f.caption, "image": f"images/figure-{f.number}.png"}
+                       for f in converted.figures]  # fmt: skip
+    report.block_quotes += converted.quotes
+
+
+def _unlisted_headings(report: Report, section: Section) -> None:
+    """Lines shaped like a chapter heading ('12. Title') in the text that the contents do not list."""
+    body, _ = split_notes(section.blocks)
+    for block in body:
+        if len(block.lines) <= 2 and (m := _HEADING.match(block.text)) and len(block.text) < 100:
+            report.missing_from_contents.append({"line": block.line, "heading": block.text, "number": int(m.group(1))})
+
+
+def _flag_words(report: Report, entry: Entry, blocks: list[Block]) -> None:
+    """Words that mix scripts: OCR and typing errors that look right and read wrong."""
+    where = f"{entry.number}. {entry.title}" if entry.number else entry.title
+    for block in blocks:
+        for offset, line in enumerate(block.lines):
+            for word in _WORD.findall(line):
+                scripts = [name for name, rx in _SCRIPTS.items() if rx.search(word)]
+                if len(scripts) > 1:
+                    report.flagged_words.append({"section": where, "line": block.line + offset, "word": word,
+                                                 "scripts": "+".join(scripts)})  # fmt: skip
+
+
+def _markdown(entry: Entry, converted: Converted) -> str:
+    kind = entry.kind if entry.kind != "epilogue" else "epilogue"
+    front = yaml.safe_dump({"title": entry.title, "kind": kind}, allow_unicode=True, sort_keys=False, width=1000)
+    body = "\n\n".join(converted.paragraphs) or "*(This section is empty in the export.)*"
+    notes = "\n\n".join(f"[^{label}]: " + text.replace("\n\n", "\n\n    ") for label, text in converted.notes.items())
+    return f"---\n{front}---\n\n{body}\n" + (f"\n{notes}\n" if notes else "")
+
+
+def _back_data(manuscript: Path, section: Section, data: backdata.BackData, report: Report) -> None:
+    kind, title = section.entry.kind, backdata.strip_heading_call(section.heading.text)
+    before = len(data.unparsed)
+    if kind == "glossary":
+        backdata.glossary(section.blocks, data)
+        payload = {"title": title, "order": "manuscript", "terms": data.terms}
+        report.glossary_terms = len(data.terms)
+    elif kind == "chronology":
+        backdata.chronology(section.blocks, data)
+        payload = {"title": title, "columns": ["Dates", "Event"], "groups": [g for g in data.groups if g["rows"]]}
+        report.chronology_rows = sum(len(g["rows"]) for g in data.groups)
+    else:
+        backdata.biographies(section.blocks, data)
+        payload = {"title": title, "people": data.people}
+        if data.source_note:
+            payload["note"] = data.source_note
+        report.biographies = len(data.people)
+    report.joins += data.joins
+    data.joins = 0
+    report.unparsed += [{"section": title, "line": line, "text": text[:80]} for line, text in data.unparsed[before:]]
+    (manuscript / "back" / f"{kind}.yaml").write_text(
+        yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
+
+
+def _book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
+    book: dict = {"title": meta.title}
+    if meta.subtitle:
+        book["subtitle"] = meta.subtitle
+    if meta.original_title:
+        book["original_title"] = meta.original_title
+    if meta.series:
+        book["series"] = {"name": meta.series, "number": meta.series_number}
+    book["language"] = "en"
+    people = [{"name": a, "role": "author"} for a in meta.authors or ["Unknown Author"]]
+    people += [{"name": t, "role": "translator"} for t in meta.translators]
+    book["contributors"] = people
+    if meta.publisher:
+        book["publisher"] = {"name": meta.publisher, "place": meta.place}
+    if meta.year:
+        book["date"] = meta.year
+    if meta.isbn:
+        book["isbn"] = dict(meta.isbn)
+    for key in ("rights", "description"):
+        if getattr(meta, key):
+            book[key] = getattr(meta, key)
+    if meta.subjects:
+        book["subjects"] = meta.subjects
+    book["contents"] = {k: v for k, v in contents.items() if v}
+    return yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _placeholder(path: Path, caption: str) -> None:
+    """A grey plate that says an illustration belongs here, until the real image is found."""
+    image = Image.new("RGB", (1200, 800), (225, 225, 225))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 1179, 779), outline=(120, 120, 120), width=6)
+    draw.text((60, 360), "Illustration missing from the export", fill=(60, 60, 60))
+    draw.text((60, 400), caption[:90].encode("ascii", "replace").decode(), fill=(90, 90, 90))
+    image.save(path, "PNG")
+
+
+def write_report(out: Path, report: Report) -> None:
+    lines = [f"# Import report: {report.source}", "", report.summary() + ".", ""]
+
+    def listing(title: str, rows: list[dict], fmt) -> None:
+        lines.extend([f"## {title} ({len(rows)})", ""])
+        lines.extend(f"- {fmt(r)}" for r in rows) if rows else lines.append("None.")
+        lines.append("")
+
+    listing("Contents entries not found in the text", [{"t": t} for t in report.missing_from_text], lambda r: r["t"])
+    listing("Chapter headings in the text that the contents do not list (kept as paragraphs)", report.missing_from_contents,
+            lambda r: f"line {r['line']}: {r['heading']}")
+    listing("Note calls without a note (kept; the note says so)", report.refs_without_notes,
+            lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
+    listing("Notes without a call (kept at the chapter's end)", report.notes_without_refs,
+            lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
+    listing("Doubtful page-break joins", report.doubtful_joins, lambda r: f"{r['section']}, line {r['line']}: {r['text']}")
+    listing("Figures whose images are missing (placeholders written)", report.figures,
+            lambda r: f"{r['section']}, line {r['line']}: {r['image']} — {r['caption'][:70]}")
+    listing("Words mixing scripts", report.flagged_words,
+            lambda r: f"{r['section']}, line {r['line']}: {r['word']} ({r['scripts']})")
+    listing("Back matter lines kept but not understood", report.unparsed, lambda r: f"{r['section']}, line {r['line']}: {r['text']}")
+    if report.problems:
+        listing("Metadata problems", [{"p": p} for p in report.problems], lambda r: r["p"])
+    (out / "import-report.md").write_text("\n".join(lines), encoding="utf-8")
