@@ -63,15 +63,17 @@ def convert(blocks: list[Block], first_figure: int) -> Converted:
     paragraphs = _figures_and_text(body, result, first_figure)
     paragraphs += _figures_and_text(trailing, result, first_figure, captions_only=True)
     paragraphs = _join_splits(paragraphs, result)
-    calls: dict[str, int] = {}
+    calls: dict[str, int] = {}  # label -> the line of its first call
+    for block in body:
+        for offset, line in enumerate(block.lines):
+            for match in SUPERSCRIPT.finditer(line):
+                calls.setdefault(match.group().translate(_SUPER_DIGITS), block.line + offset)
     out = []
     previous = ""
     for kind, text, line in paragraphs:
         if kind == "figure":
             out.append(text)
             continue
-        for match in SUPERSCRIPT.finditer(text):
-            calls.setdefault(match.group().translate(_SUPER_DIGITS), line)
         markdown = SUPERSCRIPT.sub(lambda m: f"[^{m.group().translate(_SUPER_DIGITS)}]", _escape(text))
         if previous.rstrip().endswith(":") and re.match(r'^["“«]', text) and re.search(r'["”»][\u00b9\u00b2\u00b3\u2070-\u2079]*$', text):
             markdown = "> " + markdown

@@ -35,7 +35,7 @@ def read_metadata(blocks: list[Block]) -> FoundMetadata:
     joined = "\n".join(texts)
     if texts:
         found.title = texts[0]
-    bold = next((t.strip("*").strip() for t in texts if t.startswith("**") and t.endswith("**")), None)
+    bold = next((m.group(1).strip() for t in texts if (m := re.search(r"\*\*(.+?)\*\*", t))), None)
     if bold:  # a display title set in capitals: take its spelling from the title page if it repeats there
         found.subtitle = next((t for t in texts if norm(t) == norm(bold) and t != texts[0] and not t.startswith("**")), bold)
         found.subtitle = re.sub(r"^" + re.escape(found.title) + r"[:.]?\s*", "", found.subtitle)
