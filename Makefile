@@ -50,8 +50,10 @@ dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, cover
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)  ## Time load, render and EPUB on a generated full-size book
+bench: $(STAMP)  ## Time load, render, EPUB and PDF on a generated full-size book, and the importer
 	$(BIN)/python tools/bench.py
+	@if [ -f ../shared/corpus/legacy-export-excerpt.txt ]; then $(BIN)/python tools/bench_import.py; \
+	else echo "importer benchmark skipped: no ../shared/corpus/legacy-export-excerpt.txt"; fi
 
 images: $(STAMP)  ## Redraw the sample book's figures and cover
 	$(BIN)/python tools/draw_images.py images

@@ -75,13 +75,14 @@ def find_sections(blocks: list[Block], contents: tuple[int, int, list[Entry]]) -
     """Each entry's heading in the text, in order; entries whose heading is not found come back apart."""
     start, end, entries = contents
     candidates = [i for i in range(len(blocks)) if not start <= i < end]
+    keys = {i: norm(blocks[i].text) for i in candidates if len(blocks[i].text) < 200}  # headings are short
     found: list[tuple[int, Entry]] = []
     missing: list[Entry] = []
     position = 0
     for entry in entries:
-        hit = next((i for i in candidates if i >= position and norm(blocks[i].text) == entry.key), None)
+        hit = next((i for i in candidates if i >= position and keys.get(i) == entry.key), None)
         if hit is None and entry.kind != "chapter":  # a section printed before the contents (About the Author)
-            hit = next((i for i in candidates if i < start and norm(blocks[i].text) == entry.key), None)
+            hit = next((i for i in candidates if i < start and keys.get(i) == entry.key), None)
         if hit is None:
             missing.append(entry)
             continue
