@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK   ?= .
 OUT    ?= build
 
-.PHONY: help install system-deps epub pdf kindle all dist test bench images clean
+.PHONY: help install system-deps epub pdf kindle all dist check proof test bench images clean
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests.
@@ -43,6 +43,9 @@ kindle: $(STAMP)  ## Build build/<slug>-kindle.epub and, with calibre, build/<sl
 
 all: $(STAMP)  ## Build every product presswork makes so far
 	$(BIN)/presswork build all $(BOOK) --out $(OUT)
+
+check: $(STAMP)  ## List the problems a machine can find in the manuscript
+	$(BIN)/presswork check $(BOOK)
 
 dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, covers, ONIX, reports)
 	$(BIN)/presswork dist $(BOOK)

@@ -92,6 +92,23 @@ def build_command(
     reporter.warnings(diagnostics)
 
 
+@main.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="How to print the problems.")
+def check_command(book_dir: Path, fmt: str) -> None:
+    """Check the manuscript for problems a machine can find (stable codes, file and line, a fix for each).
+
+    Exits 1 when there are errors, 0 when there are only warnings. Ignore codes per book in
+    book.yaml: `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`.
+    """
+    from .check import check_book, render
+
+    problems = check_book(book_dir)
+    click.echo(render(problems, fmt))
+    sys.exit(1 if any(p.severity == "error" for p in problems) else 0)
+
+
 @main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Bundle folder [default: BOOK_DIR/dist].")

@@ -16,7 +16,7 @@ from .yamlfile import LineDict, line_of
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
-    "original_title",
+    "original_title", "check",
 }  # fmt: skip
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 

@@ -1,0 +1,263 @@
+"""`presswork check`: the problems a machine can find, each with a stable code, before a proofreader starts."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from . import fonts
+from .errors import Diagnostics, PressworkError
+from .loader import load_book
+from .markdown import parse
+from .model import IMAGE_TYPES, Biographies, Book, Glossary
+from .sources import BOOK_YAML
+
+CODES = {
+    "L001": ("error", "the book does not load", "fix the error named; the other checks need a loadable book"),
+    "S001": ("error", "word mixing scripts", "retype the word in one alphabet (look-alike letters from two scripts)"),
+    "F001": ("warning", "character the book face lacks", "replace it, or accept that readers see a fallback font"),
+    "N001": ("error", "note referenced but not defined", "add the note's definition `[^x]: …`"),
+    "N002": ("warning", "note defined but never referenced", "reference it in the text or delete it"),
+    "N003": ("warning", "notes numbered out of order", "renumber so that labels follow the order of first reference"),
+    "N004": ("error", "empty note", "write the note's text or delete it"),
+    "N005": ("warning", "note the import found without a call", "place its call in the text, then delete the marker"),
+    "N006": ("warning", "note whose text the import did not find", "find the note's text, or delete the call"),
+    "K001": ("error", "cross-reference to no id", "correct the id, or give the target that id"),
+    "K002": ("warning", "glossary term never referred to", "mark it in the text ([term]{.term}) or drop it"),
+    "K003": ("warning", "person never referred to", "mark them in the text ([Name]{.person}) or drop the note"),
+    "K004": ("error", "index mark with no entry", 'give the mark text or entry="…"'),
+    "I001": ("error", "image missing", "add the file to images/ or correct the path"),
+    "I002": ("warning", "image never used", "use it in the manuscript or delete it"),
+    "I003": ("warning", "image too coarse for print", "supply at least 300 ppi at the printed size"),
+    "I004": ("error", "image without alt text", "describe the picture in the ![alt](…) text"),
+    "I005": ("error", "image the PDF variant forbids", "convert to CMYK/greyscale or flatten transparency"),
+    "T001": ("warning", "straight quote left unresolved", "use curly quotes, or balance the straight ones"),
+    "T002": ("warning", "double space", "use one space"),
+    "T003": ("warning", "hyphen used as a dash", "write -- (en dash) or --- (em dash)"),
+    "T004": ("warning", "space before punctuation", "remove the space"),
+    "T005": ("warning", "unbalanced quotes or brackets", "close what the paragraph opens"),
+    "T006": ("warning", "repeated word", "delete one of them"),
+    "M001": ("warning", "no ISBN", "add isbn: {ebook: …, paperback: …}; stores need one"),
+    "M002": ("warning", "no description", "add description: for store pages"),
+    "M003": ("warning", "no cover", "add cover: images/cover.jpg"),
+    "M004": ("warning", "cover too small", "supply a cover at least 1600 × 2560 px"),
+}
+_MIXED = {"Latin": "A-Za-z\u00c0-\u024f", "Cyrillic": "\u0400-\u04ff", "Greek": "\u0370-\u03ff", "Hebrew": "\u0590-\u05ff"}
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"), ("„", "“"))
+
+
+@dataclass
+class Problem:
+    code: str
+    severity: str
+    file: str
+    line: int | None
+    message: str
+    fix: str
+
+    def text(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{self.code} {self.severity} {where}: {self.message} — {self.fix}"
+
+
+class Checker:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, file: Path | str, line: int | None, detail: str = "") -> None:
+        severity, message, fix = CODES[code]
+        self.problems.append(Problem(code, severity, str(file), line, f"{message}{': ' + detail if detail else ''}", fix))
+
+    def run(self) -> list[Problem]:
+        try:
+            book = load_book(self.root, Diagnostics())
+        except PressworkError as exc:
+            self.add("L001", exc.where.file or BOOK_YAML, exc.where.line, exc.message)
+            book = None
+        sources = self._sources(book)
+        for path in sources:
+            self._file(path)
+        if book is not None:
+            self._book(book)
+        return self.problems
+
+    def _sources(self, book: Book | None) -> list[Path]:
+        if book is not None:
+            return [c.source for c in book.chapters()]
+        return sorted(p.relative_to(self.root) for p in (self.root / "manuscript").rglob("*.md"))
+
+    # -- one Markdown file ----------------------------------------------------------------
+    def _file(self, source: Path) -> None:
+        text = (self.root / source).read_text(encoding="utf-8", errors="replace")
+        lines = text.split("\n")
+        in_code = False
+        for number, line in enumerate(lines, 1):
+            if line.startswith("```"):
+                in_code = not in_code
+            if in_code or line.startswith("    ") and not line.strip().startswith("[^"):
+                continue
+            self._line(source, number, line)
+        self._notes(source, text)
+        self._paragraphs(source, text)
+
+    def _line(self, source: Path, number: int, line: int | str) -> None:
+        prose = re.sub(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]", "", str(line))
+        for word in _WORD.findall(prose):
+            scripts = [name for name, letters in _MIXED.items() if re.search(f"[{letters}]", word)]
+            if len(scripts) > 1:
+                self.add("S001", source, number, f"{word!r} ({' + '.join(scripts)})")
+        for char in fonts.missing_characters(prose):
+            self.add("F001", source, number, f"{char!r} U+{ord(char):04X}")
+        if re.search(r"\S  +\S", prose):
+            self.add("T002", source, number)
+        if re.search(r"\w - \w", prose):
+            self.add("T003", source, number)
+        if re.search(r"\w [,.;:!?](?:\s|$)", prose) and not re.search(r"\.\.\.|\w \.\w", prose):
+            self.add("T004", source, number)
+        for match in re.finditer(r"\b(\w+) \1\b", prose, re.I):
+            if not match.group(1).isdigit():
+                self.add("T006", source, number, f"{match.group(1)!r} twice")
+
+    def _notes(self, source: Path, text: str) -> None:
+        refs = [(m.group(1), text.count("\n", 0, m.start()) + 1) for m in re.finditer(r"\[\^([^\]\s]+)\](?!:)", text)]
+        defs = {m.group(1): (text.count("\n", 0, m.start()) + 1, m.group(2)) for m in
+                re.finditer(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", text, re.M)}  # fmt: skip
+        seen: list[str] = []
+        for label, line in refs:
+            if label not in defs:
+                self.add("N001", source, line, f"[^{label}]")
+            if label not in seen:
+                seen.append(label)
+        for label, (line, body) in defs.items():
+            if label not in seen:
+                self.add("N002", source, line, f"[^{label}]")
+            following = text.split("\n")[line : line + 1]
+            if not body.strip() and not (following and following[0].startswith("    ")):
+                self.add("N004", source, line, f"[^{label}]")
+        for match in re.finditer(r"^\*\[Notes the export gives without a call.*$", text, re.M):
+            for label in re.findall(r"\[\^([^\]]+)\]", match.group()):
+                self.add("N005", source, text.count("\n", 0, match.start()) + 1, f"[^{label}]")
+        for label, (line, body) in defs.items():
+            if "missing from the export" in body:
+                self.add("N006", source, line, f"[^{label}]")
+        numbers = [int(label) for label in seen if label.isdigit()]
+        if numbers != sorted(numbers):
+            first = next(line for label, line in refs if label.isdigit() and int(label) != sorted(numbers)[numbers.index(int(label))])
+            self.add("N003", source, first, "labels " + ", ".join(map(str, numbers[:8])) + ("…" if len(numbers) > 8 else ""))
+
+    def _paragraphs(self, source: Path, text: str) -> None:
+        """Quotes and brackets, after presswork's own typography, per paragraph."""
+        tokens, _ = parse(re.sub(r"\A---\n.*?\n---\n", lambda m: "\n" * m.group().count("\n"), text, flags=re.S), "en")
+        for tok in tokens:
+            if tok.type != "inline" or not tok.map:
+                continue
+            prose = "".join(c.content for c in tok.children or [] if c.type == "text")
+            if '"' in prose:
+                self.add("T001", source, tok.map[0] + 1)
+            counts = Counter(prose)
+            pairs = [(counts["("], counts[")"], "(", ")"), (counts["["], counts["]"], "[", "]"),
+                     (counts["«"], counts["»"], "«", "»"),
+                     (counts["“"] - counts["„"], counts["”"], "“", "”")]  # „ closes with “ in Russian  # fmt: skip
+            for opened, closed, open_, close in pairs:
+                if opened != closed:
+                    self.add("T005", source, tok.map[0] + 1, f"{opened} {open_} but {closed} {close}")
+                    break
+
+    # -- the loaded book --------------------------------------------------------------------
+    def _book(self, book: Book) -> None:
+        meta = book.metadata
+        if not (meta.isbn_ebook or meta.isbn_paperback):
+            self.add("M001", BOOK_YAML, None)
+        if not meta.description:
+            self.add("M002", BOOK_YAML, None)
+        if not meta.cover:
+            self.add("M003", BOOK_YAML, None)
+        else:
+            with Image.open(book.root / meta.cover) as cover:
+                if max(cover.size) < 1600:
+                    self.add("M004", meta.cover, None, f"{cover.size[0]} × {cover.size[1]} px")
+        self._images(book)
+        self._references(book)
+
+    def _images(self, book: Book) -> None:
+        used = {f.src for f in book.figures()} | ({book.metadata.cover} if book.metadata.cover else set())
+        text_width = book.print.width - book.print.outside - book.print.gutter(0)
+        for figure in book.figures():
+            if not figure.alt.strip():
+                self.add("I004", figure.where.file, figure.where.line, str(figure.src))
+            with Image.open(book.root / figure.src) as image:
+                placed = min(image.width / 96, text_width)
+                if image.width / placed < 300:
+                    self.add("I003", figure.where.file, figure.where.line, f"{figure.src}: {image.width / placed:.0f} ppi")
+                variant = book.print.pdf_variant or ""
+                if (variant == "pdf/x-1a" and image.mode not in ("CMYK", "L", "1")) or (
+                    variant in ("pdf/x-1a", "pdf/x-3", "pdf/a-1b") and image.mode in ("RGBA", "LA", "PA")):  # fmt: skip
+                    self.add("I005", figure.where.file, figure.where.line, f"{figure.src} is {image.mode}")
+        images = book.root / "images"
+        for path in sorted(images.rglob("*")) if images.is_dir() else []:
+            if path.suffix.lower() in IMAGE_TYPES and path.relative_to(book.root) not in used:
+                self.add("I002", path.relative_to(book.root), None)
+
+    def _references(self, book: Book) -> None:
+        text = " ".join((book.root / c.source).read_text(encoding="utf-8") for c in book.chapters())
+        glossary, people = book.back_item(Glossary), book.back_item(Biographies)
+        for term in glossary.terms if glossary else []:
+            if not any(re.search(rf"\b{re.escape(form)}\b", text) for form in [term.term, *term.forms]):
+                self.add("K002", glossary.source, term.where.line, term.term)
+        for person in people.people if people else []:
+            if not any(re.search(rf"\b{re.escape(form)}\b", text) for form in [person.surname, *person.forms, *person.aliases]):
+                self.add("K003", people.source, person.where.line, person.index_name)
+        for chapter in book.chapters():
+            for tok in [t for block in [chapter.tokens, *(n.tokens for n in chapter.notes)] for t in block]:
+                for i, child in enumerate(tok.children or []):
+                    if child.type == "span_open" and "ix" in str(child.attrGet("class") or "").split():
+                        following = (tok.children[i + 1].content if i + 1 < len(tok.children) else "").strip()
+                        if not following and not child.attrGet("entry"):
+                            self.add("K004", chapter.source, tok.map[0] + 1 if tok.map else None)
+
+
+def check_book(root: Path, ignore: list[dict] | None = None) -> list[Problem]:
+    problems = Checker(root).run()
+    rules = ignore if ignore is not None else _ignore_rules(root)
+    return [p for p in problems if not any(r["code"] == p.code and r.get("file") in (None, p.file) for r in rules)]
+
+
+def _ignore_rules(root: Path) -> list[dict[str, Any]]:
+    """book.yaml `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / BOOK_YAML).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    ignore = (data.get("check") or {}).get("ignore") or [] if isinstance(data, dict) else []
+    return [{"code": str(r)} if not isinstance(r, dict) else {"code": str(r.get("code")), "file": r.get("file")} for r in ignore]
+
+
+def render(problems: list[Problem], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+    if fmt == "html":
+        rows = "\n".join(
+            f"<tr class='{p.severity}'><td>{p.code}</td><td>{p.severity}</td><td>{html.escape(p.file)}</td>"
+            f"<td>{p.line or ''}</td><td>{html.escape(p.message)}</td><td>{html.escape(p.fix)}</td></tr>"
+            for p in problems
+        )
+        return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork check</title><style>"
+                "body{font-family:sans-serif}td,th{padding:.2em .6em;border-bottom:1px solid #ccc;text-align:left}"
+                ".error td:nth-child(2){color:#b00;font-weight:bold}</style></head><body>"
+                f"<h1>presswork check: {sum(p.severity == 'error' for p in problems)} errors, "
+                f"{sum(p.severity == 'warning' for p in problems)} warnings</h1><table><tr><th>Code</th><th>Severity</th>"
+                f"<th>File</th><th>Line</th><th>Problem</th><th>Fix</th></tr>{rows}</table></body></html>")  # fmt: skip
+    lines = [p.text() for p in problems]
+    lines.append(f"{sum(p.severity == 'error' for p in problems)} errors, {sum(p.severity == 'warning' for p in problems)} warnings")
+    return "\n".join(lines)
