@@ -47,6 +47,9 @@ all: $(STAMP)  ## Build every product presswork makes so far
 check: $(STAMP)  ## List the problems a machine can find in the manuscript
 	$(BIN)/presswork check $(BOOK)
 
+proof: $(STAMP)  ## Make review copies in build/proof/ (PROOF-marked PDF, page PNGs, contact sheets)
+	$(BIN)/presswork proof $(BOOK)
+
 dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, covers, ONIX, reports)
 	$(BIN)/presswork dist $(BOOK)
 

@@ -109,6 +109,59 @@ def check_command(book_dir: Path, fmt: str) -> None:
     sys.exit(1 if any(p.severity == "error" for p in problems) else 0)
 
 
+@main.command("proof", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="[default: BOOK_DIR/build/proof].")
+@click.option("--resolution", type=click.IntRange(20, 300), default=50, show_default=True, help="Preview resolution (dpi).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: bool) -> None:
+    """Make a review copy in build/proof/: the print PDF marked PROOF with the date, a PNG of every
+    page, and contact sheets of spreads."""
+    from .proof import make_proof
+
+    reporter = Reporter(quiet, verbose=False)
+    diagnostics = Diagnostics()
+    try:
+        book = load_book(book_dir, diagnostics)
+        files = make_proof(book, out_dir or book_dir / "build" / "proof", diagnostics, reporter.info, resolution)
+    except PressworkError as exc:
+        reporter.warnings(diagnostics)
+        _fail(exc)
+    reporter.warnings(diagnostics)
+    pngs = [f for f in files if f.name.startswith("page-")]
+    reporter.info(f"Wrote {files[0]}, {len(pngs)} page previews and {len(files) - 1 - len(pngs)} contact sheets")
+
+
+@main.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("old")
+@click.argument("new")
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="HTML report [default: BOOK_DIR/build/diff.html].")
+def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> None:
+    """Show what changed between OLD and NEW: two EPUBs, two PDFs, or two git revisions of the
+    book in BOOK_DIR. Prints the changed chapters (pages, for PDFs) and writes a word-level HTML diff."""
+    from .diff import diff_epubs, diff_pdfs, diff_revisions, write_html
+
+    try:
+        old_path, new_path = Path(old), Path(new)
+        if old_path.is_file() and new_path.is_file():
+            kinds = {old_path.suffix.lower(), new_path.suffix.lower()}
+            if kinds == {".epub"}:
+                result = diff_epubs(old_path, new_path)
+            elif kinds == {".pdf"}:
+                result = diff_pdfs(old_path, new_path)
+            else:
+                raise PressworkError("compare two EPUBs or two PDFs", None, "give files of the same kind")
+        else:
+            result = diff_revisions(book_dir, old, new, lambda m: click.echo(m, err=True))
+    except PressworkError as exc:
+        _fail(exc)
+    target = out_file or book_dir / "build" / "diff.html"
+    write_html(result, target, f"{old} → {new}")
+    click.echo(result.summary())
+    click.echo(f"Word-level diff: {target}", err=True)
+
+
 @main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Bundle folder [default: BOOK_DIR/dist].")

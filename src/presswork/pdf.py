@@ -78,10 +78,11 @@ class Layout:
 
 
 class PdfBuilder:
-    def __init__(self, book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None):
+    def __init__(self, book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, extra_css: str = ""):
         self.book = book
         self.diagnostics = diagnostics
         self.options = options or book.print
+        self.extra_css = extra_css  # e.g. a proof's margin mark
         self.font_config = FontConfiguration()
         self.color_profiles: dict = {}  # filled by @color-profile rules as the page CSS is parsed
         self.root_url = self.book.root.as_uri() + "/"
@@ -288,6 +289,7 @@ class PdfBuilder:
 @page plain {{ @top-left {{ content: none; }} @top-center {{ content: none; }} @top-right {{ content: none; }}
   @bottom-center {{ content: none; }} }}
 {cmyk}
+{self.extra_css}
 """
 
     def _font_faces(self) -> str:
