@@ -4,6 +4,7 @@ a PNG of every page and contact sheets of spreads."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,13 +38,29 @@ def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution:
     for old in out.glob("page-*.png"):
         old.unlink()
     say("Rendering page previews …")
-    subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(pdf), str(out / "page")], check=True)
+    _render_pages(pdf, out, resolution)
     pages = sorted(out.glob("page-*.png"))
     for page in pages:  # page-001.png whatever the page count, so files sort in page order
         page.rename(out / f"page-{int(page.stem.split('-')[-1]):03d}.png")
     pages = sorted(out.glob("page-*.png"))
     sheets = contact_sheets(pages, out)
     return [pdf, *pages, *sheets]
+
+
+def _render_pages(pdf: Path, out: Path, resolution: int) -> None:
+    """pdftoppm over page ranges, one process per core."""
+    from pypdf import PdfReader
+
+    count = len(PdfReader(pdf).pages)
+    workers = max(1, min(os.cpu_count() or 1, 4, count))
+    step = -(-count // workers)
+    processes = [
+        subprocess.Popen(["pdftoppm", "-r", str(resolution), "-png", "-f", str(first), "-l", str(min(count, first + step - 1)),
+                          str(pdf), str(out / "page")])  # fmt: skip
+        for first in range(1, count + 1, step)
+    ]
+    if any(p.wait() for p in processes):
+        raise PressworkError("pdftoppm could not render the proof's pages")
 
 
 def contact_sheets(pages: list[Path], out: Path) -> list[Path]:
