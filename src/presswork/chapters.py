@@ -12,12 +12,14 @@ from markdown_it.token import Token
 from .errors import Diagnostics, Location, PressworkError
 from .markdown import parse
 from .model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
-from .sources import read_text, require_file, resolve_inside, slugify
+from .sources import read_text, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, parse_yaml
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+# Names of presswork's own pages: a chapter may not take them.
+RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
 _WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 
 
@@ -29,6 +31,8 @@ class Anchors:
     links: list[tuple[str, Location]] = field(default_factory=list)
 
     def define(self, ident: str, where: Location) -> None:
+        if ident in RESERVED_IDS:
+            raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where, "give the file another id: in its front matter")
         if not _ID.match(ident):
             raise PressworkError(
                 f"id {ident!r} is not a valid name", where, "start it with a letter; use letters, digits, '-', '_' and '.'"
@@ -104,7 +108,8 @@ def _id_from_name(source: Path) -> str:
     slug = slugify(source.stem)
     if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path
         return f"file-{zlib.crc32(source.as_posix().encode()):08x}"
-    return slug if slug[0].isalpha() else f"ch-{slug}"
+    slug = slug if slug[0].isalpha() else f"ch-{slug}"
+    return f"{slug}-text" if slug in RESERVED_IDS else slug
 
 
 def _locator(source: Path):
@@ -190,9 +195,9 @@ def _check_inline(root: Path, chapter: Chapter, tok: Token, anchors: Anchors, wh
             )
     elif tok.type == "image":
         src = resolve_inside(root, str(tok.attrGet("src")), where)
-        require_file(root, src, where, "image")
         if src.suffix.lower() not in IMAGE_TYPES:
             raise PressworkError(f"image {src} is not PNG, JPEG, GIF, SVG or WebP", where, "convert it to PNG or JPEG")
+        require_image(root, src, where, "image")
         tok.attrSet("src", src.as_posix())
 
 

@@ -35,7 +35,26 @@ class Reporter:
             click.echo(f"warning: {warning}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command's failures end as one line: a manuscript problem as `error:`, a bug as
+    `internal error:` (exit 70; PRESSWORK_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except PressworkError as exc:
+            _fail(exc)
+        except Exception as exc:
+            if os.environ.get("PRESSWORK_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it; "
+                       "PRESSWORK_DEBUG=1 shows the traceback", err=True)  # fmt: skip
+            sys.exit(70)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presswork")
 def main() -> None:
     """presswork: turn one manuscript into an EPUB 3, a print-ready PDF and Kindle files.
@@ -83,12 +102,6 @@ def build_command(
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
-    except Exception as exc:  # a bug in presswork or a library, not in the manuscript
-        if os.environ.get("PRESSWORK_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it; "
-                   "PRESSWORK_DEBUG=1 shows the traceback", err=True)  # fmt: skip
-        sys.exit(70)
     reporter.warnings(diagnostics)
 
 

@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from .chapters import Anchors
 from .errors import Diagnostics, Location, PressworkError
 from .model import Biographies, Book, Chapter, Glossary, IndexEntry, IndexPlace, Locator, Person, Term
+from .typography import smarten_string
 
 AUTO_KINDS = ("persons", "terms")
 
@@ -56,14 +57,15 @@ class _Resolver:
         glossary: Glossary | None = book.back_item(Glossary)
         biographies: Biographies | None = book.back_item(Biographies)
         self.terms: dict[str, Term] = {}
-        for term in glossary.terms if glossary else []:
-            self.terms.update({form: term for form in [term.term, *term.forms]})
+        lang = book.metadata.language
+        for term in glossary.terms if glossary else []:  # as written, and as typography turns it in the text
+            self.terms.update({f: term for form in [term.term, *term.forms] for f in (form, smarten_string(form, lang))})
         self.people: dict[str, Person] = {}
         for person in biographies.people if biographies else []:
             names = [person.surname, person.id, *person.forms, *person.aliases]
             if person.given:
                 names.append(f"{person.given} {person.surname}")
-            self.people.update({name: person for name in names})
+            self.people.update({n: person for name in names for n in (name, smarten_string(name, lang))})
         self.first_use = bool(glossary and glossary.first_use)
         self.entries: dict[str, IndexEntry] = {}
         self.counter = 0

@@ -10,7 +10,7 @@ from typing import Any
 from .errors import Diagnostics, Location, PressworkError
 from .isbn import IsbnError, normalise_isbn
 from .model import ROLES, Contributor, Metadata
-from .sources import BOOK_YAML, require_file, resolve_inside, slugify
+from .sources import BOOK_YAML, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, line_of
 
 KNOWN_KEYS = {
@@ -18,6 +18,7 @@ KNOWN_KEYS = {
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
     "original_title", "check",
 }  # fmt: skip
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 
 
@@ -30,6 +31,8 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
             diagnostics.warn(f"unknown key {key!r} ignored", where(key), "check its spelling against the README")
     title = _required_text(data, "title", where)
     language = _required_text(data, "language", where)
+    if not _LANGUAGE.match(language):
+        raise PressworkError(f"language {language!r} is not a language tag", where("language"), "write e.g. en, en-GB or ru")
     contributors = _contributors(data.get("contributors"), where)
     meta = Metadata(title=title, language=language, contributors=contributors)
     meta.subtitle = _text(data.get("subtitle"))
@@ -47,12 +50,15 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     if not isinstance(scripts, dict):
         raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")
     meta.scripts = {**DEFAULT_SCRIPTS, **{str(k): str(v) for k, v in scripts.items()}}
+    bad = [v for v in meta.scripts.values() if not _LANGUAGE.match(v)]
+    if bad:
+        raise PressworkError(f"scripts: {bad[0]!r} is not a language tag", where("scripts"), "write e.g. {Cyrl: uk}")
     if data.get("cover"):
         loc = where("cover", data["cover"])
         meta.cover = resolve_inside(root, data["cover"], loc)
-        require_file(root, meta.cover, loc, "cover image")
         if meta.cover.suffix.lower() not in (".jpg", ".jpeg", ".png"):
             raise PressworkError("the cover must be a JPEG or PNG image", loc)
+        require_image(root, meta.cover, loc, "cover image")
     return meta
 
 

@@ -128,6 +128,8 @@ def _choice(value: Any, allowed: tuple[str, ...], where: Location) -> str:
 
 
 def _trim(value: Any, where: Location) -> tuple[str, tuple[float, float]]:
+    if isinstance(value, int):  # YAML reads 0x10 as a number
+        raise PressworkError(f"trim size {value!r} is not a size", where, 'quote it: trim: "6x9"')
     key = re.sub(r"\s|in$", "", str(value).lower()).replace("×", "x")
     if key in TRIMS:
         return key, TRIMS[key]
@@ -137,7 +139,10 @@ def _trim(value: Any, where: Location) -> tuple[str, tuple[float, float]]:
             f"unknown trim size {value!r}", where, "use a preset (" + ", ".join(TRIMS) + ") or WIDTHxHEIGHT such as 6x9 or 150mmx230mm"
         )
     unit = _UNITS[match.group(4) or match.group(2) or "in"]
-    return key, (float(match.group(1)) * unit, float(match.group(3)) * unit)
+    width, height = float(match.group(1)) * unit, float(match.group(3)) * unit
+    if min(width, height) < 2:
+        raise PressworkError(f"trim size {value!r} is too small for a book", where, "give the trim in inches (6x9) or mm (150mmx230mm)")
+    return key, (width, height)
 
 
 def _length(value: Any, where: Location) -> float:

@@ -56,3 +56,24 @@ def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
 def slugify(text: str, fallback: str = "") -> str:
     """Lower-case ASCII words joined by hyphens, for file names and ids; `fallback` when none are left."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+
+
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def require_image(root: Path, relative: Path, where: Location, what: str) -> None:
+    """The file exists and is the kind of image its name says (readers trust the name)."""
+    require_file(root, relative, where, what)
+    expected = _FORMATS.get(relative.suffix.lower())
+    if expected is None:
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(root / relative) as image:
+            found = image.format
+    except (UnidentifiedImageError, OSError):
+        raise PressworkError(f"{what} {relative} is not an image", where, "export it again as PNG or JPEG") from None
+    if found != expected:
+        raise PressworkError(f"{what} {relative} is a {found} file named as {expected}", where,
+                             f"rename it to .{found.lower().replace('jpeg', 'jpg')} or convert it")  # fmt: skip

@@ -65,6 +65,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise PressworkError(f"YAML error: {exc}", Location(path)) from None
+    except ValueError as exc:  # e.g. a date such as 2026-13-01, which YAML reads as a timestamp
+        raise PressworkError(f"a value cannot be read: {exc}", Location(path), "check the dates (YYYY-MM-DD)") from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data
