@@ -240,3 +240,9 @@ def test_epub_index_locators_link_to_the_marked_places(sample_files):
         doc, _, frag = href.partition("#")
         assert frag.startswith("ix-") or frag
         assert f'id="{frag}"'.encode() in sample_files[f"EPUB/text/{doc}"]
+
+
+def test_term_with_an_apostrophe_can_be_marked(small_book):
+    root = back_book(small_book, back__glossary_yaml="terms:\n  - term: printer's devil\n    definition: An apprentice.\n",
+                     chapters__one_md="# One\n\nThe [printer's devil]{.term} and [Caxton]{.person}.\n")  # fmt: skip
+    assert build(root, "--strict").exit_code == 0

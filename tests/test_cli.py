@@ -140,3 +140,36 @@ def test_quiet_prints_nothing_on_success(small_book):
 def test_verbose_lists_every_file(small_book):
     result = build(small_book(), "-v")
     assert result.exit_code == 0 and "manuscript/chapters/one.md: One (" in result.output
+
+
+def test_impossible_date_in_yaml_is_a_clean_error(small_book):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML + "date: 2026-13-01\n"})
+    assert_fails_cleanly(root, "manuscript/book.yaml", "a value cannot be read")
+
+
+def test_a_language_that_is_not_a_tag_is_refused(small_book):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML.replace("language: en", "language: en_US")})
+    assert_fails_cleanly(root, "manuscript/book.yaml:2:", "'en_US' is not a language tag")
+
+
+def test_a_chapter_file_named_like_presswork_pages_gets_its_own_id(small_book):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML.replace("chapters/one.md", "chapters/copyright.md"),
+                       "manuscript/chapters/copyright.md": "# Rights\n\nText.\n"})  # fmt: skip
+    assert build(root, "--out", str(root.parent / "elsewhere")).exit_code == 0
+    explicit = small_book({"manuscript/chapters/one.md": "---\nid: titlepage\n---\n# One\n\nText.\n"})
+    assert_fails_cleanly(explicit, "id 'titlepage' is reserved")
+
+
+def test_an_image_whose_name_lies_about_its_format_is_refused(small_book):
+    from PIL import Image
+
+    root = small_book({"manuscript/chapters/one.md": "# One\n\n![A plate](images/plate.jpg)\n"})
+    (root / "images").mkdir(exist_ok=True)
+    Image.new("RGB", (20, 20)).save(root / "images/plate.jpg", "PNG")
+    assert_fails_cleanly(root, "one.md:3:", "is a PNG file named as JPEG")
+
+
+def test_strict_leaves_no_product_of_any_format(small_book, tmp_path):
+    root = small_book({"manuscript/chapters/one.md": "# One\n\nA snowman \u2603.\n"})
+    result = build(root, "--strict", "--out", str(tmp_path / "out"), fmt="all")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()

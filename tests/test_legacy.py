@@ -209,3 +209,18 @@ def test_corpus_builds_to_a_valid_epub_and_loses_no_words(corpus_book, tmp_path:
     xhtml = re.sub(r"</?(?:span|a|em|strong|sup|i|b|cite|dfn)\b[^>]*>", "", xhtml)
     lost = source - words(re.sub(r"<[^>]+>", " ", xhtml))
     assert not lost, lost.most_common(10)
+
+
+def test_export_without_sections_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("")
+    result = CliRunner().invoke(main, ["import", "legacy-text", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 1 and "no sections found" in result.output and not (tmp_path / "b").exists()
+
+
+def test_sections_with_the_same_file_name_and_no_chapters_still_build(tmp_path: Path):
+    export = tmp_path / "x.txt"
+    export.write_text("Book\n\nContents\n\nПредисловие\n\nВведение\n\nПредисловие\n\nText one.\n\nВведение\n\nText two.\n")
+    import_legacy(export, tmp_path / "b")
+    book = yaml.safe_load((tmp_path / "b/manuscript/book.yaml").read_text())
+    assert book["contents"]["body"] == ["front/section.md", "front/section-2.md"]
+    assert build(tmp_path / "b").exit_code == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -66,11 +69,23 @@ def build(
     report.info(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
                 f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
     products = []
-    for fmt in formats:
-        report.info(f"Building {fmt.name} …")
-        t0 = time.perf_counter()
-        paths = fmt.write(book, out_dir, diagnostics, options)
-        written = ", ".join(f"{p} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
-        report.info(f"Wrote {written} in {time.perf_counter() - t0:.2f} s")
-        products += paths
-    return products
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))  # all products or none: a later failure keeps earlier ones out
+    try:
+        for fmt in formats:
+            report.info(f"Building {fmt.name} …")
+            t0 = time.perf_counter()
+            paths = fmt.write(book, stage, diagnostics, options)
+            written = ", ".join(f"{out_dir / p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
+            report.info(f"Wrote {written} in {time.perf_counter() - t0:.2f} s")
+            products += paths
+        final = []
+        for path in products:
+            os.replace(path, out_dir / path.name)
+            final.append(out_dir / path.name)
+        return final
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out_dir.iterdir()):
+            out_dir.rmdir()

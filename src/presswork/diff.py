@@ -88,7 +88,12 @@ def diff_words(title: str, old: list[str], new: list[str]) -> Change | None:
 
 def diff_epubs(old: Path, new: Path) -> DiffResult:
     result = DiffResult()
-    before, after = epub_documents(old), epub_documents(new)
+    try:
+        before, after = epub_documents(old), epub_documents(new)
+    except (zipfile.BadZipFile, KeyError, AttributeError, etree.XMLSyntaxError) as exc:
+        from .errors import PressworkError
+
+        raise PressworkError(f"not an EPUB presswork can read: {exc}", None, "compare two .epub files") from None
     titles = list(dict.fromkeys([t for t, _ in before] + [t for t, _ in after]))
     old_docs, new_docs = dict(before), dict(after)
     for title in titles:
@@ -100,9 +105,15 @@ def diff_epubs(old: Path, new: Path) -> DiffResult:
 
 def diff_pdfs(old: Path, new: Path) -> DiffResult:
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    before = [(p.extract_text() or "").split() for p in PdfReader(old).pages]
-    after = [(p.extract_text() or "").split() for p in PdfReader(new).pages]
+    try:
+        before = [(p.extract_text() or "").split() for p in PdfReader(old).pages]
+        after = [(p.extract_text() or "").split() for p in PdfReader(new).pages]
+    except (PyPdfError, ValueError) as exc:
+        from .errors import PressworkError
+
+        raise PressworkError(f"not a PDF presswork can read: {exc}", None, "compare two .pdf files") from None
     result = DiffResult(pages=(len(before), len(after)))
     for number, (a, b) in enumerate(zip(before, after), 1):
         if a[:12] != b[:12]:
@@ -121,13 +132,12 @@ def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
 
     books = []
     with tempfile.TemporaryDirectory() as tmp:
-        for rev in (old, new):
-            folder = Path(tmp) / re.sub(r"\W", "_", rev)
+        for number, rev in enumerate((old, new)):
+            folder = Path(tmp) / f"rev-{number}"
             folder.mkdir()
             say(f"Checking out {rev} …")
-            archive = subprocess.run(["git", "-C", str(root), "archive", rev, "manuscript", "images"] +
-                                     (["styles"] if (root / "styles").is_dir() else []),
-                                     capture_output=True, check=False)  # fmt: skip
+            folders = ["manuscript", *(name for name in ("images", "styles") if (root / name).is_dir())]
+            archive = subprocess.run(["git", "-C", str(root), "archive", rev, *folders], capture_output=True, check=False)
             if archive.returncode:
                 from .errors import PressworkError
 

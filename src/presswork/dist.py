@@ -71,18 +71,22 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
         summary = "This EPUB conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA; see the accessibility report."
         facts = OnixFacts(pages, main, bool(book.index), bool(meta.isbn_paperback),
                           all(f.ok for f in findings if "images" in f.text), summary)  # fmt: skip
-        (work / "onix.xml").write_bytes(onix_record(book, facts, meta.prices))
-        files.append(("onix.xml", "metadata", "ONIX for Books 3.0 (reference names), ebook and paperback"))
+        if meta.isbn_ebook or meta.isbn_paperback:
+            (work / "onix.xml").write_bytes(onix_record(book, facts, meta.prices))
+            files.append(("onix.xml", "metadata", "ONIX for Books 3.0 (reference names), ebook and paperback"))
+        else:
+            diagnostics.warn("no ISBN, so no ONIX record: stores identify products by ISBN", None,
+                             "add isbn: {ebook: …, paperback: …} to book.yaml")  # fmt: skip
         _seal(work, files)
+        for finding in findings:  # before the bundle replaces the last one: --strict stops here
+            if not finding.ok:
+                diagnostics.warn(f"accessibility: {finding.text}", None, "see accessibility-report.md")
         if final.exists():
             shutil.rmtree(final)
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    for finding in findings:
-        if not finding.ok:
-            diagnostics.warn(f"accessibility: {finding.text}", None, "see accessibility-report.md")
     return final
 
 

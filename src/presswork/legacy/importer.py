@@ -60,8 +60,13 @@ def import_legacy(export: Path, out: Path) -> Report:
     blocks = read_blocks(export)
     contents = read_contents(blocks)
     start = contents[0]
-    meta = read_metadata(blocks[:start] if start else blocks[:40])
+    meta = read_metadata(blocks[:start] if start >= 0 else blocks[:40])
     sections, missing = find_sections(blocks, contents)
+    if not sections:
+        from ..errors import PressworkError
+
+        raise PressworkError("no sections found: the export needs a contents list whose entries head its sections",
+                             None, "add a 'Contents' line and the section titles after it, as they appear in the text")  # fmt: skip
     report = Report(source=export.name, problems=list(meta.problems))
     report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
     if out.exists() and any(out.iterdir()):
@@ -87,6 +92,7 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
         (manuscript / sub).mkdir(parents=True, exist_ok=True)
     (root / "images").mkdir()
     contents: dict[str, list[str]] = {"front": [], "body": [], "back": []}
+    taken: set[str] = set()
     seen_chapter = False
     figures = 0
     data = backdata.BackData()
@@ -105,15 +111,21 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
         if entry.kind == "chapter":
             seen_chapter = True
             report.chapters += 1
-            name = f"chapters/{entry.number:02d}-{slugify(entry.title, 'chapter')[:40]}.md"
-            contents["body"].append(name)
+            folder, stem = "body", f"chapters/{entry.number:02d}-{slugify(entry.title, 'chapter')[:40]}"
         else:
             folder = "back" if seen_chapter else "front"
-            name = f"{folder}/{slugify(entry.title, 'section')[:40]}.md"
-            contents[folder].append(name)
+            stem = f"{folder}/{slugify(entry.title, 'section')[:40]}"
+        name, number = f"{stem}.md", 1
+        while name in taken:  # two titles that make the same file name
+            number += 1
+            name = f"{stem}-{number}.md"
+        taken.add(name)
+        contents[folder].append(name)
         (manuscript / name).write_text(_markdown(entry, converted), encoding="utf-8")
         for figure in converted.figures:
             _placeholder(root / "images" / f"figure-{figure.number}.png", figure.caption or figure.original or "")
+    if not contents["body"]:  # no numbered chapters: the sections found are the body
+        contents["body"], contents["front"] = contents["front"] + contents["body"], []
     (manuscript / "book.yaml").write_text(_book_yaml(meta, contents), encoding="utf-8")
 
 

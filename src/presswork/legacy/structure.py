@@ -31,10 +31,11 @@ class Section:
 
 
 def read_contents(blocks: list[Block]) -> tuple[int, int, list[Entry]]:
-    """(index of the 'Contents' block, index after its last entry, the entries in order)."""
+    """(index of the 'Contents' block, index after its last entry, the entries in order);
+    (-1, -1, []) when the export has no contents list."""
     start = next((i for i, b in enumerate(blocks) if norm(b.text) in ("contents", "table of contents")), None)
     if start is None:
-        return 0, 0, []
+        return -1, -1, []
     entries: list[Entry] = []
     end = start + 1
     while end < len(blocks) and _is_entry(blocks[end].text) and norm(blocks[end].text) not in {e.key for e in entries}:
