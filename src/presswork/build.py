@@ -39,7 +39,8 @@ FORMATS: dict[str, Format] = {
 
 def expand(names: tuple[str, ...]) -> list[Format]:
     """Formats in the order asked, `all` meaning every format, each once."""
-    wanted = list(FORMATS) if "all" in names else list(dict.fromkeys(names))
+    # `all` lays out the print edition first: the EPUBs then take its page map from the cache
+    wanted = ["pdf", *(n for n in FORMATS if n != "pdf")] if "all" in names else list(dict.fromkeys(names))
     return [FORMATS[n] for n in wanted]
 
 
