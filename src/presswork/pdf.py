@@ -7,6 +7,7 @@ contents are laid out last, when every piece's first page is known.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class PdfBuilder:
                 break
             gutter = wanted
         layout.pages = self._page_map(layout, rendered.blocks)
+        gc.collect()  # discarded trial layouts (contents, gutter) hold cycles of boxes: free them before painting
         return layout
 
     def _estimated_pages(self) -> int:
