@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from conftest import BOOK_YAML, ROOT, build
-from presswork.check import check_book, render
+from presswork.check import check_book
 from presswork.cli import main
 
 CLEAN = "# One\n\nA clean line of text with a note.[^a]\n\n[^a]: The note.\n"

@@ -26,14 +26,13 @@ Backend = Callable[[Book, Path, Diagnostics, BuildOptions], list[Path]]
 @dataclass(frozen=True)
 class Format:
     name: str
-    help: str
     write: Backend  # writes its products into the output folder and returns their paths
 
 
 FORMATS: dict[str, Format] = {
-    "epub": Format("epub", "EPUB 3 for every ebook store", write_epub),
-    "pdf": Format("pdf", "print-ready PDF for a printer or print on demand", write_pdf),
-    "kindle": Format("kindle", "KDP-ready EPUB, and an AZW3 where calibre is installed", write_kindle),
+    "epub": Format("epub", write_epub),  # EPUB 3 for every ebook store
+    "pdf": Format("pdf", write_pdf),  # print-ready PDF for a printer or print on demand
+    "kindle": Format("kindle", write_kindle),  # KDP-ready EPUB, and an AZW3 where calibre is installed
 }
 
 

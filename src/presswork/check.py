@@ -17,6 +17,7 @@ from .errors import Diagnostics, PressworkError
 from .loader import load_book
 from .markdown import parse
 from .model import IMAGE_TYPES, Biographies, Book, Glossary
+from .scripts import mixed_scripts
 from .sources import BOOK_YAML
 
 CODES = {
@@ -49,7 +50,6 @@ CODES = {
     "M003": ("warning", "no cover", "add cover: images/cover.jpg"),
     "M004": ("warning", "cover too small", "supply a cover at least 1600 × 2560 px"),
 }
-_MIXED = {"Latin": "A-Za-z\u00c0-\u024f", "Cyrillic": "\u0400-\u04ff", "Greek": "\u0370-\u03ff", "Hebrew": "\u0590-\u05ff"}
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"), ("„", "“"))
 
@@ -112,8 +112,8 @@ class Checker:
     def _line(self, source: Path, number: int, line: int | str) -> None:
         prose = re.sub(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]", "", str(line))
         for word in _WORD.findall(prose):
-            scripts = [name for name, letters in _MIXED.items() if re.search(f"[{letters}]", word)]
-            if len(scripts) > 1:
+            scripts = mixed_scripts(word)
+            if scripts:
                 self.add("S001", source, number, f"{word!r} ({' + '.join(scripts)})")
         for char in fonts.missing_characters(prose):
             self.add("F001", source, number, f"{char!r} U+{ord(char):04X}")

@@ -116,14 +116,14 @@ class _Resolver:
             tok.meta["link"], tok.meta["kind"] = term.id, "term"
             self.linked_terms.add(term.id)
             if "terms" in self.config.auto:
-                self.locate(term.term, anchor, target=term.id)
+                self.locate(term.term, anchor)
         if "person" in kinds:
             person = self.people.get(key)
             if person is None:
                 raise PressworkError(f"person {key!r} is not in the biographies", where, "add them to back/biographies.yaml or fix the mark")
             tok.meta["link"], tok.meta["kind"] = person.id, "person"
             if "persons" in self.config.auto:
-                self.locate(person.index_name, anchor, target=person.id)
+                self.locate(person.index_name, anchor)
         if "ix" in kinds:
             entry = str(tok.attrGet("entry") or text).strip()
             if not entry:
@@ -145,11 +145,10 @@ class _Resolver:
         self.book.targets[ident] = self.current.id
         return ident
 
-    def locate(self, heading: str, anchor: str, sub: str | None = None, target: str | None = None) -> None:
+    def locate(self, heading: str, anchor: str, sub: str | None = None) -> None:
         if not self.has_index:
             return
         entry = self.entries.setdefault(heading, IndexEntry(heading))
-        entry.target = entry.target or target
         if sub:
             entry = entry.subentries.setdefault(sub, IndexEntry(sub))
         entry.locators.append(Locator(anchor, self.current.id))
@@ -179,9 +178,9 @@ class _Resolver:
             else:
                 out += [opener, Token("span_close", "span", -1), _text(form)]
             if term is not None and "terms" in self.config.auto:
-                self.locate(term.term, anchor, target=term.id)
+                self.locate(term.term, anchor)
             if person is not None and "persons" in self.config.auto:
-                self.locate(person.index_name, anchor, target=person.id)
+                self.locate(person.index_name, anchor)
             pos = match.end()
         if not out:
             return [tok]

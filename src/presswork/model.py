@@ -248,4 +248,3 @@ class IndexEntry:
     see: list[str] = field(default_factory=list)
     see_also: list[str] = field(default_factory=list)
     subentries: dict[str, IndexEntry] = field(default_factory=dict)
-    target: str | None = None  # id of the glossary or biography entry it names, if any

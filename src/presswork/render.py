@@ -49,9 +49,6 @@ class RenderedBook:
         return self.book.metadata.language
 
 
-NOTE_STYLES = ("list", "asides", "inline")
-
-
 def render_book(
     book: Book, links: Links, notes: str = "list", pages: PageMap | None = None, block_ids: bool = False
 ) -> RenderedBook:
@@ -61,9 +58,7 @@ def render_book(
     where printed pages begin and index locators carry page numbers; `block_ids` gives every
     block an id so that a print layout can report where its pages begin."""
     meta = book.metadata
-    renderer = XhtmlRenderer(links, meta.scripts, footnotes=notes == "inline",
-                             breaks=pages.breaks if pages else None, block_ids=block_ids)  # fmt: skip
-    renderer.note_style = notes
+    renderer = XhtmlRenderer(links, meta.scripts, notes, breaks=pages.breaks if pages else None, block_ids=block_ids)
     renderer.lang = meta.language
     rendered = RenderedBook(book, [], [])
 

@@ -27,6 +27,17 @@ _LANG_SCRIPT = {
 }
 
 
+_ALPHABETS = {"Latin": re.compile(r"[A-Za-z\u00c0-\u024f]"), **{name: re.compile(f"[{letters}]") for name, letters in
+              (("Cyrillic", _LETTERS["Cyrl"]), ("Greek", _LETTERS["Grek"]), ("Hebrew", _LETTERS["Hebr"]))}}  # fmt: skip
+
+
+def mixed_scripts(word: str) -> list[str]:
+    """The alphabets a word mixes ('Latin', 'Cyrillic' …), empty when it keeps to one: look-alike
+    letters from two scripts are the classic OCR and typing slip in translated books."""
+    found = [name for name, letters in _ALPHABETS.items() if letters.search(word)]
+    return found if len(found) > 1 else []
+
+
 def script_of(lang: str) -> str:
     return _LANG_SCRIPT.get(primary(lang), "Latn")
 

@@ -33,7 +33,7 @@ class XhtmlRenderer(RendererHTML):
     """markdown-it's HTML renderer, taught our token types, XML-safe attributes and language tagging."""
 
     def __init__(
-        self, links: Links, scripts: dict[str, str], footnotes: bool = False,
+        self, links: Links, scripts: dict[str, str], note_style: str = "list",
         breaks: dict[str, list[str]] | None = None, block_ids: bool = False,
     ):  # fmt: skip
         super().__init__()
@@ -43,8 +43,7 @@ class XhtmlRenderer(RendererHTML):
         self.counting = False
         self.links = links
         self.scripts = scripts
-        self.footnotes = footnotes  # print: each note's text inline at its first reference
-        self.note_style = "inline" if footnotes else "list"
+        self.note_style = note_style  # list, asides, or inline (print: each note's text at its first reference)
         self.notes: dict[int, Sequence[Token]] = {}
         self.inline_blocks = False  # inside an inline footnote, blocks become spans
         self.langs: list[str | None] = []
@@ -174,7 +173,7 @@ class XhtmlRenderer(RendererHTML):
         meta = tokens[idx].meta
         number = meta["id"] + 1
         ref_id = f"{self.chapter_id}-nref{number}" + (f"-{meta['subId']}" if meta["subId"] else "")
-        if self.footnotes and number in self.notes:
+        if self.note_style == "inline" and number in self.notes:
             return self._footnote(number, ref_id, meta["subId"] == 0, options, env)
         return (
             f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" '

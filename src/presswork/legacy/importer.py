@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw
 
+from ..scripts import mixed_scripts
 from ..sources import slugify
 from . import backdata
 from .blocks import Block, read_blocks
@@ -20,8 +21,6 @@ from .structure import Entry, Section, find_sections, read_contents
 
 _HEADING = re.compile(r"^(\d{1,3})\.\s+[A-Z“\"«]\S*(?:\s+\S+){0,12}$")
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
-_SCRIPTS = {"Latin": re.compile(r"[A-Za-z\u00c0-\u024f]"), "Cyrillic": re.compile("[\u0400-\u04ff]"),
-            "Greek": re.compile("[\u0370-\u03ff]"), "Hebrew": re.compile("[\u0590-\u05ff]")}  # fmt: skip
 
 
 @dataclass
@@ -155,8 +154,8 @@ def _flag_words(report: Report, entry: Entry, blocks: list[Block]) -> None:
     for block in blocks:
         for offset, line in enumerate(block.lines):
             for word in _WORD.findall(line):
-                scripts = [name for name, rx in _SCRIPTS.items() if rx.search(word)]
-                if len(scripts) > 1:
+                scripts = mixed_scripts(word)
+                if scripts:
                     report.flagged_words.append({"section": where, "line": block.line + offset, "word": word,
                                                  "scripts": "+".join(scripts)})  # fmt: skip
 
