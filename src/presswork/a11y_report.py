@@ -4,12 +4,12 @@ accessibility claims, in plain words."""
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from .archives import BoundedZip
 from .scripts import foreign_runs
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops", "opf": "http://www.idpf.org/2007/opf"}
@@ -23,8 +23,8 @@ class Finding:
 
 
 def check_epub(path: Path, print_edition: bool) -> list[Finding]:
-    with zipfile.ZipFile(path) as archive:
-        files = {name: archive.read(name) for name in archive.namelist()}
+    with BoundedZip(path) as archive:
+        files = {name: archive.read(name) for name in archive.names()}
     opf = etree.fromstring(files["EPUB/package.opf"])
     meta = {}
     for element in opf.iterfind(".//opf:meta[@property]", NS):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,6 +17,8 @@ from .fonts import check_glyphs
 from .loader import load_book
 from .kindle import write_kindle
 from .model import Book
+from .outfolders import staging_folder
+from .output import writing_into
 from .pdf import write_pdf
 
 Backend = Callable[[Book, Path, Diagnostics, BuildOptions], list[Path]]
@@ -70,22 +71,24 @@ def build(
                 f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
     products = []
     created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))  # all products or none: a later failure keeps earlier ones out
-    try:
-        for fmt in formats:
-            report.info(f"Building {fmt.name} …")
-            t0 = time.perf_counter()
-            paths = fmt.write(book, stage, diagnostics, options)
-            written = ", ".join(f"{out_dir / p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
-            report.info(f"Wrote {written} in {time.perf_counter() - t0:.2f} s")
-            products += paths
-        final = []
-        for path in products:
-            os.replace(path, out_dir / path.name)
-            final.append(out_dir / path.name)
-        return final
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if created and not any(out_dir.iterdir()):
-            out_dir.rmdir()
+    with writing_into(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = staging_folder(out_dir, ".build-")  # all products or none: a later failure keeps earlier ones out
+        try:
+            for fmt in formats:
+                report.info(f"Building {fmt.name} …")
+                t0 = time.perf_counter()
+                paths = fmt.write(book, stage, diagnostics, options)
+                made = ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
+                report.info(f"Made {made} in {time.perf_counter() - t0:.2f} s")
+                products += paths
+            final = []
+            for path in products:
+                os.replace(path, out_dir / path.name)
+                final.append(out_dir / path.name)
+            report.info("Wrote " + ", ".join(map(str, final)))
+            return final
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+            if created and not any(out_dir.iterdir()):
+                out_dir.rmdir()

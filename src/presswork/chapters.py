@@ -11,16 +11,29 @@ from markdown_it.token import Token
 
 from .errors import Diagnostics, Location, PressworkError
 from .markdown import parse
+from .metadata import LANGUAGE_TAG
 from .model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
-from .sources import read_text, require_image, resolve_inside, slugify
+from .sources import line_finder, read_text, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, parse_yaml
+from .yamlfile import text as yaml_text
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_DEFINITION = re.compile(r"^[ \t]*\[\^([^\]]+)\]:", re.M)
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 # Names of presswork's own pages: a chapter may not take them.
 RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
 _WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
+# The token types on which an attribute the XHTML keeps may stand, and what its value must be.
+_ATTR_PLACES = {"href": ("link_open",), "src": ("image",), "alt": ("image",), "start": ("ordered_list_open",),
+                "reversed": ("ordered_list_open",), "colspan": ("th_open", "td_open"), "rowspan": ("th_open", "td_open")}  # fmt: skip
+_ATTR_VALUES = {
+    "lang": (LANGUAGE_TAG, "a language tag", "write e.g. lang=ru, lang=de-CH or lang=sr-Latn"),
+    "start": (re.compile(r"^-?\d{1,9}$"), "a whole number", "write e.g. start=5"),
+    "reversed": (re.compile(r"^(reversed)?$"), 'empty or "reversed"', 'write reversed=""'),
+    "colspan": (re.compile(r"^[1-9]\d{0,2}$"), "a number of columns", "write e.g. colspan=2"),
+    "rowspan": (re.compile(r"^[1-9]\d{0,3}$"), "a number of rows", "write e.g. rowspan=2"),
+}
 
 
 @dataclass
@@ -52,7 +65,10 @@ def load_chapter(
     tokens, env = parse(body, lang)
     at = _locator(source)
 
-    title = front.get("title")
+    def field(key: str) -> str | None:
+        return yaml_text(front.get(key), key, Location(source, front.line_of(key)))
+
+    title = field("title")
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         title = "".join(c.content for c in tokens[1].children or [] if c.type == "text")
         del tokens[:3]
@@ -62,14 +78,14 @@ def load_chapter(
         raise PressworkError(
             "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
         )
-    kind = str(front.get("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter])
+    kind = field("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter]
     if kind not in KINDS:
         raise PressworkError(f"unknown kind {kind!r}", Location(source, front.line_of("kind")), "use one of " + ", ".join(KINDS))
-    ident = str(front.get("id") or _id_from_name(source))
+    ident = field("id") or _id_from_name(source)
     chapter = Chapter(
         id=ident,
-        title=" ".join(str(title).split()),
-        short_title=" ".join(str(front.get("short_title") or title).split()),
+        title=" ".join(title.split()),
+        short_title=" ".join((field("short_title") or title).split()),
         kind=kind,
         matter=matter,
         source=source,
@@ -122,18 +138,19 @@ def _locator(source: Path):
 
 def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagnostics: Diagnostics) -> list[Note]:
     """Move the footnote definitions out of the body into numbered Notes."""
+    line_of = _definition_lines(body)
     for label, number in env.get("footnotes", {}).get("refs", {}).items():
         if number == -1:
             diagnostics.warn(
                 f"footnote [^{label[1:]}] is defined but never referenced",
-                Location(chapter.source, _definition_line(body, label[1:])),
+                Location(chapter.source, line_of.get(label[1:])),
                 "reference it in the text or delete it",
             )
     chapter.tokens, definitions = split_notes(chapter.tokens)
     notes = []
     for meta, tokens in definitions:
         number = meta["id"] + 1
-        where = Location(chapter.source, _definition_line(body, str(meta.get("label", number))))
+        where = Location(chapter.source, line_of.get(str(meta.get("label", number))))
         notes.append(Note(number, str(meta.get("label", number)), tokens, where))
         anchors.define(f"{chapter.id}-n{number}", where)
     return notes
@@ -153,9 +170,13 @@ def split_notes(tokens: list[Token]) -> tuple[list[Token], list[tuple[dict, list
     return tokens[:start], notes
 
 
-def _definition_line(body: str, label: str) -> int | None:
-    match = re.search(rf"^[ \t]*\[\^{re.escape(label)}\]:", body, re.M)
-    return body.count("\n", 0, match.start()) + 1 if match else None
+def _definition_lines(body: str) -> dict[str, int]:
+    """The line of each note label's first definition, found in one pass over the file."""
+    line_at = line_finder(body)
+    lines: dict[str, int] = {}
+    for match in _DEFINITION.finditer(body):
+        lines.setdefault(match.group(1), line_at(match.start()))
+    return lines
 
 
 def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, at) -> None:
@@ -166,16 +187,43 @@ def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, a
             block = tok
         if tok.attrGet("id") and tok.type != "figure_open":
             anchors.define(str(tok.attrGet("id")), at(block))
+        _check_attrs(tok, at(block))
         if tok.type == "figure_open":
             chapter.figures.append(_figure(root, chapter, tok, tokens[index + 1], at(block), anchors))
-        for child_index, child in enumerate(tok.children or []):
-            lines = sum(1 for c in tok.children[:child_index] if c.type in ("softbreak", "hardbreak"))
-            _check_inline(root, chapter, child, anchors, at(block, lines))
+        caption = tok.meta.get("caption")  # a table's caption, moved out of the token stream
+        for inline, line_of in ((tok, block), (caption, caption)) if caption else ((tok, block),):
+            lines = 0  # line breaks before the child, counted as we go: a long paragraph stays linear
+            for child in inline.children or []:
+                _check_inline(root, child, anchors, at(line_of, lines))
+                lines += child.type in ("softbreak", "hardbreak")
 
 
-def _check_inline(root: Path, chapter: Chapter, tok: Token, anchors: Anchors, where: Location) -> None:
+def _check_attrs(tok: Token, where: Location) -> None:
+    """Attributes the XHTML keeps must stand where HTML allows them and hold what it allows: a
+    `{href=…}` on a span, `{start=abc}` or `{lang=xx-!!}` would make the EPUB invalid."""
+    for name, value in tok.attrs.items():
+        if tok.type not in _ATTR_PLACES.get(name, (tok.type,)):
+            raise PressworkError(f"attribute {name!r} is not allowed here", where, "give attributes as {#id .class lang=xx}")
+        pattern, what, hint = _ATTR_VALUES.get(name, (None, "", ""))
+        if pattern is not None and not pattern.match(str(value)):
+            raise PressworkError(f"{name}={str(value)!r} is not {what}", where, hint)
+
+
+def check_fragment(root: Path, tokens: list[Token], anchors: Anchors, where: Location) -> None:
+    """Back matter's Markdown (a definition, a biography, a table cell) gets a chapter's checks of
+    ids, links, languages and images, each reported at its entry."""
+    for tok in tokens:
+        if tok.attrGet("id"):
+            anchors.define(str(tok.attrGet("id")), where)
+        _check_attrs(tok, where)
+        for child in tok.children or []:
+            _check_inline(root, child, anchors, where)
+
+
+def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> None:
     if tok.attrGet("id") and tok.type != "image":
         anchors.define(str(tok.attrGet("id")), where)
+    _check_attrs(tok, where)
     if tok.type == "text":
         for match in _UNDEFINED_REF.finditer(tok.content):
             raise PressworkError(

@@ -18,7 +18,7 @@ from .loader import load_book
 from .markdown import parse
 from .model import IMAGE_TYPES, Biographies, Book, Glossary
 from .scripts import mixed_scripts
-from .sources import BOOK_YAML
+from .sources import BOOK_YAML, MAX_TEXT_BYTES, line_finder
 
 CODES = {
     "L001": ("error", "the book does not load", "fix the error named; the other checks need a loadable book"),
@@ -93,7 +93,12 @@ class Checker:
     def _sources(self, book: Book | None) -> list[Path]:
         if book is not None:
             return [c.source for c in book.chapters()]
-        return sorted(p.relative_to(self.root) for p in (self.root / "manuscript").rglob("*.md"))
+        return sorted(p.relative_to(self.root) for p in (self.root / "manuscript").rglob("*.md") if self._readable(p))
+
+    def _readable(self, path: Path) -> bool:
+        """Whether a Markdown file found by a folder scan may be read: inside the book (symlinks
+        resolved) and no bigger than the loader would read."""
+        return path.resolve().is_relative_to(self.root.resolve()) and path.is_file() and path.stat().st_size <= MAX_TEXT_BYTES
 
     # -- one Markdown file ----------------------------------------------------------------
     def _file(self, source: Path) -> None:
@@ -132,30 +137,34 @@ class Checker:
                 self.add("T006", source, number, f"{match.group(1)!r} twice")
 
     def _notes(self, source: Path, text: str) -> None:
-        refs = [(m.group(1), text.count("\n", 0, m.start()) + 1) for m in re.finditer(r"\[\^([^\]\s]+)\](?!:)", text)]
-        defs = {m.group(1): (text.count("\n", 0, m.start()) + 1, m.group(2)) for m in
+        line_at, lines = line_finder(text), text.split("\n")
+        refs = [(m.group(1), line_at(m.start())) for m in re.finditer(r"\[\^([^\]\s]+)\](?!:)", text)]
+        defs = {m.group(1): (line_at(m.start()), m.group(2)) for m in
                 re.finditer(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", text, re.M)}  # fmt: skip
-        seen: list[str] = []
+        seen: dict[str, None] = {}  # labels in order of first reference
         for label, line in refs:
             if label not in defs:
                 self.add("N001", source, line, f"[^{label}]")
-            if label not in seen:
-                seen.append(label)
+            seen.setdefault(label)
         for label, (line, body) in defs.items():
             if label not in seen:
                 self.add("N002", source, line, f"[^{label}]")
-            following = text.split("\n")[line : line + 1]
+            following = lines[line : line + 1]
             if not body.strip() and not (following and following[0].startswith("    ")):
                 self.add("N004", source, line, f"[^{label}]")
         for match in re.finditer(r"^\*\[Notes the export gives without a call.*$", text, re.M):
             for label in re.findall(r"\[\^([^\]]+)\]", match.group()):
-                self.add("N005", source, text.count("\n", 0, match.start()) + 1, f"[^{label}]")
+                self.add("N005", source, line_at(match.start()), f"[^{label}]")
         for label, (line, body) in defs.items():
             if "missing from the export" in body:
                 self.add("N006", source, line, f"[^{label}]")
         numbers = [int(label) for label in seen if label.isdigit()]
-        if numbers != sorted(numbers):
-            first = next(line for label, line in refs if label.isdigit() and int(label) != sorted(numbers)[numbers.index(int(label))])
+        ordered = sorted(numbers)
+        if numbers != ordered:
+            position: dict[int, int] = {}  # where each number is first referenced
+            for index, number in enumerate(numbers):
+                position.setdefault(number, index)
+            first = next(line for label, line in refs if label.isdigit() and int(label) != ordered[position[int(label)]])
             self.add("N003", source, first, "labels " + ", ".join(map(str, numbers[:8])) + ("…" if len(numbers) > 8 else ""))
 
     def _paragraphs(self, source: Path, text: str) -> None:
@@ -230,11 +239,11 @@ def check_book(root: Path, ignore: list[dict] | None = None) -> list[Problem]:
 
 def _ignore_rules(root: Path) -> list[dict[str, Any]]:
     """book.yaml `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`."""
-    import yaml
+    from .yamlfile import parse_yaml
 
-    try:
-        data = yaml.safe_load((root / BOOK_YAML).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    try:  # the bounded loader: an alias bomb here would otherwise expand below
+        data = parse_yaml((root / BOOK_YAML).read_text(encoding="utf-8"), BOOK_YAML) or {}
+    except (OSError, ValueError, PressworkError):
         return []
     settings = data.get("check") if isinstance(data, dict) else None
     ignore = settings.get("ignore") if isinstance(settings, dict) else None

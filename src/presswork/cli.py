@@ -15,6 +15,8 @@ from .buildopts import BuildOptions
 from .dist import make_bundle
 from .errors import Diagnostics, PressworkError
 from .loader import load_book
+from .outfolders import default_out
+from .output import writing_into
 from .scaffold import create_book
 
 
@@ -97,7 +99,7 @@ def build_command(
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or root / "build", diagnostics, reporter, marks=marks,
+        build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, reporter, marks=marks,
               options=BuildOptions(require_azw3=require_azw3))  # fmt: skip
     except PressworkError as exc:
         reporter.warnings(diagnostics)
@@ -135,8 +137,9 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: 
     reporter = Reporter(quiet, verbose=False)
     diagnostics = Diagnostics()
     try:
+        out = out_dir or default_out(book_dir, "build/proof")
         book = load_book(book_dir, diagnostics)
-        files = make_proof(book, out_dir or book_dir / "build" / "proof", diagnostics, reporter.info, resolution)
+        files = make_proof(book, out, diagnostics, reporter.info, resolution)
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
@@ -156,6 +159,7 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
     from .diff import diff_epubs, diff_pdfs, diff_revisions, write_html
 
     try:
+        target = out_file or default_out(book_dir, "build/diff.html")
         old_path, new_path = Path(old), Path(new)
         if old_path.is_file() and new_path.is_file():
             kinds = {old_path.suffix.lower(), new_path.suffix.lower()}
@@ -169,8 +173,8 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
             result = diff_revisions(book_dir, old, new, lambda m: click.echo(m, err=True))
     except PressworkError as exc:
         _fail(exc)
-    target = out_file or book_dir / "build" / "diff.html"
-    write_html(result, target, f"{old} → {new}")
+    with writing_into(target.parent):
+        write_html(result, target, f"{old} → {new}")
     click.echo(result.summary())
     click.echo(f"Word-level diff: {target}", err=True)
 
@@ -187,8 +191,9 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
     reporter = Reporter(quiet, verbose=False)
     diagnostics = Diagnostics(strict=strict)
     try:
+        out = out_dir or default_out(book_dir, "dist")
         book = load_book(book_dir, diagnostics)
-        folder = make_bundle(book, out_dir or book_dir / "dist", diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info)
+        folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info)
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)

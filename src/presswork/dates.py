@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 MONTHS = "January February March April May June July August September October November December".split()
 _FULL = r"(\d{3,4})-(\d{2})-(\d{2})"
+# Publication dates and build times presswork accepts: ZIP (inside every EPUB) records years
+# up to 2107 only, and a book printed before Gutenberg is a typing slip.
+EARLIEST_YEAR, LATEST_YEAR = 1450, 2100
 
 
 @dataclass(frozen=True)

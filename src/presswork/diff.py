@@ -8,14 +8,19 @@ import html
 import re
 import subprocess
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .archives import BoundedZip
+from .errors import Location, PressworkError
+from .output import write_atomic, writing_into
+
 NS = {"opf": "http://www.idpf.org/2007/opf", "h": "http://www.w3.org/1999/xhtml"}
 CONTEXT = 8  # words shown either side of a change
+MAX_PDF_PAGES = 5_000  # a long book has a thousand
+MAX_PDF_TEXT = 50_000_000  # characters of text taken from one PDF, a long book's tenfold
 
 
 @dataclass
@@ -44,18 +49,26 @@ class DiffResult:
 
 def epub_documents(path: Path) -> list[tuple[str, list[str]]]:
     """(title, words) of every document in reading order."""
-    with zipfile.ZipFile(path) as archive:
-        opf_path = re.search(rb'full-path="([^"]+)"', archive.read("META-INF/container.xml")).group(1).decode()
-        opf = etree.fromstring(archive.read(opf_path))
-        base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
-        items = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", NS)}
-        docs = []
-        for ref in opf.iterfind(".//opf:itemref", NS):
-            tree = etree.fromstring(archive.read(base + items[ref.get("idref")]))
-            heading = tree.find(".//h:h1", NS)
-            title = " ".join("".join(heading.itertext()).split()) if heading is not None else items[ref.get("idref")]
-            body = tree.find(".//h:body", NS)
-            docs.append((title, " ".join(body.itertext()).split() if body is not None else []))
+    with BoundedZip(path) as archive:
+        try:
+            return _documents(archive)
+        except (KeyError, AttributeError, TypeError, ValueError, etree.XMLSyntaxError) as exc:
+            raise PressworkError(f"not an EPUB presswork can read: {exc}", Location(path), "compare two .epub files") from None
+
+
+def _documents(archive: BoundedZip) -> list[tuple[str, list[str]]]:
+    """The spine's documents as the container and package name them."""
+    opf_path = re.search(rb'full-path="([^"]+)"', archive.read("META-INF/container.xml")).group(1).decode()
+    opf = etree.fromstring(archive.read(opf_path))
+    base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
+    items = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", NS)}
+    docs = []
+    for ref in opf.iterfind(".//opf:itemref", NS):
+        tree = etree.fromstring(archive.read(base + items[ref.get("idref")]))
+        heading = tree.find(".//h:h1", NS)
+        title = " ".join("".join(heading.itertext()).split()) if heading is not None else items[ref.get("idref")]
+        body = tree.find(".//h:body", NS)
+        docs.append((title, " ".join(body.itertext()).split() if body is not None else []))
     return docs
 
 
@@ -88,12 +101,7 @@ def diff_words(title: str, old: list[str], new: list[str]) -> Change | None:
 
 def diff_epubs(old: Path, new: Path) -> DiffResult:
     result = DiffResult()
-    try:
-        before, after = epub_documents(old), epub_documents(new)
-    except (zipfile.BadZipFile, KeyError, AttributeError, etree.XMLSyntaxError) as exc:
-        from .errors import PressworkError
-
-        raise PressworkError(f"not an EPUB presswork can read: {exc}", None, "compare two .epub files") from None
+    before, after = epub_documents(old), epub_documents(new)
     titles = list(dict.fromkeys([t for t, _ in before] + [t for t, _ in after]))
     old_docs, new_docs = dict(before), dict(after)
     for title in titles:
@@ -103,17 +111,30 @@ def diff_epubs(old: Path, new: Path) -> DiffResult:
     return result
 
 
-def diff_pdfs(old: Path, new: Path) -> DiffResult:
+def pdf_pages(path: Path) -> list[list[str]]:
+    """The words of every page, within bounds on pages and text (pypdf bounds each stream it unpacks)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        before = [(p.extract_text() or "").split() for p in PdfReader(old).pages]
-        after = [(p.extract_text() or "").split() for p in PdfReader(new).pages]
-    except (PyPdfError, ValueError) as exc:
-        from .errors import PressworkError
+        reader = PdfReader(path)
+        if (count := len(reader.pages)) > MAX_PDF_PAGES:
+            raise PressworkError(f"{count} pages, more than {MAX_PDF_PAGES} pages", Location(path), "compare the PDFs of one book")
+        pages, total = [], 0
+        for number, page in enumerate(reader.pages, 1):
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_PDF_TEXT:
+                raise PressworkError(f"the text runs to more than {MAX_PDF_TEXT:,} characters at page {number}", Location(path),
+                                     "compare the PDFs of one book")  # fmt: skip
+            pages.append(text.split())
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise PressworkError(f"not a PDF presswork can read: {exc}", Location(path), "compare two .pdf files") from None
+    return pages
 
-        raise PressworkError(f"not a PDF presswork can read: {exc}", None, "compare two .pdf files") from None
+
+def diff_pdfs(old: Path, new: Path) -> DiffResult:
+    before, after = pdf_pages(old), pdf_pages(new)
     result = DiffResult(pages=(len(before), len(after)))
     for number, (a, b) in enumerate(zip(before, after), 1):
         if a[:12] != b[:12]:
@@ -139,8 +160,6 @@ def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
             folders = ["manuscript", *(name for name in ("images", "styles") if (root / name).is_dir())]
             archive = subprocess.run(["git", "-C", str(root), "archive", rev, *folders], capture_output=True, check=False)
             if archive.returncode:
-                from .errors import PressworkError
-
                 raise PressworkError(f"git cannot give revision {rev!r}: {archive.stderr.decode().strip()}")
             subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
             book = load_book(folder, Diagnostics())
@@ -152,14 +171,13 @@ def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
 
 
 def write_html(result: DiffResult, path: Path, title: str) -> None:
+    """The word-level report, written atomically; a full or read-only disk is a one-line error."""
     body = "\n".join(c.html for c in result.changes) or "<p>Nothing changed.</p>"
     pages = ""
     if result.pages:
         pages = f"<p>Pages: {result.pages[0]} → {result.pages[1]}. Page breaks moved on pages: {', '.join(map(str, result.moved_pages)) or 'none'}.</p>"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork diff</title><style>"
-        "body{font-family:serif;max-width:50em;margin:auto}del{background:#fdd}ins{background:#dfd}.gap{color:#888}"
-        f"</style></head><body><h1>{html.escape(title)}</h1>{pages}{body}</body></html>\n",
-        encoding="utf-8",
-    )
+    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork diff</title><style>"
+            "body{font-family:serif;max-width:50em;margin:auto}del{background:#fdd}ins{background:#dfd}.gap{color:#888}"
+            f"</style></head><body><h1>{html.escape(title)}</h1>{pages}{body}</body></html>\n")  # fmt: skip
+    with writing_into(path.parent):
+        write_atomic(path, page.encode())  # replaces a link planted at `path` instead of writing through it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,23 +15,35 @@ from .a11y_report import check_epub, report_markdown
 from .buildopts import BuildOptions
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
 from .epub import write_epub
-from .errors import Diagnostics
+from .errors import Diagnostics, Location, PressworkError
 from .kindle import write_kindle
 from .model import Book
 from .onix import OnixFacts, onix_record
-from .output import write_atomic
+from .outfolders import staging_folder
+from .output import write_atomic, writing_into
 from .pdf import PdfBuilder
 from .printopts import PAPER_THICKNESS
 
 
 def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> Path:
+    """Make the bundle in a staging folder in `dist_dir`, then put it at `dist_dir/<ISBN or slug>`,
+    replacing only a bundle dist made there before."""
+    ebook_id = book.metadata.isbn_ebook or book.metadata.slug
+    final = dist_dir / ebook_id
+    _replaceable(final)  # before minutes of work, and again before replacing
+    with writing_into(dist_dir):
+        dist_dir.mkdir(parents=True, exist_ok=True)
+        work = staging_folder(dist_dir, f".{ebook_id}.")
+        work.chmod(0o755)
+        _fill(book, work, final, diagnostics, options, say)
+    return final
+
+
+def _fill(book: Book, work: Path, final: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> None:
+    """Make every file of the bundle in `work`, seal it, and move it to `final`."""
     meta = book.metadata
     ebook_id = meta.isbn_ebook or meta.slug
     print_id = meta.isbn_paperback or meta.slug
-    final = dist_dir / ebook_id
-    dist_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{ebook_id}.", dir=dist_dir))
-    work.chmod(0o755)
     try:
         files: list[tuple[str, str, str]] = []  # (name, role, specification)
         say("Laying out the print interior …")
@@ -45,7 +58,7 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
                       f"{opts.width:g} × {opts.height:g} in trim{', bleed 0.125 in' if opts.bleed else ''}, {pages} pages, "
                       f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}"))  # fmt: skip
         say("Building the EPUB and Kindle files …")
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(prefix=".", dir=work) as tmp:
             [epub] = write_epub(book, Path(tmp), diagnostics, options)
             kindle = write_kindle(book, Path(tmp), diagnostics, options)
             shutil.copyfile(epub, work / f"{ebook_id}.epub")
@@ -81,13 +94,58 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
         for finding in findings:  # before the bundle replaces the last one: --strict stops here
             if not finding.ok:
                 diagnostics.warn(f"accessibility: {finding.text}", None, "see accessibility-report.md")
-        if final.exists():
-            shutil.rmtree(final)
+        old = _replaceable(final)
+        if old:
+            _remove_bundle(final, old)
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return final
+
+
+def bundle_files(folder: Path) -> set[str] | None:
+    """The files of a bundle dist made, or None when `folder` is not one. A bundle is a real folder
+    of regular files that are exactly those its manifest.json lists (at the sizes it lists), plus
+    the manifest and the checksums: anything else in the way is someone else's."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    present = {p.name: p for p in folder.iterdir()}
+    if any(p.is_symlink() or not p.is_file() for p in present.values()) or "manifest.json" not in present:
+        return None
+    try:
+        entries = json.loads(present["manifest.json"].read_text(encoding="utf-8"))["files"]
+        listed = {e["file"]: e["bytes"] for e in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if set(present) != {*listed, "manifest.json", "checksums.sha256"}:
+        return None
+    if any(present[name].stat().st_size != size for name, size in listed.items()):
+        return None
+    return set(present)
+
+
+def _replaceable(final: Path) -> set[str]:
+    """The files of the old bundle at `final` (none when there is none), refusing anything else in the way."""
+    if not (final.exists() or final.is_symlink()):
+        return set()
+    files = bundle_files(final)
+    if files is None:
+        raise PressworkError(f"{final.name} is not a bundle presswork made (no manifest.json listing exactly its files), "
+                             "so dist will not replace it", Location(final),
+                             "move it away, or give --out another folder")  # fmt: skip
+    return files
+
+
+def _remove_bundle(folder: Path, names: set[str]) -> None:
+    """Delete a recognised old bundle file by file, through a handle on the folder itself, so a
+    symlink swapped into its place is not followed and a file that appeared since stays."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for name in names:
+            os.unlink(name, dir_fd=fd)
+    finally:
+        os.close(fd)
+    folder.rmdir()
 
 
 def _seal(folder: Path, files: list[tuple[str, str, str]]) -> None:

@@ -50,10 +50,13 @@ def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
         args += ["--isbn", meta.isbn_ebook]
     if meta.date:  # noon UTC, so that no time zone moves the day
         args += ["--pubdate", f"{meta.date.isoformat()}T12:00:00+00:00"]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": tempfile.gettempdir() + "/presswork-calibre"}
     fd, tmp = tempfile.mkstemp(prefix=f".{azw3.stem}.", suffix=".azw3", dir=azw3.parent)
     os.close(fd)
     args[2] = tmp
+    # calibre loads plug-ins from its config folder: a private one per run (mkdtemp makes it 0700),
+    # never a fixed name in the shared temp folder, where another user could plant one first
+    config = tempfile.mkdtemp(prefix="presswork-calibre-")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": config}
     try:
         result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
         if result.returncode != 0:
@@ -65,3 +68,4 @@ def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
         raise PressworkError(f"calibre took longer than {CONVERT_TIMEOUT} s to make the AZW3") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(config, ignore_errors=True)

@@ -14,7 +14,7 @@ from .marks import resolve_marks
 from .model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .printopts import parse_print_options
 from .sources import BOOK_YAML, read_text, require_file, resolve_inside, slugify
-from .yamlfile import LineDict, line_of, parse_yaml
+from .yamlfile import LineDict, line_of, parse_yaml, text
 
 MANUSCRIPT = Path("manuscript")
 
@@ -128,13 +128,14 @@ class _ContentsLoader:
         if not entry.get("part"):
             raise PressworkError("a body entry must be a file or a `part:` with `chapters:`", where)
         self.part_count += 1
-        default = "-".join(filter(None, [f"part-{self.part_count}", slugify(str(entry["part"]))]))
-        ident = str(entry.get("id") or default)
+        title = text(entry["part"], "part", Location(BOOK_YAML, entry.line_of("part"))) or ""
+        default = "-".join(filter(None, [f"part-{self.part_count}", slugify(title)]))
+        ident = text(entry.get("id"), "id", Location(BOOK_YAML, entry.line_of("id"))) or default
         self.anchors.define(ident, where)
         self.targets[ident] = ident
         chapters = entry.get("chapters")
         if not isinstance(chapters, list) or not chapters:
-            raise PressworkError(f"part {entry['part']!r} has no chapters", where, "list its files under `chapters:`")
+            raise PressworkError(f"part {title!r} has no chapters", where, "list its files under `chapters:`")
         number = self.part_count
-        return Part(id=ident, title=" ".join(str(entry["part"]).split()), number=number,
+        return Part(id=ident, title=" ".join(title.split()), number=number,
                     chapters=[self.chapter(c, "body") for c in chapters])  # fmt: skip

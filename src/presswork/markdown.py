@@ -29,6 +29,8 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(attrs_plugin, spans=True)
     md.use(attrs_block_plugin)
+    md.core.ruler.before("inline", "presswork_window", _window)
+    md.core.ruler.after("inline", "presswork_unwindow", _unwindow)
     md.core.ruler.push("presswork_balance", _balance)
     md.core.ruler.push("presswork_blocks", _blocks)
     md.core.ruler.push("presswork_typography", _typography)
@@ -59,6 +61,33 @@ def parse_attrs(text: str) -> dict[str, str]:
             key, value = item.split("=", 1)
             attrs[key] = value.strip("\"'")
     return attrs
+
+
+_WINDOW = 4096  # characters of a paragraph an attribute block may span
+
+
+class _Windowed(str):
+    """A paragraph's source whose open-ended slices stop _WINDOW characters on. The attrs plugin
+    slices `src[pos:]` at every `[span]{…}` and `{…}` it tries, which copied (and scanned) the rest
+    of the paragraph each time: quadratic in a paragraph's length. Attributes are never that long."""
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, slice) and key.stop is None and key.start is not None and key.start >= 0:
+            key = slice(key.start, key.start + _WINDOW, key.step)
+        return str.__getitem__(self, key)
+
+
+def _window(state: StateCore) -> None:
+    for tok in state.tokens:
+        if tok.type == "inline":
+            tok.content = _Windowed(tok.content)
+
+
+def _unwindow(state: StateCore) -> None:
+    """Plain strings again once inline parsing is done, so that nothing later sees a cut slice."""
+    for tok in state.tokens:
+        if tok.type == "inline":
+            tok.content = str(tok.content)
 
 
 def _balance(state: StateCore) -> None:
@@ -201,7 +230,8 @@ def _smarten_inline(inline: Token, lang: str) -> None:
 
 def _char_after(children: list[Token], index: int) -> str:
     """The character that follows a text piece, so a quote at its end can tell opening from closing."""
-    for child in children[index + 1 :]:
+    for position in range(index + 1, len(children)):  # no slice: copying the rest would make a long paragraph quadratic
+        child = children[position]
         if child.type == "text" and child.content:
             return child.content[0]
         if child.type in ("softbreak", "hardbreak"):

@@ -7,19 +7,21 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .dates import EARLIEST_YEAR, LATEST_YEAR
 from .errors import Diagnostics, Location, PressworkError
 from .isbn import IsbnError, normalise_isbn
 from .model import ROLES, Contributor, Metadata
 from .sources import BOOK_YAML, require_image, resolve_inside, slugify
-from .yamlfile import LineDict, line_of
+from .yamlfile import LineDict, line_of, text, texts
 
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
     "original_title", "check",
 }  # fmt: skip
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
+MAX_SLUG = 80  # the slug names files and folders: keep it well inside any file system's 255
 
 
 def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Metadata:
@@ -31,31 +33,32 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
             diagnostics.warn(f"unknown key {key!r} ignored", where(key), "check its spelling against the README")
     title = _required_text(data, "title", where)
     language = _required_text(data, "language", where)
-    if not _LANGUAGE.match(language):
+    if not LANGUAGE_TAG.match(language):
         raise PressworkError(f"language {language!r} is not a language tag", where("language"), "write e.g. en, en-GB or ru")
     contributors = _contributors(data.get("contributors"), where)
     meta = Metadata(title=title, language=language, contributors=contributors)
-    meta.subtitle = _text(data.get("subtitle"))
-    meta.original_title = _text(data.get("original_title"))
-    meta.slug = slugify(str(data.get("slug") or title), "book")
-    meta.series, meta.series_number = _named(data.get("series"), "name", "number")
-    meta.publisher, meta.place = _named(data.get("publisher"), "name", "place")
+    meta.subtitle = _text(data, "subtitle", where)
+    meta.original_title = _text(data, "original_title", where)
+    meta.slug = _slug(_text(data, "slug", where) or title)
+    meta.series, meta.series_number = _named(data, "series", "name", "number", where)
+    meta.publisher, meta.place = _named(data, "publisher", "name", "place", where)
     meta.date = _date(data.get("date"), where("date"))
-    meta.rights = _text(data.get("rights"))
-    meta.description = _text(data.get("description"))
-    meta.subjects = [str(s) for s in _list(data.get("subjects"), "subjects", where("subjects"))]
+    meta.rights = _text(data, "rights", where)
+    meta.description = _text(data, "description", where)
+    meta.subjects = texts(data.get("subjects"), "subjects", where("subjects"))
     meta.isbn_ebook, meta.isbn_paperback = _isbns(data.get("isbn"), where)
     meta.prices = _prices(data.get("prices"), where("prices"))
     scripts = data.get("scripts") or {}
     if not isinstance(scripts, dict):
         raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")
-    meta.scripts = {**DEFAULT_SCRIPTS, **{str(k): str(v) for k, v in scripts.items()}}
-    bad = [v for v in meta.scripts.values() if not _LANGUAGE.match(v)]
+    meta.scripts = {**DEFAULT_SCRIPTS, **{str(k): text(v, "scripts", where("scripts"), "write e.g. {Cyrl: uk}") or ""
+                                          for k, v in scripts.items()}}  # fmt: skip
+    bad = [v for v in meta.scripts.values() if not LANGUAGE_TAG.match(v)]
     if bad:
         raise PressworkError(f"scripts: {bad[0]!r} is not a language tag", where("scripts"), "write e.g. {Cyrl: uk}")
-    if data.get("cover"):
+    if cover := text(data.get("cover"), "cover", where("cover", data.get("cover"))):
         loc = where("cover", data["cover"])
-        meta.cover = resolve_inside(root, data["cover"], loc)
+        meta.cover = resolve_inside(root, cover, loc)
         if meta.cover.suffix.lower() not in (".jpg", ".jpeg", ".png"):
             raise PressworkError("the cover must be a JPEG or PNG image", loc)
         require_image(root, meta.cover, loc, "cover image")
@@ -63,28 +66,38 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
 
 
 def _required_text(data: LineDict, key: str, where: Any) -> str:
-    value = _text(data.get(key))
+    value = _text(data, key, where)
     if not value:
         raise PressworkError(f"required field {key!r} is missing", where(key), f"add `{key}: …` to book.yaml")
     return value
 
 
-def _text(value: Any) -> str | None:
-    return " ".join(str(value).split()) if value not in (None, "") else None
+def _text(data: LineDict, key: str, where: Any, label: str | None = None) -> str | None:
+    """`data[key]` as one line of text; `where(key, value)` places an error at the value's line."""
+    value = data.get(key)
+    found = text(value, label or key, where(key, value))
+    return " ".join(found.split()) if found and not found.isspace() else None
 
 
-def _named(value: Any, name_key: str, extra_key: str) -> tuple[str | None, str | None]:
-    if isinstance(value, dict):
-        return _text(value.get(name_key)), _text(value.get(extra_key))
-    return _text(value), None
+def _named(data: LineDict, key: str, name_key: str, extra_key: str, where: Any) -> tuple[str | None, str | None]:
+    """`series: Name` or `series: {name: Name, number: 2}`."""
+    value = data.get(key)
+    if not isinstance(value, LineDict):
+        return _text(data, key, where), None
+
+    def inner(sub: str, item: Any = None) -> Location:
+        return Location(BOOK_YAML, line_of(item, value.line_of(sub)))
+
+    return _text(value, name_key, inner, key), _text(value, extra_key, inner, key)
 
 
-def _list(value: Any, key: str, where: Location) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise PressworkError(f"{key!r} must be a list", where, f"write `{key}: [a, b]` or one `- item` a line")
-    return value
+def _slug(title: str) -> str:
+    """The file-name form of the title, cut at a word when the title is long."""
+    slug = slugify(title, "book")
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG]
 
 
 def _contributors(value: Any, where: Any) -> list[Contributor]:
@@ -94,18 +107,27 @@ def _contributors(value: Any, where: Any) -> list[Contributor]:
             "add `contributors:` with at least one `- name: …` and `role: author`",
         )  # fmt: skip
     result = []
-    for item in _list(value, "contributors", where("contributors")):
-        loc = Location(BOOK_YAML, line_of(item))
+    if not isinstance(value, list):
+        raise PressworkError("'contributors' must be a list", where("contributors"), "write one `- name: …` a line")
+    for item in value:
+        loc = Location(BOOK_YAML, line_of(item, where("contributors").line))
         if isinstance(item, str):
-            item = {"name": item}
-        if not isinstance(item, dict) or not _text(item.get("name")):
+            item = LineDict(name=item)
+            item.line, item.key_lines = loc.line, {}
+        if not isinstance(item, LineDict):
             raise PressworkError("each contributor needs a name", loc, "write `- name: Given Surname`")
-        role = str(item.get("role", "author"))
+
+        def at(key: str, found: Any = None, item: LineDict = item) -> Location:
+            return Location(BOOK_YAML, line_of(found, item.line_of(key)))
+
+        name = _text(item, "name", at)
+        if not name:
+            raise PressworkError("each contributor needs a name", loc, "write `- name: Given Surname`")
+        role = _text(item, "role", at) or "author"
         if role not in ROLES:
-            raise PressworkError(f"unknown contributor role {role!r}", loc, "use one of " + ", ".join(ROLES))
-        name = _text(item["name"]) or ""
+            raise PressworkError(f"unknown contributor role {role!r}", at("role"), "use one of " + ", ".join(ROLES))
         parts = name.rsplit(" ", 1)
-        file_as = _text(item.get("file_as")) or (f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name)
+        file_as = _text(item, "file_as", at) or (f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name)
         result.append(Contributor(name=name, role=role, file_as=file_as))
     if not any(c.role == "author" for c in result):
         raise PressworkError("no contributor has the role 'author'", where("contributors"), "add `role: author`")
@@ -113,17 +135,23 @@ def _contributors(value: Any, where: Any) -> list[Contributor]:
 
 
 def _date(value: Any, where: Location) -> dt.date | None:
-    if value in (None, ""):
-        return None
+    """The publication date, within years every product format can record."""
+    hint = "write YYYY-MM-DD or YYYY"
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    try:
-        return dt.date(int(text), 1, 1) if text.isdigit() and len(text) == 4 else dt.date.fromisoformat(text)
-    except ValueError:
-        raise PressworkError(f"date {text!r} is not a date", where, "write YYYY-MM-DD or YYYY") from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif (found := text(value, "date", where, hint)) is None:
+        return None
+    else:
+        try:
+            day = dt.date(int(found), 1, 1) if found.isdigit() and len(found) == 4 else dt.date.fromisoformat(found)
+        except ValueError:
+            raise PressworkError(f"date {found!r} is not a date", where, hint) from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise PressworkError(f"date {day.isoformat()} is not between {EARLIEST_YEAR} and {LATEST_YEAR}", where,
+                             "give the date this edition is published")  # fmt: skip
+    return day
 
 
 def _isbns(value: Any, where: Any) -> tuple[str | None, str | None]:
@@ -137,7 +165,7 @@ def _isbns(value: Any, where: Any) -> tuple[str | None, str | None]:
         if fmt not in found:
             raise PressworkError(f"unknown ISBN format {fmt!r}", loc, "use ebook or paperback")
         try:
-            found[fmt] = normalise_isbn(str(raw))
+            found[fmt] = normalise_isbn(text(raw, "isbn", loc) or "")
         except IsbnError as exc:
             raise PressworkError(str(exc), loc, "copy the ISBN again from the agency's record") from None
     return found["ebook"], found["paperback"]
@@ -152,10 +180,10 @@ def _prices(value: Any, where: Location) -> dict[str, list[tuple[str, str]]]:
         raise PressworkError("'prices' must map ebook and paperback to lists of prices", where, hint)
     prices: dict[str, list[tuple[str, str]]] = {}
     for form, items in value.items():
-        if form not in ("ebook", "paperback") or not isinstance(items, list):
+        if form not in ("ebook", "paperback"):
             raise PressworkError(f"prices for {form!r}: use ebook or paperback with a list", where, hint)
-        for item in items:
-            match = re.fullmatch(r"\s*(\d+(?:\.\d{1,2})?)\s+([A-Z]{3})\s*", str(item))
+        for item in texts(items, "prices", Location(BOOK_YAML, value.line_of(form)), hint):
+            match = re.fullmatch(r"\s*(\d+(?:\.\d{1,2})?)\s+([A-Z]{3})\s*", item)
             if not match:
                 raise PressworkError(f"price {item!r} is not an amount and a currency code", where, hint)
             prices.setdefault(form, []).append((match.group(1), match.group(2)))

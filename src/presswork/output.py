@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import tempfile
@@ -11,7 +12,46 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .dates import LATEST_YEAR
+from .errors import Location, PressworkError
 from .model import Metadata
+
+
+# What a full, read-only or otherwise unwritable output folder raises: the user's to fix, not a bug.
+_UNWRITABLE = {
+    errno.ENOSPC: "free some disk space, or give --out a folder on another disk",
+    errno.EDQUOT: "free some disk space, or give --out a folder on another disk",
+    errno.EFBIG: "free some disk space, or give --out a folder on another disk",
+    errno.EROFS: "give --out a writable folder",
+    errno.EACCES: "make the folder writable for this user, or give --out another folder",
+    errno.EPERM: "make the folder writable for this user, or give --out another folder",
+    errno.ENAMETOOLONG: "shorten the book's title (file names come from it) or the output folder's path",
+    errno.EEXIST: "a file stands where the output folder goes: move it, or give --out another folder",
+    errno.ENOTDIR: "a file stands where the output folder goes: move it, or give --out another folder",
+}
+
+
+@contextmanager
+def writing_into(folder: Path) -> Iterator[None]:
+    """Turn a failed write into `folder` (disk full, read-only, name too long) into a one-line
+    error naming the folder; failures on other paths (reading the book) pass through unchanged."""
+    try:
+        yield
+    except OSError as exc:
+        hint = _UNWRITABLE.get(exc.errno or 0)
+        if hint is None or not _on_the_way_to(exc.filename, folder):
+            raise
+        raise PressworkError(f"cannot write here: {exc.strerror}", Location(folder), hint) from None
+
+
+def _on_the_way_to(name: object, folder: Path) -> bool:
+    """Whether a failing path is `folder`, inside it, or one of the folders made to reach it."""
+    if name is None:  # a failed write() names no file: it was the one being written
+        return True
+    if not isinstance(name, (str, os.PathLike)):
+        return False
+    failed, target = Path(os.path.abspath(name)), Path(os.path.abspath(folder))
+    return failed.is_relative_to(target) or target.is_relative_to(failed)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -29,9 +69,14 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def build_time(meta: Metadata) -> dt.datetime:
-    """The moment a product claims to be made: SOURCE_DATE_EPOCH, else the book's date, so builds repeat."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    """The moment a product claims to be made: SOURCE_DATE_EPOCH, else the book's date, so builds repeat.
+    A malformed or out-of-range SOURCE_DATE_EPOCH stops the build (reproducible-builds.org asks so)."""
+    epoch = (os.environ.get("SOURCE_DATE_EPOCH") or "").strip()
+    if epoch:
+        latest = dt.datetime(LATEST_YEAR + 1, 1, 1, tzinfo=dt.timezone.utc)
+        if not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 12 and int(epoch) < latest.timestamp()):
+            raise PressworkError(f"SOURCE_DATE_EPOCH={epoch!r} is not a time between 1970 and {LATEST_YEAR}", None,
+                                 "set it to seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct), or unset it")  # fmt: skip
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     day = meta.date or dt.date(2000, 1, 1)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)

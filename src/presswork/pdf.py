@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlsplit
 
 import pydyf
 from PIL import Image
 from weasyprint import CSS, HTML, Document, Page
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import fonts
 from .buildopts import BuildOptions
@@ -35,7 +36,11 @@ from .stylesheets import stylesheet
 from .typography import smarten_string
 from .xhtml import Links, XhtmlRenderer, escape
 
-LINKS = Links(target=lambda ident: f"#{ident}", image=lambda path: path.as_posix())
+LINKS = Links(target=lambda ident: f"#{ident}", image=lambda path: quote(path.as_posix()))
+# Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
+# for every book folder and installation. `.invalid` names can never reach the network.
+BOOK_URL = "https://book.invalid/"
+FONTS_URL = "https://fonts.invalid/"
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -86,8 +91,7 @@ class PdfBuilder:
         self.extra_css = extra_css  # e.g. a proof's margin mark
         self.font_config = FontConfiguration()
         self.color_profiles: dict = {}  # filled by @color-profile rules as the page CSS is parsed
-        self.root_url = self.book.root.as_uri() + "/"
-        self._fetch = BookFetcher((self.book.root, fonts.FONT_DIR))
+        self._fetch = BookFetcher(self.book.root)
 
     def build(self) -> bytes:
         return self.write(self.lay_out())
@@ -97,8 +101,8 @@ class PdfBuilder:
         self._check_variant()
         rendered = render_book(self.book, LINKS, notes="inline" if self.options.notes == "footnotes" else "list",
                                block_ids=True)  # fmt: skip
-        self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print")),
-                       font_config=self.font_config, url_fetcher=self._fetch, base_url=self.root_url)  # fmt: skip
+        self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics),
+                       font_config=self.font_config, url_fetcher=self._fetch, base_url=BOOK_URL)  # fmt: skip
         layout = self._pieces(rendered)
         gutter = self.options.gutter(self._estimated_pages())
         for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
@@ -200,7 +204,7 @@ class PdfBuilder:
             return
         piece.laid_out_as = key
         first_page = CSS(string=f"@page :first {{ counter-reset: page {piece.first} }}", font_config=self.font_config)
-        piece.document = HTML(string=self._html(piece), base_url=self.root_url, url_fetcher=self._fetch).render(
+        piece.document = HTML(string=self._html(piece), base_url=BOOK_URL, url_fetcher=self._fetch).render(
             stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config,
             color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
         )
@@ -274,9 +278,8 @@ class PdfBuilder:
         bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
         cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
         if o.output_profile:
-            path = self.book.root / o.output_profile
-            components = "cyan, magenta, yellow, black" if profile_space(path) == "CMYK" else "gray"
-            cmyk += f'@color-profile device-cmyk {{ src: url("{path.as_uri()}"); components: {components}; }}'
+            components = "cyan, magenta, yellow, black" if profile_space(self.book.root / o.output_profile) == "CMYK" else "gray"
+            cmyk += f'@color-profile device-cmyk {{ src: url("{BOOK_URL}{quote(o.output_profile.as_posix())}"); components: {components}; }}'
         return f"""
 @page {{ size: {o.width:.4f}in {o.height:.4f}in; {bleed} {marks}
         margin: {o.top}in {o.outside}in {o.bottom}in {gutter}in; }}
@@ -297,7 +300,7 @@ class PdfBuilder:
     def _font_faces(self) -> str:
         return "\n".join(
             f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {f.weight}; font-style: {f.style}; '
-            f'src: url("{(fonts.FONT_DIR / f.file).as_uri()}"); }}'
+            f'src: url("{FONTS_URL}{quote(f.file)}"); }}'
             for f in fonts.FACES
         ) + "\n"
 
@@ -322,17 +325,22 @@ class PdfBuilder:
 
 
 class BookFetcher(URLFetcher):
-    """Only files inside the book folder or presswork's own fonts: a manuscript reaches nothing else."""
+    """Serves the book's files and presswork's fonts at fixed made-up addresses, and nothing else: no
+    absolute path (nor its hash, by which WeasyPrint names images) gets into the PDF, so the bytes do
+    not depend on where the book lives, and a manuscript reaches no other file and no network."""
 
-    def __init__(self, allowed: tuple[Path, ...]):
-        super().__init__(allowed_protocols={"file"})
-        self.allowed = tuple(p.resolve() for p in allowed)
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"https"})
+        self.folders = {urlsplit(BOOK_URL).netloc: root.resolve(), urlsplit(FONTS_URL).netloc: fonts.FONT_DIR.resolve()}
 
-    def fetch(self, url: str, headers: dict | None = None):
-        path = Path(unquote(urlparse(url).path)).resolve()
-        if not any(path.is_relative_to(base) for base in self.allowed):
-            raise ValueError(f"{url} is outside the book folder")
-        return super().fetch(url, headers)
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        folder = self.folders.get(parts.netloc) if parts.scheme == "https" else None
+        path = (folder / unquote(parts.path).lstrip("/")).resolve() if folder else None
+        if path is None or not path.is_relative_to(folder) or not path.is_file():
+            raise ValueError(f"{url} is not a file of the book")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
 
 def _end(pieces: list[Piece]) -> int:

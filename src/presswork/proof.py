@@ -4,6 +4,8 @@ a PNG of every page and contact sheets of spreads."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,12 +13,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from .errors import Diagnostics, PressworkError
+from .errors import Diagnostics, Location, PressworkError
 from .model import Book
-from .output import write_atomic
+from .outfolders import staging_folder
+from .output import write_atomic, writing_into
 from .pdf import PdfBuilder
 
 SPREADS_PER_SHEET = 8  # four rows of two spreads
+MADE = ".presswork-proof.json"  # the files the last proof wrote in its folder, the only ones a proof replaces
 
 
 def proof_mark(when: dt.datetime) -> str:
@@ -27,24 +31,68 @@ def proof_mark(when: dt.datetime) -> str:
 
 
 def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution: int = 50) -> list[Path]:
+    """Render the proof in a staging folder, then put its files in `out`, replacing only files an
+    earlier proof put there (listed in MADE) so that a user's own PNGs in `out` are never touched."""
     if shutil.which("pdftoppm") is None:
         raise PressworkError("pdftoppm is not installed, so no page previews can be made",
                              None, "install poppler-utils (apt-get install poppler-utils, or make system-deps)")  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
-    say("Laying out the proof …")
-    builder = PdfBuilder(book, diagnostics, extra_css=proof_mark(dt.datetime.now()))
-    pdf = out / f"{book.metadata.slug}-proof.pdf"
-    write_atomic(pdf, builder.build())
-    for old in out.glob("page-*.png"):
-        old.unlink()
-    say("Rendering page previews …")
-    _render_pages(pdf, out, resolution)
-    pages = sorted(out.glob("page-*.png"))
-    for page in pages:  # page-001.png whatever the page count, so files sort in page order
-        page.rename(out / f"page-{int(page.stem.split('-')[-1]):03d}.png")
-    pages = sorted(out.glob("page-*.png"))
-    sheets = contact_sheets(pages, out)
-    return [pdf, *pages, *sheets]
+    with writing_into(out):
+        out.mkdir(parents=True, exist_ok=True)
+        stage = staging_folder(out, ".proof-")
+        try:
+            say("Laying out the proof …")
+            builder = PdfBuilder(book, diagnostics, extra_css=proof_mark(dt.datetime.now()))
+            pdf = stage / f"{book.metadata.slug}-proof.pdf"
+            write_atomic(pdf, builder.build())
+            say("Rendering page previews …")
+            _render_pages(pdf, stage, resolution)
+            for page in stage.glob("page-*.png"):  # page-001.png whatever the page count, so files sort in page order
+                page.rename(stage / f"page-{int(page.stem.split('-')[-1]):03d}.png")
+            pages = sorted(stage.glob("page-*.png"))
+            sheets = contact_sheets(pages, stage)
+            return _place([pdf, *pages, *sheets], out)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _place(files: list[Path], out: Path) -> list[Path]:
+    """Move `files` into `out`: refuse when one would replace a file no proof made, remove the
+    previous proof's files that this one does not have, and record what is now there."""
+    before = _made(out)
+    for file in files:
+        target = out / file.name
+        if (target.exists() or target.is_symlink()) and not _unchanged(target, before):
+            raise PressworkError(f"{file.name} is not a file an earlier proof made, so proof will not replace it",
+                                 Location(target), "move it away, or give --out another folder")  # fmt: skip
+    names = {file.name for file in files}
+    for name in before.keys() - names:
+        if _unchanged(out / name, before):
+            (out / name).unlink()
+    made = {file.name: _digest(file) for file in files}
+    for file in files:
+        os.replace(file, out / file.name)
+    write_atomic(out / MADE, (json.dumps(made, indent=1, sort_keys=True) + "\n").encode())
+    return [out / file.name for file in files]
+
+
+def _made(out: Path) -> dict[str, str]:
+    """The files the last proof put in `out`, by name with their digest ({} when unknown)."""
+    record = out / MADE
+    try:
+        made = json.loads(record.read_text(encoding="utf-8")) if record.is_file() and not record.is_symlink() else {}
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(made, dict) and all(isinstance(k, str) and "/" not in k and isinstance(v, str) for k, v in made.items())
+    return made if ok else {}
+
+
+def _unchanged(path: Path, made: dict[str, str]) -> bool:
+    """A regular file a proof made and nobody has changed since."""
+    return path.name in made and not path.is_symlink() and path.is_file() and _digest(path) == made[path.name]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _render_pages(pdf: Path, out: Path, resolution: int) -> None:
@@ -65,8 +113,6 @@ def _render_pages(pdf: Path, out: Path, resolution: int) -> None:
 
 def contact_sheets(pages: list[Path], out: Path) -> list[Path]:
     """Spreads as a reader sees them: page 1 alone on the right, then verso beside recto."""
-    for old in out.glob("contact-sheet-*.png"):
-        old.unlink()
     if not pages:
         return []
     with Image.open(pages[0]) as first:

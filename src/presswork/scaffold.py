@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 
 from .errors import PressworkError
+from .metadata import LANGUAGE_TAG
+from .sources import _XML_ILLEGAL
 
 _CHAPTER = """---
 title: The First Chapter
@@ -37,6 +39,7 @@ Front matter comes before the first chapter. Replace this text.
 
 
 def create_book(directory: Path, title: str, author: str, language: str) -> None:
+    _check_options(title, author, language)
     if directory.exists() and any(directory.iterdir()):
         raise PressworkError(f"{directory} already exists and is not empty", None, "choose a new folder name")
     book = {
@@ -63,3 +66,14 @@ def create_book(directory: Path, title: str, author: str, language: str) -> None
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _check_options(title: str, author: str, language: str) -> None:
+    """Refuse, before writing anything, what would give a book that does not build."""
+    for option, value in (("--title", title), ("--author", author)):
+        if not value.strip():
+            raise PressworkError(f"{option} is empty", None, f"give it some text, e.g. {option} 'Some Words'")
+        if match := _XML_ILLEGAL.search(value):
+            raise PressworkError(f"{option} holds the control character U+{ord(match.group()):04X}", None, "remove it")
+    if not LANGUAGE_TAG.match(language):
+        raise PressworkError(f"--language {language!r} is not a language tag", None, "write e.g. en, en-GB or ru")

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
+from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import Diagnostics, Location, PressworkError
 
 BOOK_YAML = Path("manuscript/book.yaml")
+# No real chapter comes near this; a bigger file is a mistake or an attack, and would take minutes.
+MAX_TEXT_BYTES = 20 * 2**20
+
+# Pixels an image may have: a full page at 600 ppi has a tenth of this; decoding more is a bomb.
+MAX_IMAGE_PIXELS = 100_000_000
 
 # Characters XML 1.0 forbids; a stray one would make every product invalid.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,7 +43,14 @@ def require_file(root: Path, relative: Path, where: Location, what: str) -> None
 
 
 def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
-    """A file's text, with a clear error when it is not UTF-8 and illegal control characters dropped."""
+    """A file's text, with a clear error when it is not UTF-8 and illegal control characters dropped.
+    A file bigger than any real chapter is refused before it is read, so the work it causes stays bounded."""
+    if not (root / relative).resolve().is_relative_to(root.resolve()):
+        raise PressworkError("the file leads outside the book folder", Location(relative), "keep every file inside the book folder")
+    size = (root / relative).stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise PressworkError(f"the file is {size / 2**20:.1f} MB, more than the {MAX_TEXT_BYTES // 2**20} MB a source file may hold",
+                             Location(relative, 1), "split it into several files")  # fmt: skip
     data = (root / relative).read_bytes()
     try:
         text = data.decode("utf-8")
@@ -47,10 +62,17 @@ def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
             "save the file as UTF-8",
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    line_at = line_finder(text)
     for match in _XML_ILLEGAL.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        diagnostics.warn(f"control character U+{ord(match.group()):04X} removed", Location(relative, line))
+        diagnostics.warn(f"control character U+{ord(match.group()):04X} removed", Location(relative, line_at(match.start())))
     return _XML_ILLEGAL.sub("", text)
+
+
+def line_finder(text: str) -> Callable[[int], int]:
+    """The 1-based line of an offset in `text`. Counting newlines from the start for each of many
+    offsets would be quadratic in the file's length; this bisects the newlines' positions."""
+    starts = [match.end() for match in re.finditer("\n", text)]
+    return lambda offset: bisect_right(starts, offset) + 1
 
 
 def slugify(text: str, fallback: str = "") -> str:
@@ -62,18 +84,31 @@ _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".web
 
 
 def require_image(root: Path, relative: Path, where: Location, what: str) -> None:
-    """The file exists and is the kind of image its name says (readers trust the name)."""
+    """The file exists, is the kind of image its name says (readers trust the name), has a sane
+    number of pixels and decodes to the end: a truncated file would print as a half-black figure."""
     require_file(root, relative, where, what)
     expected = _FORMATS.get(relative.suffix.lower())
     if expected is None:
         return
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    too_big = PressworkError(f"{what} {relative} has more than {MAX_IMAGE_PIXELS // 10**6} million pixels", where,
+                             "scale it down: 300 ppi at the printed size is enough")  # fmt: skip
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint sets it for the process
     try:
-        with Image.open(root / relative) as image:
-            found = image.format
-    except (UnidentifiedImageError, OSError):
-        raise PressworkError(f"{what} {relative} is not an image", where, "export it again as PNG or JPEG") from None
-    if found != expected:
-        raise PressworkError(f"{what} {relative} is a {found} file named as {expected}", where,
-                             f"rename it to .{found.lower().replace('jpeg', 'jpg')} or convert it")  # fmt: skip
+        with warnings.catch_warnings():  # our own bound below replaces Pillow's bomb warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(root / relative) as image:
+                found = image.format
+                if found != expected:
+                    raise PressworkError(f"{what} {relative} is a {found} file named as {expected}", where,
+                                         f"rename it to .{found.lower().replace('jpeg', 'jpg')} or convert it")  # fmt: skip
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise too_big
+                image.load()
+    except Image.DecompressionBombError:  # over twice Pillow's own bound: refused before we see its size
+        raise too_big from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise PressworkError(f"{what} {relative} is not an image, or is damaged", where, "export it again as PNG or JPEG") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient

@@ -2,29 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import Location, PressworkError
+import tinycss2
+
+from .errors import Diagnostics, Location, PressworkError
+from .sources import read_text, require_file, resolve_inside
 
 SHIPPED = Path(__file__).parent / "styles"
+STYLES = Path("styles")
+# CSS functions whose arguments name files to load.
+_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
 
 
-def stylesheet(root: Path, layers: tuple[str, ...]) -> str:
+def stylesheet(root: Path, layers: tuple[str, ...], diagnostics: Diagnostics) -> str:
     """Concatenate the named layers (e.g. base, epub); a book's file of the same name replaces ours,
     and the book's other CSS files follow in name order."""
-    own = root / "styles"
     texts = []
     for layer in layers:
-        book_file = own / f"{layer}.css"
-        texts.append(_read(book_file if book_file.is_file() else SHIPPED / f"{layer}.css", root))
+        name = STYLES / f"{layer}.css"
+        if (root / name).is_file() or (root / name).is_symlink():
+            texts.append(_book_css(root, name, diagnostics))
+        else:
+            texts.append((SHIPPED / name.name).read_text(encoding="utf-8"))
     shipped_names = {p.name for p in SHIPPED.glob("*.css")}
-    if own.is_dir():
-        texts += [_read(p, root) for p in sorted(own.glob("*.css")) if p.name not in shipped_names]
+    if (root / STYLES).is_dir():
+        others = sorted(p.name for p in (root / STYLES).glob("*.css") if p.name not in shipped_names)
+        texts += [_book_css(root, STYLES / name, diagnostics) for name in others]
     return "\n".join(texts)
 
 
-def _read(path: Path, root: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise PressworkError("not UTF-8 text", Location(path.relative_to(root) if path.is_relative_to(root) else path), "save the file as UTF-8") from None
+def _book_css(root: Path, name: Path, diagnostics: Diagnostics) -> str:
+    """A CSS file of the book, which must lie inside the book and load nothing: a url() or @import
+    would reach files outside the book (or the network) and make the EPUB invalid."""
+    relative = resolve_inside(root, name.as_posix(), Location(name))
+    require_file(root, relative, Location(name), "stylesheet")
+    text = read_text(root, name, diagnostics)
+    load = next(_loads(tinycss2.parse_stylesheet(text)), None)
+    if load is not None:
+        raise PressworkError(
+            "the book's CSS may not load other files (url() or @import)",
+            Location(name, load.source_line),
+            "remove the rule; presswork embeds its own fonts, and images belong in the Markdown",
+        )
+    return text
+
+
+def _loads(nodes: Iterable) -> Iterator:
+    """Every url(), url-taking function and @import among CSS nodes, at any depth (not @namespace,
+    whose URL only names a namespace)."""
+    for node in nodes:
+        if node.type == "url" or (node.type == "function" and node.lower_name in _URL_FUNCTIONS):
+            yield node
+        elif node.type == "at-rule" and node.lower_at_keyword == "import":
+            yield node
+        elif node.type == "at-rule" and node.lower_at_keyword == "namespace":
+            continue
+        for part in ("prelude", "content", "arguments"):
+            yield from _loads(getattr(node, part, None) or ())

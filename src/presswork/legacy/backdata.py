@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..dates import MONTHS, DateError, parse_life_date
+from ..sources import slugify
 from .blocks import Block
 from .convert import NOTE, SUPERSCRIPT
 
@@ -25,6 +26,22 @@ class BackData:
     source_note: str | None = None
     unparsed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) kept as they were
     joins: int = 0
+    ids: set[str] = field(default_factory=set)
+    disambiguated: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, name, id, why)
+
+    def entry_id(self, entry: dict, default: str, line: int, name: str, why: str | None = None) -> None:
+        """Give `entry` the id the build would make from its name (backmatter.py's rule), or, when an
+        earlier entry took it (names differing only in case or punctuation), the next free one."""
+        ident, number = default, 1
+        while ident in self.ids:
+            number += 1
+            ident = f"{default}-{number}"
+        self.ids.add(ident)
+        if ident != default:
+            entry["id"] = ident
+            why = why or f"its name gives the same id as another entry ({default})"
+        if why:
+            self.disambiguated.append((line, name, ident, why))
 
 
 def glossary(blocks: list[Block], data: BackData) -> None:
@@ -38,12 +55,14 @@ def glossary(blocks: list[Block], data: BackData) -> None:
             else:
                 data.unparsed.append((block.line, block.text))
             continue
-        term = m.group("term").strip()
+        term, why = m.group("term").strip(), None
         if term in seen:
             seen[term] += 1
-            term = f"{term} ({seen[term]})"
+            term, why = f"{term} ({seen[term]})", f"the term {term!r} is defined again: renamed"
         seen.setdefault(term, 1)
-        entry = {"term": term, "definition": m.group("definition").strip()}
+        entry = {"term": term}
+        data.entry_id(entry, f"term-{slugify(term, 'x')}", block.line, term, why)
+        entry["definition"] = m.group("definition").strip()
         if m.group("original"):
             entry["original"] = m.group("original").strip()
             entry["original_lang"] = "ru" if _CYRILLIC.search(m.group("original")) else "en"
@@ -82,6 +101,7 @@ def biographies(blocks: list[Block], data: BackData) -> None:
         names = m.group("names").strip().rstrip(",")
         given, _, patronymic = names.partition(" ")
         person = {"surname": _title_case(m.group("surname").strip()), "given": given}
+        data.entry_id(person, "person-" + slugify(f"{person['surname']} {given}", "x"), block.line, f"{person['surname']}, {given}")
         if patronymic:
             person["patronymic"] = patronymic
         if m.group("alias"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -11,6 +12,8 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw
 
+from ..errors import PressworkError
+from ..output import writing_into
 from ..scripts import mixed_scripts
 from ..sources import slugify
 from . import backdata
@@ -43,6 +46,7 @@ class Report:
     biographies: int = 0
     flagged_words: list[dict] = field(default_factory=list)
     unparsed: list[dict] = field(default_factory=list)
+    disambiguated: list[dict] = field(default_factory=list)  # back matter entries renamed or given their own id
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -62,27 +66,35 @@ def import_legacy(export: Path, out: Path) -> Report:
     meta = read_metadata(blocks[:start] if start >= 0 else blocks[:40])
     sections, missing = find_sections(blocks, contents)
     if not sections:
-        from ..errors import PressworkError
-
         raise PressworkError("no sections found: the export needs a contents list whose entries head its sections",
                              None, "add a 'Contents' line and the section titles after it, as they appear in the text")  # fmt: skip
     report = Report(source=export.name, problems=list(meta.problems))
     report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
-    if out.exists() and any(out.iterdir()):
-        from ..errors import PressworkError
-
-        raise PressworkError(f"{out} already exists and is not empty", None, "choose a new folder for the import")
-    work = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent if out.parent.exists() else None))
+    _check_out(out)
     try:
-        _write_book(work, meta, sections, report)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if out.exists():
-            out.rmdir()
-        shutil.move(str(work), out)
+        work = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))  # beside OUT, so one rename puts it there
+    except OSError as exc:
+        raise PressworkError(f"cannot make a folder in {out.parent}: {exc.strerror}", None, "choose a writable folder for the import") from None
+    try:
+        with writing_into(out.parent):
+            _write_book(work, meta, sections, report)
+        try:
+            os.rename(work, out)  # atomic; replaces only an empty folder, never follows a link
+        except OSError as exc:
+            raise PressworkError(f"cannot put the book at {out}: {exc.strerror}", None, "choose a new folder for the import") from None
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # our own mkdtemp folder, nothing else
         raise
     return report
+
+
+def _check_out(out: Path) -> None:
+    """OUT must be a new folder or an empty one of its own: never a link, so nothing lands elsewhere."""
+    if out.is_symlink():
+        raise PressworkError(f"{out} is a symbolic link", None, "give a new folder for the import, not a link")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise PressworkError(f"{out} already exists and is not empty", None, "choose a new folder for the import")
 
 
 def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report: Report) -> None:
@@ -170,7 +182,7 @@ def _markdown(entry: Entry, converted: Converted) -> str:
 
 def _back_data(manuscript: Path, section: Section, data: backdata.BackData, report: Report) -> None:
     kind, title = section.entry.kind, backdata.strip_heading_call(section.heading.text)
-    before = len(data.unparsed)
+    before, renamed = len(data.unparsed), len(data.disambiguated)
     if kind == "glossary":
         backdata.glossary(section.blocks, data)
         payload = {"title": title, "order": "manuscript", "terms": data.terms}
@@ -188,6 +200,8 @@ def _back_data(manuscript: Path, section: Section, data: backdata.BackData, repo
     report.joins += data.joins
     data.joins = 0
     report.unparsed += [{"section": title, "line": line, "text": text[:80]} for line, text in data.unparsed[before:]]
+    report.disambiguated += [{"section": title, "line": line, "name": name, "id": ident, "why": why}
+                             for line, name, ident, why in data.disambiguated[renamed:]]  # fmt: skip
     (manuscript / "back" / f"{kind}.yaml").write_text(
         yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
     )
@@ -250,6 +264,8 @@ def write_report(out: Path, report: Report) -> None:
             lambda r: f"{r['section']}, line {r['line']}: {r['image']} — {r['caption'][:70]}")
     listing("Words mixing scripts", report.flagged_words,
             lambda r: f"{r['section']}, line {r['line']}: {r['word']} ({r['scripts']})")
+    listing("Back matter entries renamed or given their own id, so that the book builds", report.disambiguated,
+            lambda r: f"{r['section']}, line {r['line']}: {r['name']} (id {r['id']}): {r['why']}")
     listing("Back matter lines kept but not understood", report.unparsed, lambda r: f"{r['section']}, line {r['line']}: {r['text']}")
     if report.problems:
         listing("Metadata problems", [{"p": p} for p in report.problems], lambda r: r["p"])
