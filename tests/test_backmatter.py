@@ -8,13 +8,13 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from conftest import BOOK_YAML, ROOT, build
 from lxml import etree
 
-from conftest import BOOK_YAML, ROOT, build
-from presswork.collation import sort_key
-from presswork.dates import DateError, parse_life_date
-from presswork.loader import load_book
+from presswork.load.book import load_book
 from presswork.model import Biographies, Glossary
+from presswork.text.collation import sort_key
+from presswork.text.dates import DateError, parse_life_date
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 

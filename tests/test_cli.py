@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import BOOK_YAML, build
+
 from presswork import __version__
 from presswork.cli import main
 

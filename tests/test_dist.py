@@ -14,14 +14,14 @@ import pypdf
 import pytest
 import zxingcpp
 from click.testing import CliRunner
+from conftest import BOOK_YAML, ROOT
 from lxml import etree
 from PIL import Image
 
-from conftest import BOOK_YAML, ROOT
 from presswork.cli import main
-from presswork.covers import wrap_size
-from presswork.loader import load_book
-from presswork.printopts import PrintOptions
+from presswork.dist.covers import wrap_size
+from presswork.load.book import load_book
+from presswork.load.printopts import PrintOptions
 
 ONIX = {"o": "http://ns.editeur.org/onix/3.0/reference"}
 

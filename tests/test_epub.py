@@ -7,10 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, build, problems, run_epubcheck
 from fontTools.ttLib import TTFont
 from lxml import etree
-
-from conftest import ROOT, build, problems, run_epubcheck
 
 NS = {
     "h": "http://www.w3.org/1999/xhtml",

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, build, problems, run_epubcheck
 
 sys.path.insert(0, str(ROOT / "tools"))

@@ -9,9 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image, PngImagePlugin
-
 from hostile import World, assert_clean_failure, copy_sample, make_world, products, run
+from PIL import Image, PngImagePlugin
 
 SECRET = "SECRET-OUTSIDE-TEXT"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from presswork.isbn import IsbnError, isbn13_check, normalise_isbn
+from presswork.text.isbn import IsbnError, isbn13_check, normalise_isbn
 
 
 def test_valid_isbn13_with_hyphens_is_normalised():

@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import BOOK_YAML, ROOT, build, problems, run_epubcheck
 from lxml import etree
 from PIL import Image
 
-from conftest import BOOK_YAML, ROOT, build, problems, run_epubcheck
-from presswork.loader import load_book
-from presswork.typography import smarten_string
+from presswork.load.book import load_book
+from presswork.text.typography import smarten_string
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops", "opf": "http://www.idpf.org/2007/opf"}
 CALIBRE_ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import ROOT, build, problems, run_epubcheck
+
 from presswork.cli import main
 from presswork.legacy.blocks import read_blocks
 from presswork.legacy.importer import import_legacy

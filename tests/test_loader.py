@@ -2,11 +2,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import BOOK_YAML
 
 from presswork.errors import Diagnostics, PressworkError
-from presswork.loader import load_book
+from presswork.load.book import load_book
 from presswork.model import Part
 
 ROOT = Path(__file__).resolve().parent.parent

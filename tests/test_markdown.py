@@ -1,4 +1,4 @@
-from presswork.markdown import parse, parse_attrs
+from presswork.text.markdown import parse, parse_attrs
 
 
 def types(tokens):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from conftest import BOOK_YAML, ROOT, build
 from PIL import Image
 
-from conftest import BOOK_YAML, ROOT, build
-from presswork.loader import load_book
-from presswork.typography import smarten_string
+from presswork.load.book import load_book
+from presswork.text.typography import smarten_string
 
 PT = 72
 

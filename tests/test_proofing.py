@@ -9,11 +9,11 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
+from conftest import BOOK_YAML, ROOT, build
 from PIL import Image
 
-from conftest import BOOK_YAML, ROOT, build
-from presswork.check import check_book
 from presswork.cli import main
+from presswork.commands.check import check_book
 
 CLEAN = "# One\n\nA clean line of text with a note.[^a]\n\n[^a]: The note.\n"
 GLOSSARY_BOOK = BOOK_YAML.replace("    - chapters/one.md\n", "    - chapters/one.md\n  back:\n    - back/glossary.yaml\n    - back/biographies.yaml\n")

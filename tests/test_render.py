@@ -4,11 +4,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from presswork.chapters import split_notes
-from presswork.loader import load_book
-from presswork.markdown import parse
-from presswork.render import render_book
-from presswork.xhtml import Links, XhtmlRenderer
+from presswork.load.book import load_book
+from presswork.load.chapters import split_notes
+from presswork.render.book import render_book
+from presswork.render.xhtml import Links, XhtmlRenderer
+from presswork.text.markdown import parse
 
 LINKS = Links(target=lambda ident: f"doc.xhtml#{ident}", image=lambda src: f"../{src.as_posix()}")
 SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}

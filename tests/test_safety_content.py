@@ -12,14 +12,13 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import BOOK_YAML, problems, run_epubcheck
 from hostile import ROOT, World, assert_clean_failure, copy_sample, make_world, products, run
+from PIL import Image
 
-from presswork.check import check_book
+from presswork.commands.check import check_book
 from presswork.errors import Diagnostics
-from presswork.loader import load_book
+from presswork.load.book import load_book
 
 
 def _long_paragraph(lines: int) -> str:

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BOOK_YAML
 from hostile import assert_clean_failure, make_world, products, run, snapshot
-from presswork import kindle, pagemap
+
+from presswork.backends import kindle
 from presswork.errors import Diagnostics, PressworkError
-from presswork.loader import load_book
+from presswork.layout import pagemap
+from presswork.load.book import load_book
 
 NO_ISBN = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}\n', "")
 needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm (make system-deps)")
@@ -96,7 +97,7 @@ def test_dist_refuses_a_file_or_link_where_the_bundle_goes(small_book, tmp_path:
 
 
 def test_dist_recognises_only_its_own_bundle_by_its_manifest(tmp_path: Path):
-    from presswork.dist import _seal, bundle_files
+    from presswork.dist.bundle import _seal, bundle_files
 
     bundle = tmp_path / "9780000000002"
     bundle.mkdir()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BOOK_YAML
 from hostile import assert_clean_failure, products, run
 
@@ -219,7 +218,7 @@ def test_absurd_print_sizes_are_refused(small_book, options, expected):
 
 
 def test_sane_print_sizes_are_kept(small_book):
-    from presswork.loader import load_book
+    from presswork.load.book import load_book
 
     root = book_with(small_book, "print:\n  trim: 5x8\n  bleed: 0.125in\n  margins: {top: 1in, inside: 0.8in}\n")
     options = load_book(root).print
@@ -248,7 +247,7 @@ def test_init_book_with_odd_title_builds(tmp_path):
 
 
 def test_check_reads_its_ignore_list_with_the_bounded_loader(small_book):
-    from presswork.check import _ignore_rules
+    from presswork.commands.check import _ignore_rules
 
     root = book_with(small_book, "x: &codes [T002, T003]\ncheck: {ignore: *codes}\n")
     assert _ignore_rules(root) == []

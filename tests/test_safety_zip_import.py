@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import build
+from hostile import assert_clean_failure, make_world, products, run
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from conftest import build
-from hostile import assert_clean_failure, make_world, products, run
-from presswork import archives, diff
+from presswork.commands import diff
+from presswork.files import archives
 from presswork.legacy.importer import import_legacy, write_report
-from presswork.sources import slugify
+from presswork.load.sources import slugify
 
 CONTAINER = (b'<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
              b'<rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')  # fmt: skip

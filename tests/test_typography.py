@@ -1,4 +1,4 @@
-from presswork.typography import NBSP, QuoteState, smarten, smarten_string
+from presswork.text.typography import NBSP, QuoteState, smarten, smarten_string
 
 
 def test_english_quotes_and_apostrophes_curl():

@@ -24,14 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthbook import generate  # noqa: E402
 
-from presswork import fonts, pagemap  # noqa: E402
-from presswork.epub import EpubBuilder  # noqa: E402
+from presswork.layout import pagemap  # noqa: E402
+from presswork.backends.epub import EpubBuilder  # noqa: E402
+from presswork.backends.pdf import PdfBuilder  # noqa: E402
 from presswork.errors import Diagnostics  # noqa: E402
-from presswork.loader import load_book  # noqa: E402
-from presswork.output import write_atomic  # noqa: E402
-from presswork.pdf import PdfBuilder  # noqa: E402
-from presswork.render import render_book  # noqa: E402
-from presswork.xhtml import Links  # noqa: E402
+from presswork.files.output import write_atomic  # noqa: E402
+from presswork.load.book import load_book  # noqa: E402
+from presswork.render import fonts  # noqa: E402
+from presswork.render.book import render_book  # noqa: E402
+from presswork.render.xhtml import Links  # noqa: E402
 
 PLAIN_CSS = (
     "@page { size: 6in 9in; margin: 0.75in } html { font-family: Book; font-size: 10.5pt; line-height: 13.5pt }"

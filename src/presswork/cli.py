@@ -10,14 +10,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, build, expand
-from .buildopts import BuildOptions
-from .dist import make_bundle
+from .backends.options import BuildOptions
+from .commands.build import FORMATS, build, expand
+from .commands.init import create_book
+from .dist.bundle import make_bundle
 from .errors import Diagnostics, PressworkError
-from .loader import load_book
-from .outfolders import default_out
-from .output import writing_into
-from .scaffold import create_book
+from .files.folders import default_out
+from .files.output import writing_into
+from .load.book import load_book
 
 
 class Reporter:
@@ -117,7 +117,7 @@ def check_command(book_dir: Path, fmt: str) -> None:
     Exits 1 when there are errors, 0 when there are only warnings. Ignore codes per book in
     book.yaml: `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`.
     """
-    from .check import check_book, render
+    from .commands.check import check_book, render
 
     problems = check_book(book_dir)
     click.echo(render(problems, fmt))
@@ -132,7 +132,7 @@ def check_command(book_dir: Path, fmt: str) -> None:
 def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: bool) -> None:
     """Make a review copy in build/proof/: the print PDF marked PROOF with the date, a PNG of every
     page, and contact sheets of spreads."""
-    from .proof import make_proof
+    from .commands.proof import make_proof
 
     reporter = Reporter(quiet, verbose=False)
     diagnostics = Diagnostics()
@@ -156,7 +156,7 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: 
 def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> None:
     """Show what changed between OLD and NEW: two EPUBs, two PDFs, or two git revisions of the
     book in BOOK_DIR. Prints the changed chapters (pages, for PDFs) and writes a word-level HTML diff."""
-    from .diff import diff_epubs, diff_pdfs, diff_revisions, write_html
+    from .commands.diff import diff_epubs, diff_pdfs, diff_revisions, write_html
 
     try:
         target = out_file or default_out(book_dir, "build/diff.html")

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from markdown_it.token import Token
 
 from .errors import Location
-from .printopts import PrintOptions
+from .load.printopts import PrintOptions
 
 # Section kinds and their EPUB structural semantics (epub:type, DPUB-ARIA role).
 KINDS: dict[str, tuple[str, str]] = {

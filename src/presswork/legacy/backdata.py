@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..dates import MONTHS, DateError, parse_life_date
-from ..sources import slugify
+from ..load.sources import slugify
+from ..text.dates import MONTHS, DateError, parse_life_date
 from .blocks import Block
 from .convert import NOTE, SUPERSCRIPT
 

@@ -13,9 +13,9 @@ import yaml
 from PIL import Image, ImageDraw
 
 from ..errors import PressworkError
-from ..output import writing_into
-from ..scripts import mixed_scripts
-from ..sources import slugify
+from ..files.output import writing_into
+from ..load.sources import slugify
+from ..text.scripts import mixed_scripts
 from . import backdata
 from .blocks import Block, read_blocks
 from .convert import Converted, convert, split_notes

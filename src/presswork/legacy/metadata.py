@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..isbn import IsbnError, normalise_isbn
+from ..text.isbn import IsbnError, normalise_isbn
 from .blocks import Block, norm
 
 

@@ -1,0 +1,71 @@
+"""Kindle backend: a KDP-ready EPUB through the Kindle profile, and an AZW3 through calibre.
+
+Notes become `aside epub:type="footnote"` elements at the end of each chapter, each opening
+with its back-link, called by `epub:type="noteref"` links with the `sup` outside: that is the
+markup Kindle's Enhanced Typesetting shows as pop-up notes, while readers without pop-ups
+still find the notes at the chapter's end with a way back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import Diagnostics, PressworkError
+from ..files.output import write_atomic
+from ..model import Book
+from .epub import EpubBuilder, Profile
+from .options import BuildOptions
+
+KINDLE = Profile(suffix="-kindle.epub", layers=("base", "kindle"), notes="asides", jpeg_cover=True)
+INSTALL_HINT = "install calibre (apt-get install calibre, or `make system-deps`) to get the AZW3 too"
+CONVERT_TIMEOUT = 600  # seconds; a 700-page book converts in well under a minute
+
+
+def write_kindle(book: Book, out_dir: Path, diagnostics: Diagnostics, options: BuildOptions) -> list[Path]:
+    converter = shutil.which("ebook-convert")
+    if converter is None and options.require_azw3:
+        raise PressworkError("calibre's ebook-convert is not installed, so no AZW3 can be made", None, INSTALL_HINT)
+    epub = out_dir / f"{book.metadata.slug}{KINDLE.suffix}"
+    write_atomic(epub, EpubBuilder(book, diagnostics, KINDLE).build())
+    if converter is None:
+        diagnostics.warn("calibre's ebook-convert is not installed: wrote the Kindle EPUB but no AZW3", None, INSTALL_HINT)
+        return [epub]
+    azw3 = out_dir / f"{book.metadata.slug}.azw3"
+    convert_to_azw3(converter, epub, azw3, book)
+    return [epub, azw3]
+
+
+def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
+    """Run calibre's converter into a temporary file beside the product, then rename it into place."""
+    meta = book.metadata
+    args = [converter, str(epub), "", "--title", meta.title, "--authors", " & ".join(a.name for a in meta.authors),
+            "--language", meta.language, "--no-inline-toc"]  # fmt: skip
+    if meta.publisher:
+        args += ["--publisher", meta.publisher]
+    if meta.isbn_ebook:
+        args += ["--isbn", meta.isbn_ebook]
+    if meta.date:  # noon UTC, so that no time zone moves the day
+        args += ["--pubdate", f"{meta.date.isoformat()}T12:00:00+00:00"]
+    fd, tmp = tempfile.mkstemp(prefix=f".{azw3.stem}.", suffix=".azw3", dir=azw3.parent)
+    os.close(fd)
+    args[2] = tmp
+    # calibre loads plug-ins from its config folder: a private one per run (mkdtemp makes it 0700),
+    # never a fixed name in the shared temp folder, where another user could plant one first
+    config = tempfile.mkdtemp(prefix="presswork-calibre-")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": config}
+    try:
+        result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
+        if result.returncode != 0:
+            last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise PressworkError(f"calibre could not make the AZW3: {last[0]}", None, "run ebook-convert by hand to see why")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, azw3)
+    except subprocess.TimeoutExpired:
+        raise PressworkError(f"calibre took longer than {CONVERT_TIMEOUT} s to make the AZW3") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(config, ignore_errors=True)

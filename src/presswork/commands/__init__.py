@@ -1,0 +1,1 @@
+"""The commands behind the CLI: thin drivers that call the stages and report."""

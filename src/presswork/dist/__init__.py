@@ -1,0 +1,1 @@
+"""Distribution: the bundle a distributor uploads (store files, covers, ONIX, accessibility report)."""

@@ -1,0 +1,161 @@
+"""`presswork dist`: the bundle a distributor uploads — store files named by ISBN, covers, ONIX,
+an accessibility report, checksums and a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..layout import pagemap
+from .a11y_report import check_epub, report_markdown
+from ..backends.options import BuildOptions
+from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
+from ..backends.epub import write_epub
+from ..errors import Diagnostics, Location, PressworkError
+from ..backends.kindle import write_kindle
+from ..model import Book
+from .onix import OnixFacts, onix_record
+from ..files.folders import staging_folder
+from ..files.output import write_atomic, writing_into
+from ..backends.pdf import PdfBuilder
+from ..load.printopts import PAPER_THICKNESS
+
+
+def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> Path:
+    """Make the bundle in a staging folder in `dist_dir`, then put it at `dist_dir/<ISBN or slug>`,
+    replacing only a bundle dist made there before."""
+    ebook_id = book.metadata.isbn_ebook or book.metadata.slug
+    final = dist_dir / ebook_id
+    _replaceable(final)  # before minutes of work, and again before replacing
+    with writing_into(dist_dir):
+        dist_dir.mkdir(parents=True, exist_ok=True)
+        work = staging_folder(dist_dir, f".{ebook_id}.")
+        work.chmod(0o755)
+        _fill(book, work, final, diagnostics, options, say)
+    return final
+
+
+def _fill(book: Book, work: Path, final: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> None:
+    """Make every file of the bundle in `work`, seal it, and move it to `final`."""
+    meta = book.metadata
+    ebook_id = meta.isbn_ebook or meta.slug
+    print_id = meta.isbn_paperback or meta.slug
+    try:
+        files: list[tuple[str, str, str]] = []  # (name, role, specification)
+        say("Laying out the print interior …")
+        builder = PdfBuilder(book, diagnostics)
+        layout = builder.lay_out()
+        pagemap.store(book, layout.pages)
+        sequence = list(layout.sequence())
+        pages, main = len(sequence), sum(1 for roman, _, _ in sequence if not roman)
+        (work / f"{print_id}_interior.pdf").write_bytes(builder.write(layout))
+        opts = book.print
+        files.append((f"{print_id}_interior.pdf", "print interior",
+                      f"{opts.width:g} × {opts.height:g} in trim{', bleed 0.125 in' if opts.bleed else ''}, {pages} pages, "
+                      f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}"))  # fmt: skip
+        say("Building the EPUB and Kindle files …")
+        with tempfile.TemporaryDirectory(prefix=".", dir=work) as tmp:
+            [epub] = write_epub(book, Path(tmp), diagnostics, options)
+            kindle = write_kindle(book, Path(tmp), diagnostics, options)
+            shutil.copyfile(epub, work / f"{ebook_id}.epub")
+            files.append((f"{ebook_id}.epub", "ebook", "EPUB 3.3 for every store; EPUBCheck 5 with 0 errors and 0 warnings; "
+                          "EPUB Accessibility 1.1, WCAG 2.2 AA"))  # fmt: skip
+            shutil.copyfile(kindle[0], work / f"{ebook_id}_kindle.epub")
+            files.append((f"{ebook_id}_kindle.epub", "Kindle ebook", "EPUB for Kindle Direct Publishing and Send-to-Kindle"))
+            if len(kindle) > 1:
+                shutil.copyfile(kindle[1], work / f"{ebook_id}.azw3")
+                files.append((f"{ebook_id}.azw3", "Kindle side-loading", "AZW3 (KF8) made by calibre"))
+        say("Making the covers …")
+        (work / f"{ebook_id}_cover.jpg").write_bytes(retail_cover(book))
+        files.append((f"{ebook_id}_cover.jpg", "retail cover",
+                      f"RGB JPEG {RETAIL_SIZE[0]} × {RETAIL_SIZE[1]} px (height:width 1.6, KDP's ideal; under 50 MB)"))
+        width, height, spine = wrap_size(book, pages)
+        (work / f"{print_id}_cover.pdf").write_bytes(cover_wrap(book, pages))
+        files.append((f"{print_id}_cover.pdf", "print cover wrap",
+                      f"{width:.3f} × {height:.3f} in = 2 × {opts.width:g} in trim + {spine:.3f} in spine "
+                      f"({pages} pages × {PAPER_THICKNESS[opts.paper]} in, {opts.paper} paper) + 2 × 0.125 in bleed; EAN-13 barcode"))  # fmt: skip
+        findings = check_epub(work / f"{ebook_id}.epub", print_edition=bool(meta.isbn_paperback))
+        (work / "accessibility-report.md").write_text(report_markdown(meta.title, f"{ebook_id}.epub", findings), encoding="utf-8")
+        files.append(("accessibility-report.md", "accessibility report", "EPUB Accessibility 1.1 checks, in plain words"))
+        summary = "This EPUB conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA; see the accessibility report."
+        facts = OnixFacts(pages, main, bool(book.index), bool(meta.isbn_paperback),
+                          all(f.ok for f in findings if "images" in f.text), summary)  # fmt: skip
+        if meta.isbn_ebook or meta.isbn_paperback:
+            (work / "onix.xml").write_bytes(onix_record(book, facts, meta.prices))
+            files.append(("onix.xml", "metadata", "ONIX for Books 3.0 (reference names), ebook and paperback"))
+        else:
+            diagnostics.warn("no ISBN, so no ONIX record: stores identify products by ISBN", None,
+                             "add isbn: {ebook: …, paperback: …} to book.yaml")  # fmt: skip
+        _seal(work, files)
+        for finding in findings:  # before the bundle replaces the last one: --strict stops here
+            if not finding.ok:
+                diagnostics.warn(f"accessibility: {finding.text}", None, "see accessibility-report.md")
+        old = _replaceable(final)
+        if old:
+            _remove_bundle(final, old)
+        work.rename(final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def bundle_files(folder: Path) -> set[str] | None:
+    """The files of a bundle dist made, or None when `folder` is not one. A bundle is a real folder
+    of regular files that are exactly those its manifest.json lists (at the sizes it lists), plus
+    the manifest and the checksums: anything else in the way is someone else's."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    present = {p.name: p for p in folder.iterdir()}
+    if any(p.is_symlink() or not p.is_file() for p in present.values()) or "manifest.json" not in present:
+        return None
+    try:
+        entries = json.loads(present["manifest.json"].read_text(encoding="utf-8"))["files"]
+        listed = {e["file"]: e["bytes"] for e in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if set(present) != {*listed, "manifest.json", "checksums.sha256"}:
+        return None
+    if any(present[name].stat().st_size != size for name, size in listed.items()):
+        return None
+    return set(present)
+
+
+def _replaceable(final: Path) -> set[str]:
+    """The files of the old bundle at `final` (none when there is none), refusing anything else in the way."""
+    if not (final.exists() or final.is_symlink()):
+        return set()
+    files = bundle_files(final)
+    if files is None:
+        raise PressworkError(f"{final.name} is not a bundle presswork made (no manifest.json listing exactly its files), "
+                             "so dist will not replace it", Location(final),
+                             "move it away, or give --out another folder")  # fmt: skip
+    return files
+
+
+def _remove_bundle(folder: Path, names: set[str]) -> None:
+    """Delete a recognised old bundle file by file, through a handle on the folder itself, so a
+    symlink swapped into its place is not followed and a file that appeared since stays."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for name in names:
+            os.unlink(name, dir_fd=fd)
+    finally:
+        os.close(fd)
+    folder.rmdir()
+
+
+def _seal(folder: Path, files: list[tuple[str, str, str]]) -> None:
+    """manifest.json (every file with role, size and the specification it meets) and checksums."""
+    entries = []
+    for name, role, spec in sorted(files):
+        data = (folder / name).read_bytes()
+        entries.append({"file": name, "role": role, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                        "meets": spec})  # fmt: skip
+    write_atomic(folder / "manifest.json", (json.dumps({"files": entries}, indent=2, ensure_ascii=False) + "\n").encode())
+    names = sorted([*(e["file"] for e in entries), "manifest.json"])
+    lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}" for n in names]
+    write_atomic(folder / "checksums.sha256", ("\n".join(lines) + "\n").encode())

@@ -1,0 +1,154 @@
+"""Covers made from the manuscript's cover art and metadata: the stores' retail JPEG and the
+printer's cover wrap (back, spine and front, with bleed and an ISBN barcode)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import barcode
+from barcode.writer import SVGWriter
+from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from ..render import fonts
+from ..model import Book
+from ..files.output import pdf_bytes
+from ..text.typography import smarten_string
+from ..render.xhtml import escape
+
+RETAIL_SIZE = (1600, 2560)  # width × height px: KDP's ideal marketing cover, height:width 1.6
+RETAIL_QUALITY = 90
+SPINE_TEXT_MIN_PAGES = 80  # KDP prints spine text only on books of more than 79 pages
+SAFE = 0.375  # inches: text keeps this far inside the trim
+BLEED = 0.125
+
+
+def cover_art(book: Book) -> Image.Image:
+    """The manuscript's cover image, or a plain typographic cover made from the metadata."""
+    meta = book.metadata
+    if meta.cover:
+        with Image.open(book.root / meta.cover) as image:
+            return image.convert("RGB")
+    image = Image.new("RGB", RETAIL_SIZE, (28, 42, 64))
+    draw = ImageDraw.Draw(image)
+    face = str(fonts.FONT_DIR / fonts.FACES[0].file)
+    title_font, author_font = ImageFont.truetype(face, 130), ImageFont.truetype(face, 80)
+    y = 700
+    for line in _wrap(smarten_string(meta.title, meta.language), title_font, draw, 1300):
+        draw.text((800, y), line, font=title_font, fill=(240, 228, 200), anchor="mm")
+        y += 160
+    draw.text((800, 2200), ", ".join(a.name for a in meta.authors), font=author_font, fill=(240, 228, 200), anchor="mm")
+    return image
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, draw: ImageDraw.ImageDraw, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if draw.textlength(trial, font=font) > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line]
+
+
+def retail_cover(book: Book) -> bytes:
+    """RGB JPEG, 1600 × 2560 px, cropped from the centre of the art if its proportions differ."""
+    image = ImageOps.fit(cover_art(book), RETAIL_SIZE, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=RETAIL_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def barcode_svg(isbn: str) -> str:
+    """The EAN-13 symbol of an ISBN-13, as SVG."""
+    out = io.BytesIO()
+    barcode.get("ean13", isbn[:12], writer=SVGWriter()).write(out, options={"module_height": 18.0, "font_size": 8})
+    return out.getvalue().decode()
+
+
+def wrap_size(book: Book, pages: int) -> tuple[float, float, float]:
+    """(width, height, spine) of the cover wrap in inches, bleed included."""
+    opts = book.print
+    spine = opts.spine(pages)
+    return 2 * opts.width + spine + 2 * BLEED, opts.height + 2 * BLEED, spine
+
+
+def cover_wrap(book: Book, pages: int) -> bytes:
+    """One PDF page: back cover, spine and front cover side by side, with 0.125 in bleed."""
+    meta, opts = book.metadata, book.print
+    width, height, spine = wrap_size(book, pages)
+    art = cover_art(book)
+    front_w, front_h = opts.width + BLEED, opts.height + 2 * BLEED
+    front = ImageOps.fit(art, (round(front_w * 300), round(front_h * 300)), Image.Resampling.LANCZOS)
+    background = tuple(int(c) for c in ImageStat.Stat(art.resize((64, 64))).mean[:3])
+    ink = "#111" if sum(background) / 3 > 140 else "#f4ecd8"
+    lang = meta.language
+    title = escape(smarten_string(meta.title, lang))
+    authors = escape(", ".join(a.name for a in meta.authors))
+    back = [f'<p class="back-title">{title}</p>']
+    if meta.description:
+        back.append(f'<p class="blurb">{escape(smarten_string(meta.description, lang))}</p>')
+    if meta.publisher:
+        back.append(f'<p class="imprint">{escape(meta.publisher)}</p>')
+    code = ""
+    if meta.isbn_paperback:
+        code = f'<div class="barcode"><img src="{_data_uri(barcode_svg(meta.isbn_paperback).encode(), "image/svg+xml")}" alt="ISBN {meta.isbn_paperback}"></div>'
+    spine_text = ""
+    if pages >= SPINE_TEXT_MIN_PAGES:
+        spine_text = f'<div class="spine-text"><span class="t">{title}</span><span class="a">{authors}</span></div>'
+    html = f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} — cover</title></head><body>
+<div class="back">{''.join(back)}{code}</div>
+<div class="spine">{spine_text}</div>
+<img class="front" src="{_data_uri(_jpeg(front), 'image/jpeg')}" alt="">
+</body></html>"""
+    face = (fonts.FONT_DIR / fonts.FACES[0].file).as_uri()
+    css = f"""
+@font-face {{ font-family: Book; src: url("{face}"); }}
+@page {{ size: {width:.4f}in {height:.4f}in; margin: 0; }}
+html, body {{ margin: 0; padding: 0; font-family: Book; }}
+body {{ position: relative; width: {width:.4f}in; height: {height:.4f}in; background: rgb{background}; color: {ink}; }}
+.back {{ position: absolute; left: {BLEED + SAFE}in; top: {BLEED + SAFE}in; width: {opts.width - 2 * SAFE:.4f}in;
+        height: {opts.height - 2 * SAFE:.4f}in; }}
+.back-title {{ font-size: 20pt; margin: 0.4in 0 0.3in; }}
+.blurb {{ font-size: 11pt; line-height: 15pt; text-align: justify; hyphens: auto; }}
+.imprint {{ position: absolute; bottom: 0.1in; left: 0; font-size: 10pt; letter-spacing: 0.05em; }}
+.barcode {{ position: absolute; right: 0; bottom: 0; background: white; padding: 0.06in; }}
+.barcode img {{ width: 1.75in; display: block; }}
+.spine {{ position: absolute; left: {BLEED + opts.width:.4f}in; top: 0; width: {spine:.4f}in; height: {height:.4f}in; }}
+.spine-text {{ position: absolute; left: 50%; top: 50%; width: {opts.height - 2 * SAFE:.4f}in; margin-left: -{(opts.height - 2 * SAFE) / 2:.4f}in;
+              transform: rotate(90deg); text-align: center; white-space: nowrap; font-size: {min(11, spine * 72 * 0.55):.1f}pt; }}
+.spine-text .a {{ margin-left: 0.4in; }}
+.front {{ position: absolute; right: 0; top: 0; width: {front_w:.4f}in; height: {front_h:.4f}in; }}
+"""
+    font_config = FontConfiguration()
+    document = HTML(string=html, url_fetcher=_FontsOnly()).render(
+        stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=_FontsOnly())], font_config=font_config
+    )
+    return pdf_bytes(document, meta)
+
+
+class _FontsOnly(URLFetcher):
+    """The wrap embeds its images; it may only read presswork's own fonts."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"file", "data"})
+
+    def fetch(self, url: str, headers: dict | None = None):
+        if url.startswith("file:") and not url.startswith(fonts.FONT_DIR.resolve().as_uri()):
+            raise ValueError(f"{url} is not one of presswork's fonts")
+        return super().fetch(url, headers)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def _data_uri(data: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"

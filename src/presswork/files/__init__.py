@@ -1,0 +1,1 @@
+"""Reading and writing files safely: atomic products, output folders, bounded archives."""

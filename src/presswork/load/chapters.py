@@ -1,0 +1,260 @@
+"""One Markdown file → Chapter, with its notes, figures, ids and cross-references checked."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from ..errors import Diagnostics, Location, PressworkError
+from ..model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
+from ..text.markdown import parse
+from .metadata import LANGUAGE_TAG
+from .sources import line_finder, read_text, require_image, resolve_inside, slugify
+from .yamlfile import LineDict, parse_yaml
+from .yamlfile import text as yaml_text
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_DEFINITION = re.compile(r"^[ \t]*\[\^([^\]]+)\]:", re.M)
+_UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+# Names of presswork's own pages: a chapter may not take them.
+RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
+_WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
+# The token types on which an attribute the XHTML keeps may stand, and what its value must be.
+_ATTR_PLACES = {"href": ("link_open",), "src": ("image",), "alt": ("image",), "start": ("ordered_list_open",),
+                "reversed": ("ordered_list_open",), "colspan": ("th_open", "td_open"), "rowspan": ("th_open", "td_open")}  # fmt: skip
+_ATTR_VALUES = {
+    "lang": (LANGUAGE_TAG, "a language tag", "write e.g. lang=ru, lang=de-CH or lang=sr-Latn"),
+    "start": (re.compile(r"^-?\d{1,9}$"), "a whole number", "write e.g. start=5"),
+    "reversed": (re.compile(r"^(reversed)?$"), 'empty or "reversed"', 'write reversed=""'),
+    "colspan": (re.compile(r"^[1-9]\d{0,2}$"), "a number of columns", "write e.g. colspan=2"),
+    "rowspan": (re.compile(r"^[1-9]\d{0,3}$"), "a number of rows", "write e.g. rowspan=2"),
+}
+
+
+@dataclass
+class Anchors:
+    """Ids a file defines and the `#id` links it makes, with where each stands."""
+
+    ids: dict[str, Location] = field(default_factory=dict)
+    links: list[tuple[str, Location]] = field(default_factory=list)
+
+    def define(self, ident: str, where: Location) -> None:
+        if ident in RESERVED_IDS:
+            raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where, "give the file another id: in its front matter")
+        if not _ID.match(ident):
+            raise PressworkError(
+                f"id {ident!r} is not a valid name", where, "start it with a letter; use letters, digits, '-', '_' and '.'"
+            )
+        if ident in self.ids:
+            raise PressworkError(
+                f"duplicate id {ident!r} (first defined at {self.ids[ident]})", where, "give each id a unique name"
+            )
+        self.ids[ident] = where
+
+
+def load_chapter(
+    root: Path, source: Path, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
+) -> Chapter:
+    text = read_text(root, source, diagnostics)
+    front, body = _split_front_matter(text, source)
+    tokens, env = parse(body, lang)
+    at = _locator(source)
+
+    def field(key: str) -> str | None:
+        return yaml_text(front.get(key), key, Location(source, front.line_of(key)))
+
+    title = field("title")
+    if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        title = "".join(c.content for c in tokens[1].children or [] if c.type == "text")
+        del tokens[:3]
+    if not title and not text.strip():
+        title = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ").strip().capitalize() or source.stem
+    if not title:
+        raise PressworkError(
+            "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
+        )
+    kind = field("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter]
+    if kind not in KINDS:
+        raise PressworkError(f"unknown kind {kind!r}", Location(source, front.line_of("kind")), "use one of " + ", ".join(KINDS))
+    ident = field("id") or _id_from_name(source)
+    chapter = Chapter(
+        id=ident,
+        title=" ".join(title.split()),
+        short_title=" ".join((field("short_title") or title).split()),
+        kind=kind,
+        matter=matter,
+        source=source,
+        tokens=tokens,
+        words=len(body.split()),
+    )
+    anchors.define(ident, Location(source, front.line_of("id") if "id" in front else 1))
+    anchors.define(f"{ident}-title", Location(source, 1))
+    chapter.notes = _take_notes(chapter, env, body, anchors, diagnostics)
+    _walk(root, chapter, tokens, anchors, at)
+    for note in chapter.notes:
+        _walk(root, chapter, note.tokens, anchors, at)
+    if not any(t.type == "inline" and t.content.strip() for t in tokens):
+        diagnostics.warn("the chapter is empty", Location(source, 1), "write its text or remove it from book.yaml")
+    return chapter
+
+
+def _split_front_matter(text: str, source: Path) -> tuple[LineDict, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return _empty_dict(), text
+    data = parse_yaml(match.group(1) or "", source, first_line=2) or _empty_dict()
+    if not isinstance(data, dict):
+        raise PressworkError("front matter must be `key: value` lines", Location(source, 2))
+    # Blank lines keep the body's line numbers equal to the file's.
+    return data, "\n" * match.group().count("\n") + text[match.end() :]
+
+
+def _empty_dict() -> LineDict:
+    data = LineDict()
+    data.key_lines = {}
+    return data
+
+
+def _id_from_name(source: Path) -> str:
+    slug = slugify(source.stem)
+    if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path
+        return f"file-{zlib.crc32(source.as_posix().encode()):08x}"
+    slug = slug if slug[0].isalpha() else f"ch-{slug}"
+    return f"{slug}-text" if slug in RESERVED_IDS else slug
+
+
+def _locator(source: Path):
+    def at(token: Token | None, extra_lines: int = 0) -> Location:
+        line = token.map[0] + 1 + extra_lines if token is not None and token.map else None
+        return Location(source, line)
+
+    return at
+
+
+def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagnostics: Diagnostics) -> list[Note]:
+    """Move the footnote definitions out of the body into numbered Notes."""
+    line_of = _definition_lines(body)
+    for label, number in env.get("footnotes", {}).get("refs", {}).items():
+        if number == -1:
+            diagnostics.warn(
+                f"footnote [^{label[1:]}] is defined but never referenced",
+                Location(chapter.source, line_of.get(label[1:])),
+                "reference it in the text or delete it",
+            )
+    chapter.tokens, definitions = split_notes(chapter.tokens)
+    notes = []
+    for meta, tokens in definitions:
+        number = meta["id"] + 1
+        where = Location(chapter.source, line_of.get(str(meta.get("label", number))))
+        notes.append(Note(number, str(meta.get("label", number)), tokens, where))
+        anchors.define(f"{chapter.id}-n{number}", where)
+    return notes
+
+
+def split_notes(tokens: list[Token]) -> tuple[list[Token], list[tuple[dict, list[Token]]]]:
+    """The body without its footnote block, and each note's (meta, tokens) in number order."""
+    start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    notes: list[tuple[dict, list[Token]]] = []
+    for tok in tokens[start:]:
+        if tok.type == "footnote_open":
+            notes.append((tok.meta, []))
+        elif tok.type not in ("footnote_close", "footnote_block_open", "footnote_block_close", "footnote_anchor"):
+            if tok.type == "inline" and tok.children:
+                tok.children = [c for c in tok.children if c.type != "footnote_anchor"]
+            notes[-1][1].append(tok)
+    return tokens[:start], notes
+
+
+def _definition_lines(body: str) -> dict[str, int]:
+    """The line of each note label's first definition, found in one pass over the file."""
+    line_at = line_finder(body)
+    lines: dict[str, int] = {}
+    for match in _DEFINITION.finditer(body):
+        lines.setdefault(match.group(1), line_at(match.start()))
+    return lines
+
+
+def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, at) -> None:
+    """Check every id, link, image and note reference in the tokens."""
+    block: Token | None = None
+    for index, tok in enumerate(tokens):
+        if tok.map:
+            block = tok
+        if tok.attrGet("id") and tok.type != "figure_open":
+            anchors.define(str(tok.attrGet("id")), at(block))
+        _check_attrs(tok, at(block))
+        if tok.type == "figure_open":
+            chapter.figures.append(_figure(root, chapter, tok, tokens[index + 1], at(block), anchors))
+        caption = tok.meta.get("caption")  # a table's caption, moved out of the token stream
+        for inline, line_of in ((tok, block), (caption, caption)) if caption else ((tok, block),):
+            lines = 0  # line breaks before the child, counted as we go: a long paragraph stays linear
+            for child in inline.children or []:
+                _check_inline(root, child, anchors, at(line_of, lines))
+                lines += child.type in ("softbreak", "hardbreak")
+
+
+def _check_attrs(tok: Token, where: Location) -> None:
+    """Attributes the XHTML keeps must stand where HTML allows them and hold what it allows: a
+    `{href=…}` on a span, `{start=abc}` or `{lang=xx-!!}` would make the EPUB invalid."""
+    for name, value in tok.attrs.items():
+        if tok.type not in _ATTR_PLACES.get(name, (tok.type,)):
+            raise PressworkError(f"attribute {name!r} is not allowed here", where, "give attributes as {#id .class lang=xx}")
+        pattern, what, hint = _ATTR_VALUES.get(name, (None, "", ""))
+        if pattern is not None and not pattern.match(str(value)):
+            raise PressworkError(f"{name}={str(value)!r} is not {what}", where, hint)
+
+
+def check_fragment(root: Path, tokens: list[Token], anchors: Anchors, where: Location) -> None:
+    """Back matter's Markdown (a definition, a biography, a table cell) gets a chapter's checks of
+    ids, links, languages and images, each reported at its entry."""
+    for tok in tokens:
+        if tok.attrGet("id"):
+            anchors.define(str(tok.attrGet("id")), where)
+        _check_attrs(tok, where)
+        for child in tok.children or []:
+            _check_inline(root, child, anchors, where)
+
+
+def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> None:
+    if tok.attrGet("id") and tok.type != "image":
+        anchors.define(str(tok.attrGet("id")), where)
+    _check_attrs(tok, where)
+    if tok.type == "text":
+        for match in _UNDEFINED_REF.finditer(tok.content):
+            raise PressworkError(
+                f"footnote [^{match.group(1)}] is referenced but not defined",
+                where,
+                f"add a line `[^{match.group(1)}]: note text` to the file",
+            )
+    elif tok.type == "link_open":
+        href = str(tok.attrGet("href") or "")
+        if href.startswith("#") and len(href) > 1:
+            anchors.links.append((href[1:], where))
+        elif not _WEB_LINK.match(href):
+            raise PressworkError(
+                f"link target {href!r} is neither a cross-reference (#id) nor a web address",
+                where,
+                "link to an id in the book as (#id), or to a full https:// address",
+            )
+    elif tok.type == "image":
+        src = resolve_inside(root, str(tok.attrGet("src")), where)
+        if src.suffix.lower() not in IMAGE_TYPES:
+            raise PressworkError(f"image {src} is not PNG, JPEG, GIF, SVG or WebP", where, "convert it to PNG or JPEG")
+        require_image(root, src, where, "image")
+        tok.attrSet("src", src.as_posix())
+
+
+def _figure(root: Path, chapter: Chapter, tok: Token, inline: Token, where: Location, anchors: Anchors) -> Figure:
+    image = inline.children[0]
+    ident = str(tok.attrGet("id") or f"{chapter.id}-fig{len(chapter.figures) + 1}")
+    tok.attrSet("id", ident)
+    anchors.define(ident, where)
+    src = resolve_inside(root, str(image.attrGet("src")), where)
+    return Figure(
+        id=ident, src=src, alt=str(image.attrGet("alt") or ""), caption=str(image.attrGet("title") or ""), where=where
+    )

@@ -1,0 +1,146 @@
+"""Back matter kept as data, rendered: glossary, chronology, biographical notes and the index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from ..model import Biographies, Book, Chronology, Glossary, IndexEntry, LifeEvent
+from ..text.collation import initial, sort_key
+from ..text.typography import smarten_string
+from .xhtml import XhtmlRenderer, escape
+
+
+def _section(ident: str, kind: str, role: str, title: str, body: str, renderer: XhtmlRenderer) -> str:
+    return (
+        f'<section id="{ident}" class="{ident}" epub:type="{kind}" role="{role}" aria-labelledby="{ident}-title" '
+        f'data-running-head="{escape(title)}">\n{renderer.block(ident)}'
+        f'<h1 id="{ident}-title">{escape(title)}</h1>\n{body}\n</section>'
+    )
+
+
+def glossary_html(glossary: Glossary, book: Book, renderer: XhtmlRenderer) -> str:
+    entries = []
+    for term in glossary.terms:
+        original = ""
+        if term.original:
+            lang = term.original_lang
+            original = f' <span class="original" lang="{lang}" xml:lang="{lang}">{escape(term.original)}</span>'
+        definition = renderer.html(term.definition)
+        entries.append(
+            f'<dt id="{term.id}">{renderer.block(term.id)}<dfn epub:type="glossterm">'
+            f'{renderer.text_html(smarten_string(term.term, book.metadata.language))}</dfn>{original}</dt>\n'
+            f'<dd epub:type="glossdef">{definition}</dd>'
+        )
+    body = '<dl class="glossary">\n' + "\n".join(entries) + "\n</dl>"
+    return _section("glossary", "glossary", "doc-glossary", glossary.title, body, renderer)
+
+
+def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer) -> str:
+    heads = "".join(f'<th scope="col">{escape(c)}</th>' for c in chronology.columns)
+    groups = []
+    for number, group in enumerate(chronology.groups, 1):
+        ident = f"chronology-{number}"
+        markers = renderer.block(ident)  # page breaks sit in the group's first cell
+        rows = []
+        if group.title:
+            rows.append(f'<tr class="group"><th colspan="{len(chronology.columns)}" scope="rowgroup">{markers}'
+                        f"{renderer.text_html(smarten_string(group.title, book.metadata.language))}</th></tr>")  # fmt: skip
+            markers = ""
+        for row in group.rows:
+            cells = "".join(f"<td>{markers if i == 0 else ''}{renderer.inline_html(cell)}</td>" for i, cell in enumerate(row))
+            rows.append(f"<tr>{cells}</tr>")
+            markers = ""
+        groups.append(f'<tbody id="{ident}">\n' + "\n".join(rows) + "\n</tbody>")
+    body = f'<table class="chronology">\n<thead><tr>{heads}</tr></thead>\n' + "\n".join(groups) + "\n</table>"
+    return _section("chronology", "appendix", "doc-appendix", chronology.title, body, renderer)
+
+
+def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRenderer) -> str:
+    entries = []
+    for person in biographies.people:
+        names = " ".join(p for p in (person.given, person.patronymic) if p)
+        head = f'<span class="surname">{renderer.text_html(person.surname)}</span>' + (f", {renderer.text_html(names)}" if names else "")
+        if person.aliases:
+            head += f' <span class="aliases">({renderer.text_html(", ".join(person.aliases))})</span>'
+        life = _life(person.born, person.died)
+        if life:
+            head += f' <span class="life">({escape(life)})</span>'
+        text = renderer.html(person.text)
+        entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n<dd>{text}</dd>')
+    body = '<dl class="biographies">\n' + "\n".join(entries) + "\n</dl>"
+    if biographies.note:
+        body += f'\n<div class="source-note">{renderer.html(biographies.note)}</div>'
+    return _section("biographies", "appendix", "doc-appendix", biographies.title, body, renderer)
+
+
+def _life(born: LifeEvent, died: LifeEvent) -> str:
+    def part(event: LifeEvent) -> str:
+        return ", ".join(x for x in (event.date, event.place) if x) or "?"
+
+    if not (born.date or born.place or died.date or died.place):
+        return ""
+    return f"{part(born)} – {part(died)}"
+
+
+def index_html(
+    book: Book, title: str, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None
+) -> str:
+    """Entries grouped by letter; locators are printed page numbers (ranges collapsed) linking to
+    the marked place, or, with no print layout, the numbers of the chapters holding them."""
+    groups = []
+    entries = sorted(book.index.values(), key=lambda e: sort_key(e.heading))
+    for letter, members in groupby(entries, key=lambda e: initial(e.heading)):
+        items = "\n".join(_entry(e, book, renderer, href, labels) for e in members)
+        groups.append(
+            f'<section class="index-group" aria-labelledby="index-{letter}">\n'
+            f'<h2 id="index-{letter}">{escape(letter)}</h2>\n<ul class="index-entries">\n{items}\n</ul>\n</section>'
+        )
+    body = '<div class="index-body">\n' + "\n".join(groups) + "\n</div>"
+    return _section("index", "index", "doc-index", title, body, renderer)
+
+
+def _entry(entry: IndexEntry, book: Book, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None) -> str:
+    lang = book.metadata.language
+    parts = [renderer.text_html(smarten_string(entry.heading, lang))]
+    locators = _locators(entry, book, href, labels)
+    if locators:
+        parts.append(", " + locators)
+    for kind, names in (("see", entry.see), ("see also", entry.see_also)):
+        if names:
+            parts.append(f'. <i>{"See" if kind == "see" else "See also"}</i> ' + "; ".join(renderer.text_html(n) for n in sorted(names, key=sort_key)))
+    subs = ""
+    if entry.subentries:
+        subs = '\n<ul class="index-subentries">\n' + "\n".join(
+            _entry(sub, book, renderer, href, labels) for sub in sorted(entry.subentries.values(), key=lambda e: sort_key(e.heading))
+        ) + "\n</ul>"
+    return f'<li class="index-entry">{"".join(parts)}{subs}</li>'
+
+
+def _locators(entry: IndexEntry, book: Book, href: Callable[[str], str], labels: dict[str, str] | None) -> str:
+    """Page numbers with duplicates removed and consecutive pages joined: 12, 15–17."""
+    first_anchor: dict[str, str] = {}
+    for locator in entry.locators:
+        label = labels.get(locator.anchor) if labels else _chapter_label(book, locator.chapter)
+        if label is not None:
+            first_anchor.setdefault(label, locator.anchor)
+    runs: list[list[str]] = []
+    for label in sorted(first_anchor, key=_label_order):
+        if runs and label.isdigit() and runs[-1][-1].isdigit() and int(label) == int(runs[-1][-1]) + 1:
+            runs[-1].append(label)
+        else:
+            runs.append([label])
+    out = []
+    for run in runs:
+        text = run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}"
+        out.append(f'<a href="{escape(href(first_anchor[run[0]]))}" epub:type="index-locator">{text}</a>')
+    return ", ".join(out)
+
+
+def _label_order(label: str) -> tuple[int, int, str]:
+    return (1, int(label), "") if label.isdigit() else (0, 0, label)
+
+
+def _chapter_label(book: Book, chapter_id: str) -> str:
+    chapter = next(c for c in book.chapters() if c.id == chapter_id)
+    return f"ch. {chapter.number}" if chapter.number else chapter.short_title

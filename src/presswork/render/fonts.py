@@ -1,0 +1,77 @@
+"""The book face: which characters it lacks, and subsets of it holding only what the book uses."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from ..errors import Diagnostics, Location
+from ..load.sources import BOOK_YAML
+from ..model import Book
+
+FONT_DIR = Path(__file__).parent.parent / "fonts"
+FAMILY = "Linux Libertine"
+
+
+@dataclass(frozen=True)
+class Face:
+    file: str
+    weight: str
+    style: str
+
+
+FACES = (
+    Face("LinLibertine_R.otf", "normal", "normal"),
+    Face("LinLibertine_RI.otf", "normal", "italic"),
+    Face("LinLibertine_RB.otf", "bold", "normal"),
+    Face("LinLibertine_RBI.otf", "bold", "italic"),
+)
+# Characters a reading system draws itself or that carry no glyph.
+_NO_GLYPH = {0x09, 0x0A, 0x0D, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+
+
+@lru_cache(maxsize=None)
+def coverage(face: Face = FACES[0]) -> frozenset[int]:
+    with TTFont(FONT_DIR / face.file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing_characters(text: str) -> list[str]:
+    """Characters of `text` that the regular face has no glyph for, in order of code point."""
+    have = coverage()
+    return sorted({ch for ch in set(text) if ord(ch) not in have and ord(ch) not in _NO_GLYPH})
+
+
+def subset_face(face: Face, characters: set[str]) -> bytes:
+    """The face cut down to `characters`, with fixed timestamps so the bytes are reproducible."""
+    font = TTFont(FONT_DIR / face.file, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge's timestamps: nothing a reader needs
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(c) for c in characters} | set(range(0x20, 0x7F)))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
+    """Warn, once per character and file, about text the book face cannot show."""
+    for source in [BOOK_YAML, *(chapter.source for chapter in book.chapters())]:
+        text = (book.root / source).read_text(encoding="utf-8")
+        for char in missing_characters(text):
+            line = text.count("\n", 0, text.find(char)) + 1
+            diagnostics.warn(
+                f"the book face {FAMILY} has no glyph for {char!r} (U+{ord(char):04X})",
+                Location(source, line),
+                "readers will see a fallback font; replace the character or accept the fallback",
+            )

@@ -1,0 +1,1 @@
+"""Language-level text handling: typography, scripts, dates, ISBNs, collation, the Markdown dialect."""
