@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthbook import generate  # noqa: E402
 
 from presswork.layout import pagemap  # noqa: E402
-from presswork.backends.epub import EpubBuilder  # noqa: E402
+from presswork.package.epub import EpubBuilder  # noqa: E402
 from presswork.backends.pdf import PdfBuilder  # noqa: E402
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.files.output import write_atomic  # noqa: E402

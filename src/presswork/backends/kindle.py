@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import Diagnostics, PressworkError
 from ..files.output import write_atomic
 from ..model import Book
-from .epub import EpubBuilder, Profile
+from ..package.epub import EpubBuilder, Profile
 from .options import BuildOptions
 
 KINDLE = Profile(suffix="-kindle.epub", layers=("base", "kindle"), notes="asides", jpeg_cover=True)

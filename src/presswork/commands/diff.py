@@ -147,7 +147,7 @@ def diff_pdfs(old: Path, new: Path) -> DiffResult:
 
 def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
     """Build the EPUB of the book at two git revisions and compare them."""
-    from ..backends.epub import EpubBuilder
+    from ..package.epub import EpubBuilder
     from ..errors import Diagnostics
     from ..load.book import load_book
 
