@@ -11,8 +11,9 @@ OUT    ?= build
 .PHONY: help install system-deps epub pdf kindle all dist check proof test bench images clean
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
-# HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests.
-SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common
+# HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
+# Pandoc for the benchmark's comparison.
+SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common pandoc
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -56,7 +57,7 @@ dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, cover
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)  ## Time load, render, EPUB and PDF on a generated full-size book, and the importer
+bench: $(STAMP)  ## Time each stage on a generated full-size book, `build epub` against Pandoc, and the importer
 	$(BIN)/python tools/bench.py
 	@if [ -f ../shared/corpus/legacy-export-excerpt.txt ]; then $(BIN)/python tools/bench_import.py; \
 	else echo "importer benchmark skipped: no ../shared/corpus/legacy-export-excerpt.txt"; fi

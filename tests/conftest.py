@@ -41,6 +41,15 @@ def build_sample(tmp_path_factory: pytest.TempPathFactory, fmt: str) -> Path:
     return out
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_build_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test's build cache in a session folder, never the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRESSWORK_CACHE", str(tmp_path_factory.mktemp("cache")))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample(tmp_path_factory, "epub") / "pressmans-craft.epub"

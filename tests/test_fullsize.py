@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, problems, run_epubcheck
-
-sys.path.insert(0, str(ROOT / "tools"))
-from synthbook import generate  # noqa: E402
+from conftest import build, problems, run_epubcheck
+from synthbook import generate  # tools/, on pytest's pythonpath
 
 
 @pytest.fixture(scope="module")

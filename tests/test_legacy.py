@@ -39,8 +39,7 @@ def test_metadata_from_the_title_and_copyright_pages(imported):
     assert book["title"] == "A History of Small Things 1900–1910"
     assert book["subtitle"] == "Small Things: A Study"
     assert book["original_title"] == "История мелочей"
-    assert book["contributors"] == [{"name": "Ida Marsh", "role": "author"}, {"name": "Paul Dunne", "role": "translator"}] or \
-        book["contributors"][1] == {"name": "Paul Dunne", "role": "translator"}  # fmt: skip
+    assert book["contributors"] == [{"name": "Ida Marsh", "role": "author"}, {"name": "Paul Dunne", "role": "translator"}]
     assert book["publisher"] == {"name": "Lantern Press", "place": "Exeter"} and book["date"] == "2024"
     assert book["rights"] == "© 2024 Lantern Press. All rights reserved."
     assert book["series"] == {"name": "Small histories", "number": "2"}

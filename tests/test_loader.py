@@ -93,7 +93,8 @@ def test_any_value_of_any_book_yaml_key_loads_or_gives_a_clear_error(small_book,
         try:
             load_book(root)
         except PressworkError as exc:
-            assert exc.where.file is None or exc.where.file.name == "book.yaml" or exc.where.file.suffix == ".md"
+            file = exc.where.file
+            assert file is not None and (file.name == "book.yaml" or file.suffix == ".md"), (value, str(exc))
 
 
 def test_empty_file_is_an_empty_chapter_titled_from_its_name(small_book):

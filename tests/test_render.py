@@ -1,5 +1,7 @@
+import zipfile
 from pathlib import Path
 
+from conftest import build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -111,3 +113,13 @@ MARKDOWN_BITS = st.sampled_from([
 @given(st.lists(MARKDOWN_BITS, max_size=40).map("".join))
 def test_markdown_syntax_soup_renders_to_well_formed_xhtml(text):
     as_xml(render(text))
+
+
+def test_an_inline_note_renders_as_a_numbered_note(small_book):
+    root = small_book({"manuscript/chapters/one.md": "# One\n\nText^[An inline note.] and more.[^a]\n\n[^a]: The note.\n"})
+    result = build(root)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(root / "build/a-small-book.epub") as archive:
+        text = archive.read("EPUB/text/one.xhtml").decode()
+    assert 'role="doc-noteref">1</a>' in text and 'role="doc-noteref">2</a>' in text
+    assert "An inline note." in text

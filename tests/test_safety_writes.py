@@ -7,9 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -20,8 +18,9 @@ from conftest import BOOK_YAML
 from hostile import assert_clean_failure, make_world, products, run, snapshot
 
 from presswork.backends import kindle
-from presswork.errors import Diagnostics, PressworkError
-from presswork.layout import pagemap
+from presswork.errors import Diagnostics
+from presswork.files import folders
+from presswork.files.cache import book_key
 from presswork.load.book import load_book
 
 NO_ISBN = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}\n', "")
@@ -214,33 +213,6 @@ def test_page_map_cache_is_not_written_through_a_build_symlink(small_book, tmp_p
     assert snapshot(world.outside) == before and products(tmp_path / "out") == ["a-small-book.pdf"]
 
 
-def test_a_corrupt_page_map_cache_is_rebuilt_not_an_error(small_book):
-    book = load_book(small_book(), Diagnostics())
-    cache = book.root / pagemap.CACHE / f"pagemap-{pagemap.cache_key(book)}.json"
-    cache.parent.mkdir(parents=True)
-    for text in ("", "{not json", '{"labels": []}', "[1, 2]", '{"pages": 3}'):
-        cache.write_text(text)
-        assert pagemap.load_cached(book) is None, text
-    pagemap.store(book, pagemap.PageMap(pages=["1", "2"]))
-    assert pagemap.load_cached(book) == pagemap.PageMap(pages=["1", "2"])
-
-
-def test_a_failed_cache_write_leaves_no_partial_file(small_book, monkeypatch):
-    book = load_book(small_book(), Diagnostics())
-    pages = pagemap.PageMap(pages=[str(n) for n in range(2000)])
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (100, hard))  # the disk "fills" after 100 bytes
-    try:
-        with pytest.raises((PressworkError, OSError)):
-            pagemap.store(book, pages)
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
-    assert products(book.root / pagemap.CACHE) == []
-    assert pagemap.load_cached(book) is None
-
-
 # item 4 (second half): the cache digest reads nothing outside the book
 
 
@@ -250,10 +222,10 @@ def test_cache_key_reads_no_file_outside_the_book(small_book, tmp_path: Path):
     (world.book / "styles").mkdir()
     (world.book / "styles" / "more").symlink_to(world.outside / "documents")
     book = load_book(world.book, Diagnostics())
-    first = pagemap.cache_key(book)
+    first = book_key(book)
     (world.outside / "secret.css").write_text("changed")
     (world.outside / "documents" / "thesis.txt").write_text("changed too")
-    assert pagemap.cache_key(book) == first
+    assert book_key(book) == first
 
 
 # item 13 (part): a full or read-only output folder
@@ -317,16 +289,20 @@ def test_stale_staging_folders_of_killed_builds_are_cleared_and_nothing_else(sma
     dead = subprocess.Popen(["true"])
     dead.wait()
     hour_ago = time.time() - 3600
-    stale = [out / f".build-{dead.pid}-abcd1234", out / ".build-k2j4_x9q"]  # killed builds, new and old naming
-    kept = [out / f".build-{os.getpid()}-abcd1234", out / f".build-{dead.pid}-fresh123", out / ".build-notes"]
+    stale = [out / f".build-{dead.pid}-abcd1234"]  # a killed build's, marked by it
+    kept = [out / f".build-{os.getpid()}-abcd1234", out / f".build-{dead.pid}-fresh123", out / ".build-notes",
+            out / ".build-k2j4_x9q"]  # a running build's, a fresh one, and two names without a process id  # fmt: skip
     for folder in [*stale, *kept]:
         folder.mkdir()
         (folder / "a-small-book.epub").write_bytes(b"half")
+        pid = folder.name.split("-")[1]
+        if pid.isdigit():
+            (folder / folders.STAGING_MARKER).write_text(pid)
     (out / ".build-file").write_text("a user's file")
     (out / f".build-{dead.pid}-linkabcd").symlink_to(tmp_path / "elsewhere")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "keep.txt").write_text("keep")
-    for path in [*stale, *kept[:1], kept[2], out / ".build-file"]:
+    for path in [*stale, *kept[:1], *kept[2:], out / ".build-file"]:
         os.utime(path, (hour_ago, hour_ago))
     os.utime(out / f".build-{dead.pid}-linkabcd", (hour_ago, hour_ago), follow_symlinks=False)
     result = run(["build", "epub", small_book(), "--out", out])

@@ -6,12 +6,18 @@ EPUB stages run in this process: times are the best of --runs, memory the peak o
 allocations (tracemalloc, in a separate pass so it does not slow the timed runs). The PDF
 build and, for comparison, a plain WeasyPrint render of the same text with a minimal
 stylesheet each run once in a child process, whose peak resident memory is reported.
+
+Then the commands a user runs, each once as its own process with a private build cache:
+`build epub --out B` after `build pdf --out A` (the layout's page map comes from the cache)
+against Pandoc making an EPUB of the same chapters (goal: at most 0.5×), and a cold
+`build epub` against the print layout alone (goal: the book is laid out once, not twice).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,12 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthbook import generate  # noqa: E402
 
-from presswork.layout import pagemap  # noqa: E402
-from presswork.package.epub import EpubBuilder  # noqa: E402
-from presswork.backends.pdf import PdfBuilder  # noqa: E402
+from presswork.backends.pdf import pdf_document  # noqa: E402
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.files.output import write_atomic  # noqa: E402
+from presswork.layout.print import lay_out  # noqa: E402
 from presswork.load.book import load_book  # noqa: E402
+from presswork.model import NotePlacement  # noqa: E402
+from presswork.package.epub import EpubBuilder  # noqa: E402
 from presswork.render import fonts  # noqa: E402
 from presswork.render.book import render_book  # noqa: E402
 from presswork.render.xhtml import Links  # noqa: E402
@@ -58,15 +65,20 @@ def peak_memory(fn: Callable[[], object]) -> float:
 
 
 def child_stage(stage: str, root: Path, out: Path) -> None:
-    """Run one PDF stage and print `seconds pages`; the parent measures our memory."""
+    """Run one print stage (the layout alone, the whole PDF, or a plain WeasyPrint render) and print
+    `seconds pages`; the parent measures our memory."""
     from weasyprint import CSS, HTML
 
     book = load_book(root)
     start = time.perf_counter()
+    if stage == "layout":
+        layout = lay_out(book, Diagnostics())
+        print(f"{time.perf_counter() - start:.2f} {layout.page_count()}")
+        return
     if stage == "pdf":
-        data = PdfBuilder(book, Diagnostics()).build()
+        data = pdf_document(book, lay_out(book, Diagnostics()))
     else:
-        rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), notes="inline")
+        rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), notes=NotePlacement.FOOTNOTES)
         faces = "".join(
             f'@font-face {{ font-family: Book; font-weight: {f.weight}; font-style: {f.style}; '
             f'src: url("{(fonts.FONT_DIR / f.file).as_uri()}") }}'
@@ -114,16 +126,10 @@ def main() -> None:
         print(f"book: {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
               f"{sum(len(c.notes) for c in chapters)} notes, {len(list(book.figures()))} figures, "
               f"{len(book.index)} index entries with {locators} locators")  # fmt: skip
-        if not args.no_pdf:  # the EPUB's page list needs the print layout: once cold, then cached
-            start = time.perf_counter()
-            write_atomic(out, EpubBuilder(book, Diagnostics()).build())
-            print(f"{'epub, cold (lays out the print edition first)':48s} {time.perf_counter() - start:6.2f} s")
-        elif book.metadata.isbn_paperback:
-            pagemap.store(book, pagemap.PageMap())  # no print layout: time the EPUB alone
         stages: list[tuple[str, Callable[[], object]]] = [
             ("load (manuscript -> model)", lambda: load_book(root, Diagnostics())),
             ("render (model -> XHTML)", lambda: render_book(book, links)),
-            ("epub (render + fonts + package + zip + write)",
+            ("epub, no page list (render, fonts, zip, write)",
              lambda: write_atomic(out, EpubBuilder(book, Diagnostics()).build())),
         ]  # fmt: skip
         total = 0.0
@@ -132,9 +138,10 @@ def main() -> None:
             if not name.startswith("render"):
                 total += seconds
             print(f"{name:48s} {seconds:6.2f} s   peak {peak_memory(fn):7.1f} MB (Python)")
-        print(f"{'load + epub (`build epub`, page map cached)':48s} {total:6.2f} s   EPUB {out.stat().st_size / 1e6:.2f} MB")
+        print(f"{'load + epub, in process':48s} {total:6.2f} s   EPUB {out.stat().st_size / 1e6:.2f} MB")
         if args.no_pdf:
             return
+        against_pandoc(root, Path(tmp))
         pdf_s, pdf_pages, pdf_mb = run_child("pdf", root, Path(tmp) / "book.pdf")
         plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
         bare = Path(tmp) / "bare"
@@ -145,6 +152,48 @@ def main() -> None:
         print(f"{'ratio full / plain':48s} {pdf_s / plain_s:6.2f} x")
         print(f"{'pdf without back matter, marks or index':48s} {bare_s:6.2f} s   peak {bare_mb:7.1f} MB (RSS)   {bare_pages} pages")
         print(f"{'back matter + index marks + index add':48s} {pdf_s - bare_s:6.2f} s")
+
+
+def run_command(args: list[str | Path], cache: Path) -> float:
+    """Seconds `presswork ARGS` takes as its own process (start-up included), with `cache` as its build cache."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from presswork.cli import main; main()", *map(str, args), "-q"],
+                   env={**os.environ, "PRESSWORK_CACHE": str(cache)}, check=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def pandoc_epub(root: Path, out: Path) -> float | None:
+    """Seconds Pandoc takes to make an EPUB of the chapters' Markdown, concatenated; None without Pandoc."""
+    if shutil.which("pandoc") is None:
+        return None
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((root / "manuscript" / "chapters").glob("*.md")))
+    source = out.with_suffix(".md")
+    source.write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run(["pandoc", str(source), "--metadata", "title=Benchmark", "-o", str(out)], cwd=root, check=True,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def against_pandoc(root: Path, tmp: Path) -> None:
+    """The commands a user runs, against Pandoc and against the print layout alone."""
+    shared, cold_cache = tmp / "cache", tmp / "cold-cache"
+    pdf_s = run_command(["build", "pdf", root, "--out", tmp / "A"], shared)
+    warm_s = run_command(["build", "epub", root, "--out", tmp / "B"], shared)
+    cold_s = run_command(["build", "epub", root, "--out", tmp / "C"], cold_cache)
+    layout_s, layout_pages, _ = run_child("layout", root, tmp / "layout.txt")
+    pandoc_s = pandoc_epub(root, tmp / "pandoc.epub")
+    print(f"{'`build pdf --out A`':48s} {pdf_s:6.2f} s")
+    print(f"{'`build epub --out B` after it (page map cached)':48s} {warm_s:6.2f} s")
+    if pandoc_s is None:
+        print("pandoc: not installed (apt-get install pandoc, or make system-deps): no comparison")
+    else:
+        print(f"{'pandoc, EPUB of the same chapters':48s} {pandoc_s:6.2f} s")
+        print(f"{'ratio build epub after build pdf / pandoc':48s} {warm_s / pandoc_s:6.2f} x   (goal <= 0.5)")
+    print(f"{'`build epub`, cold cache':48s} {cold_s:6.2f} s")
+    print(f"{'print layout alone (in a child process)':48s} {layout_s:6.2f} s   {layout_pages} pages")
+    print(f"{'cold - warm build epub: the layout it paid for':48s} {cold_s - warm_s:6.2f} s   "
+          f"{(cold_s - warm_s) / layout_s:.2f} × the layout (goal: about 1, not 2)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -10,14 +11,19 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .backends import BACKENDS
 from .backends.options import BuildOptions
-from .commands.build import FORMATS, build, expand
+from .commands.build import build, expand
 from .commands.init import create_book
-from .dist.bundle import make_bundle
 from .errors import Diagnostics, PressworkError
+from .files.cache import Cache, default_folder
 from .files.folders import default_out
 from .files.output import writing_into
 from .load.book import load_book
+
+# Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
+# problems presswork reports itself. Quietened when the command starts, never on import.
+QUIET_LOGGERS = ("weasyprint", "fontTools")
 
 
 class Reporter:
@@ -56,6 +62,17 @@ class _Commands(click.Group):
             sys.exit(70)
 
 
+def cache_option(command):
+    """--cache, for the commands that lay the print book out."""
+    return click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Build cache folder [default: $PRESSWORK_CACHE, else $XDG_CACHE_HOME/presswork "
+                             "or ~/.cache/presswork].")(command)  # fmt: skip
+
+
+def open_cache(cache_dir: Path | None, diagnostics: Diagnostics) -> Cache:
+    return Cache(cache_dir or default_folder(), diagnostics)
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presswork")
 def main() -> None:
@@ -63,6 +80,8 @@ def main() -> None:
 
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @main.command("build", context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,11 +90,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--marks", is_flag=True, help="PDF: add crop marks (as print.marks: true does).")
 @click.option("--require-azw3", is_flag=True, help="Kindle: fail when calibre cannot make the AZW3.")
+@cache_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
-def build_command(
-    args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, require_azw3: bool, quiet: bool, verbose: bool
-) -> None:
+def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, require_azw3: bool,
+                  cache_dir: Path | None, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Build FORMAT (epub, pdf, kindle, or all) from the book in BOOK_DIR [default: .].
 
     \b
@@ -85,9 +104,9 @@ def build_command(
       presswork build kindle --require-azw3
       presswork build all path/to/book --out dist
     """
-    names = tuple(a for a in args if a in FORMATS or a == "all")
+    names = tuple(a for a in args if a in BACKENDS or a == "all")
     rest = [a for a in args if a not in names]
-    known = ", ".join([*FORMATS, "all"])
+    known = ", ".join([*BACKENDS, "all"])
     unknown = [a for a in rest if not Path(a).is_dir()]
     if unknown:
         raise click.UsageError(f"unknown format {unknown[0]!r} (formats: {known}; a book folder must exist)")
@@ -99,8 +118,8 @@ def build_command(
     reporter = Reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, reporter, marks=marks,
-              options=BuildOptions(require_azw3=require_azw3))  # fmt: skip
+        build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, reporter,
+              BuildOptions(require_azw3=require_azw3, marks=marks), open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
@@ -128,8 +147,11 @@ def check_command(book_dir: Path, fmt: str) -> None:
 @click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="[default: BOOK_DIR/build/proof].")
 @click.option("--resolution", type=click.IntRange(20, 300), default=50, show_default=True, help="Preview resolution (dpi).")
+@click.option("--marks", is_flag=True, help="Add crop marks (as print.marks: true does).")
+@cache_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: bool) -> None:
+def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: bool, cache_dir: Path | None,
+                  quiet: bool) -> None:  # fmt: skip
     """Make a review copy in build/proof/: the print PDF marked PROOF with the date, a PNG of every
     page, and contact sheets of spreads."""
     from .commands.proof import make_proof
@@ -139,7 +161,8 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, quiet: 
     try:
         out = out_dir or default_out(book_dir, "build/proof")
         book = load_book(book_dir, diagnostics)
-        files = make_proof(book, out, diagnostics, reporter.info, resolution)
+        files = make_proof(book, out, diagnostics, reporter.info, resolution, BuildOptions(marks=marks),
+                           open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)
@@ -184,16 +207,21 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Bundle folder [default: BOOK_DIR/dist].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--require-azw3", is_flag=True, help="Fail when calibre cannot make the AZW3.")
+@cache_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool, quiet: bool) -> None:
+def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool, cache_dir: Path | None,
+                 quiet: bool) -> None:  # fmt: skip
     """Make the distribution bundle dist/<ISBN>/: EPUB, Kindle files and print interior named by
     ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
+    from .dist.bundle import make_bundle
+
     reporter = Reporter(quiet, verbose=False)
     diagnostics = Diagnostics(strict=strict)
     try:
         out = out_dir or default_out(book_dir, "dist")
         book = load_book(book_dir, diagnostics)
-        folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info)
+        folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info,
+                             open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         reporter.warnings(diagnostics)
         _fail(exc)

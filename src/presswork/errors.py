@@ -45,6 +45,7 @@ class Warning_:
     where: Location
     message: str
     hint: str | None = None
+    code: str | None = None  # the stable code `presswork check` reports it under (see README)
 
     def __str__(self) -> str:
         return format_problem(self.where, self.message, self.hint)
@@ -57,7 +58,7 @@ class Diagnostics:
     strict: bool = False
     warnings: list[Warning_] = field(default_factory=list)
 
-    def warn(self, message: str, where: Location | None = None, hint: str | None = None) -> None:
+    def warn(self, message: str, where: Location | None = None, hint: str | None = None, code: str | None = None) -> None:
         if self.strict:
             raise PressworkError(f"{message} (an error because of --strict)", where, hint)
-        self.warnings.append(Warning_(where or Location(), message, hint))
+        self.warnings.append(Warning_(where or Location(), message, hint, code))

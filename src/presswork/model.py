@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterator
 
 from markdown_it.token import Token
 
 from .errors import Location
-from .load.printopts import PrintOptions
 
 # Section kinds and their EPUB structural semantics (epub:type, DPUB-ARIA role).
 KINDS: dict[str, tuple[str, str]] = {
@@ -38,27 +38,82 @@ IMAGE_TYPES: dict[str, str] = {
     ".webp": "image/webp",
 }
 
-# Contributor roles and their MARC relator codes (used by EPUB and, later, ONIX).
-ROLES: dict[str, str] = {
-    "author": "aut",
-    "translator": "trl",
-    "editor": "edt",
-    "foreword": "wpr",
-    "introduction": "win",
-    "afterword": "aft",
-    "illustrator": "ill",
+
+@dataclass(frozen=True)
+class Role:
+    """A contributor role as every product names it: the title page, the EPUB and ONIX."""
+
+    marc: str  # MARC relator code, the EPUB's `role` refinement
+    onix: str  # ONIX code list 17
+    labels: dict[str, str] = field(default_factory=dict)  # language -> the title page's words before the names
+
+
+# The contributor roles book.yaml knows, in the order the title page lists them. Authors stand
+# alone above the title, so they have no label.
+ROLES: dict[str, Role] = {
+    "author": Role("aut", "A01"),
+    "translator": Role("trl", "B06", {"en": "Translated by", "ru": "Перевод:"}),
+    "editor": Role("edt", "B01", {"en": "Edited by", "ru": "Под редакцией"}),
+    "foreword": Role("wpr", "A23", {"en": "Foreword by", "ru": "Предисловие:"}),
+    "introduction": Role("win", "A24", {"en": "Introduction by", "ru": "Введение:"}),
+    "afterword": Role("aft", "A19", {"en": "Afterword by", "ru": "Послесловие:"}),
+    "illustrator": Role("ill", "A12", {"en": "Illustrated by", "ru": "Иллюстрации:"}),
 }
+
+
+class NotePlacement(StrEnum):
+    """Where a product puts the notes: one name for the loader, the renderer and every backend.
+    `print.notes` in book.yaml takes the first two."""
+
+    FOOTNOTES = "footnotes"  # at the foot of the printed page that calls them
+    ENDNOTES = "endnotes"  # a numbered list at the end of their chapter
+    POPUPS = "popups"  # asides at the end of their chapter, which Kindle shows as pop-ups
+
+
+STANDARD_BLEED = 0.125  # inches (3 mm): what print services ask for, on interiors and cover wraps alike
+# Spine width per page by paper (KDP Print's published figures, inches).
+PAPER_THICKNESS = {"white": 0.002252, "cream": 0.0025}
+# KDP Print's minimum inside margin by page count (the strictest of the print services' tables).
+GUTTER_BY_PAGES = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """The print edition's page: trim, bleed, margins, notes and PDF variant (parsed by load.printopts)."""
+
+    trim: str = "6x9"
+    width: float = 6.0  # inches
+    height: float = 9.0
+    bleed: float = 0.0
+    marks: bool = False
+    notes: NotePlacement = NotePlacement.FOOTNOTES  # or ENDNOTES
+    pdf_variant: str | None = None
+    output_profile: Path | None = None  # the printer's ICC profile (relative to the book folder)
+    running_head: str = "title"  # what versos carry: the book's title or its author
+    paper: str = "white"  # white or cream: sets the spine width of the cover
+    top: float = 0.75
+    bottom: float = 0.75
+    outside: float = 0.625
+    inside: float = 0.625  # raised to the print services' minimum for the page count
+
+    def spine(self, pages: int) -> float:
+        """Spine width in inches for a page count on this paper."""
+        return pages * PAPER_THICKNESS[self.paper]
+
+    def gutter(self, pages: int) -> float:
+        minimum = next((g for limit, g in GUTTER_BY_PAGES if pages <= limit), GUTTER_BY_PAGES[-1][1])
+        return max(self.inside, minimum)
 
 
 @dataclass
 class Contributor:
     name: str
-    role: str
+    role: str  # a key of ROLES
     file_as: str
 
     @property
     def marc(self) -> str:
-        return ROLES[self.role]
+        return ROLES[self.role].marc
 
 
 @dataclass
@@ -120,6 +175,7 @@ class Chapter:
     figures: list[Figure] = field(default_factory=list)
     number: int | None = None  # chapters only
     words: int = 0
+    title_line: int = 1  # where the title stands in the source (its `# Title` or front matter `title:`)
 
 
 @dataclass

@@ -15,22 +15,22 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Diagnostics, PressworkError
-from ..files.output import write_atomic
-from ..model import Book
+from ..files.output import atomic_path, write_atomic
+from ..model import Book, NotePlacement
 from ..package.epub import EpubBuilder, Profile
-from .options import BuildOptions
+from .options import Artifacts
 
-KINDLE = Profile(suffix="-kindle.epub", layers=("base", "kindle"), notes="asides", jpeg_cover=True)
+KINDLE = Profile(suffix="-kindle.epub", layers=("base", "kindle"), notes=NotePlacement.POPUPS, jpeg_cover=True)
 INSTALL_HINT = "install calibre (apt-get install calibre, or `make system-deps`) to get the AZW3 too"
 CONVERT_TIMEOUT = 600  # seconds; a 700-page book converts in well under a minute
 
 
-def write_kindle(book: Book, out_dir: Path, diagnostics: Diagnostics, options: BuildOptions) -> list[Path]:
+def write_kindle(book: Book, out_dir: Path, diagnostics: Diagnostics, artifacts: Artifacts) -> list[Path]:
     converter = shutil.which("ebook-convert")
-    if converter is None and options.require_azw3:
+    if converter is None and artifacts.options.require_azw3:
         raise PressworkError("calibre's ebook-convert is not installed, so no AZW3 can be made", None, INSTALL_HINT)
     epub = out_dir / f"{book.metadata.slug}{KINDLE.suffix}"
-    write_atomic(epub, EpubBuilder(book, diagnostics, KINDLE).build())
+    write_atomic(epub, EpubBuilder(book, diagnostics, KINDLE, pages=artifacts.pages).build())
     if converter is None:
         diagnostics.warn("calibre's ebook-convert is not installed: wrote the Kindle EPUB but no AZW3", None, INSTALL_HINT)
         return [epub]
@@ -50,22 +50,18 @@ def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
         args += ["--isbn", meta.isbn_ebook]
     if meta.date:  # noon UTC, so that no time zone moves the day
         args += ["--pubdate", f"{meta.date.isoformat()}T12:00:00+00:00"]
-    fd, tmp = tempfile.mkstemp(prefix=f".{azw3.stem}.", suffix=".azw3", dir=azw3.parent)
-    os.close(fd)
-    args[2] = tmp
     # calibre loads plug-ins from its config folder: a private one per run (mkdtemp makes it 0700),
     # never a fixed name in the shared temp folder, where another user could plant one first
     config = tempfile.mkdtemp(prefix="presswork-calibre-")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": config}
     try:
-        result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
-        if result.returncode != 0:
-            last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise PressworkError(f"calibre could not make the AZW3: {last[0]}", None, "run ebook-convert by hand to see why")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, azw3)
+        with atomic_path(azw3) as tmp:
+            args[2] = str(tmp)
+            result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
+            if result.returncode != 0:
+                last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+                raise PressworkError(f"calibre could not make the AZW3: {last[0]}", None, "run ebook-convert by hand to see why")
     except subprocess.TimeoutExpired:
         raise PressworkError(f"calibre took longer than {CONVERT_TIMEOUT} s to make the AZW3") from None
     finally:
-        Path(tmp).unlink(missing_ok=True)
         shutil.rmtree(config, ignore_errors=True)

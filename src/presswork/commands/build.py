@@ -1,47 +1,32 @@
-"""Build orchestration: load once, then run each requested backend, reporting progress."""
+"""The orchestrator: load the book once, make each artifact the requested products need once (from
+the build cache when it is valid), and hand them to the backends.
+
+    load ─▶ Book ─┬─ layout ─▶ Layout ─┬──────────────▶ pdf
+                  │                    └▶ page map ──┬▶ epub, kindle (books with a print edition)
+                  └── (cache) ─────────▶ page map ───┘
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from ..backends.epub import write_epub
-from ..backends.kindle import write_kindle
-from ..backends.options import BuildOptions
-from ..backends.pdf import write_pdf
+
+from ..backends import BACKENDS, Backend
+from ..backends.options import Artifacts, BuildOptions
 from ..errors import Diagnostics
+from ..files.cache import Cache, book_key
 from ..files.folders import staging_folder
 from ..files.output import writing_into
+from ..layout.pagemap import PageMap
+from ..layout.pieces import Layout, Progress
 from ..load.book import load_book
-from ..model import Book
+from ..model import Book, PrintOptions
 from ..render.fonts import check_glyphs
-
-Backend = Callable[[Book, Path, Diagnostics, BuildOptions], list[Path]]
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    write: Backend  # writes its products into the output folder and returns their paths
-
-
-FORMATS: dict[str, Format] = {
-    "epub": Format("epub", write_epub),  # EPUB 3 for every ebook store
-    "pdf": Format("pdf", write_pdf),  # print-ready PDF for a printer or print on demand
-    "kindle": Format("kindle", write_kindle),  # KDP-ready EPUB, and an AZW3 where calibre is installed
-}
-
-
-def expand(names: tuple[str, ...]) -> list[Format]:
-    """Formats in the order asked, `all` meaning every format, each once."""
-    # `all` lays out the print edition first: the EPUBs then take its page map from the cache
-    wanted = ["pdf", *(n for n in FORMATS if n != "pdf")] if "all" in names else list(dict.fromkeys(names))
-    return [FORMATS[n] for n in wanted]
 
 
 class Reporter(Protocol):
@@ -49,19 +34,85 @@ class Reporter(Protocol):
     def detail(self, message: str) -> None: ...
 
 
-def build(
-    root: Path,
-    formats: list[Format],
-    out_dir: Path,
-    diagnostics: Diagnostics,
-    report: Reporter,
-    marks: bool = False,
-    options: BuildOptions = BuildOptions(),
-) -> list[Path]:
+def expand(names: tuple[str, ...]) -> list[Backend]:
+    """Backends in the order asked, `all` meaning every backend, each once."""
+    wanted = list(BACKENDS) if "all" in names else list(dict.fromkeys(names))
+    return [BACKENDS[n] for n in wanted]
+
+
+@dataclass
+class Pipeline:
+    """One book on its way through the stages. Each artifact is made at most once and only when a
+    product asks for it, so the order products are asked in never changes the work done."""
+
+    book: Book
+    diagnostics: Diagnostics
+    options: BuildOptions = field(default_factory=BuildOptions)
+    cache: Cache | None = None  # None: no build cache
+    progress: Progress = lambda message: None
+    margin_css: str = ""  # a proof's mark in the page margins: it moves no page break
+    _layout: Layout | None = field(default=None, init=False)
+    _pages: PageMap | None = field(default=None, init=False)
+
+    def print_options(self) -> PrintOptions:
+        """The book's print options with the command line's on top (the model is never patched)."""
+        return replace(self.book.print, marks=True) if self.options.marks else self.book.print
+
+    def layout(self) -> Layout:
+        """Stage: the print layout. Its page map goes to the cache for later EPUB builds."""
+        if self._layout is None:
+            started = time.perf_counter()
+            self._layout = lay_out(self.book, self.diagnostics, self.print_options(), self.margin_css, self.progress)
+            self.progress(f"Laid out {self._layout.page_count()} pages in {time.perf_counter() - started:.2f} s")
+            self._pages = self._layout.pages
+            if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
+                self.cache.store("pagemap", self._page_map_key(), self._pages.to_json())
+        return self._layout
+
+    def page_map(self) -> PageMap | None:
+        """Stage: the print edition's page map — None when the book has none (no paperback ISBN) or
+        the options ask for EPUBs without it — from this run's layout, the cache, or a layout."""
+        if not (self.book.metadata.isbn_paperback and self.options.page_map):
+            return None
+        if self._pages is None and self.cache is not None:
+            data = self.cache.load("pagemap", self._page_map_key())
+            self._pages = PageMap.from_json(data) if data is not None else None
+            if self._pages is not None:
+                self.progress("Print page map taken from the build cache")
+        if self._pages is None:
+            self.progress("Laying out the print edition for its page numbers …")
+            self.layout()
+        return self._pages
+
+    def _page_map_key(self) -> str:
+        # crop marks sit in the bleed, outside the pages' boxes: with or without them the breaks are the same
+        return book_key(self.book, "pagemap", replace(self.print_options(), marks=False))
+
+    def artifacts(self, backend: Backend) -> Artifacts:
+        return Artifacts(
+            self.options,
+            layout=self.layout() if "layout" in backend.needs else None,
+            pages=self.page_map() if "page_map" in backend.needs else None,
+        )
+
+    def write(self, name: str, out_dir: Path) -> list[Path]:
+        """Stage: one backend's products, written into `out_dir`."""
+        backend = BACKENDS[name]
+        return backend.write(self.book, out_dir, self.diagnostics, self.artifacts(backend))
+
+
+def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_css: str, progress: Progress) -> Layout:
+    """Stage: the print layout. WeasyPrint is imported here, not at start-up: loading it costs a
+    third of a second that an EPUB built with the page map from the cache need not pay."""
+    from ..layout import print as print_layout
+
+    return print_layout.lay_out(book, diagnostics, options, margin_css, progress)
+
+
+def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:
+    """Stage: the manuscript read into the model, with a line on what was loaded."""
     started = time.perf_counter()
     book = load_book(root, diagnostics)
-    if marks:
-        book.print = replace(book.print, marks=True)
     check_glyphs(book, diagnostics)
     chapters = list(book.chapters())
     for chapter in chapters:
@@ -69,16 +120,30 @@ def build(
                       f"{len(chapter.figures)} figures)")  # fmt: skip
     report.info(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
                 f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
+    return book
+
+
+def build(
+    root: Path,
+    backends: list[Backend],
+    out_dir: Path,
+    diagnostics: Diagnostics,
+    report: Reporter,
+    options: BuildOptions | None = None,
+    cache: Cache | None = None,
+) -> list[Path]:
+    """Every product of `backends` in `out_dir`: all of them or none."""
+    pipeline = Pipeline(load(root, diagnostics, report), diagnostics, options or BuildOptions(), cache, report.info)
     products = []
     created = not out_dir.exists()
     with writing_into(out_dir):
         out_dir.mkdir(parents=True, exist_ok=True)
         stage = staging_folder(out_dir, ".build-")  # all products or none: a later failure keeps earlier ones out
         try:
-            for fmt in formats:
-                report.info(f"Building {fmt.name} …")
+            for backend in backends:
+                report.info(f"Building {backend.name} …")
                 t0 = time.perf_counter()
-                paths = fmt.write(book, stage, diagnostics, options)
+                paths = pipeline.write(backend.name, stage)
                 made = ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
                 report.info(f"Made {made} in {time.perf_counter() - t0:.2f} s")
                 products += paths

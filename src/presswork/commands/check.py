@@ -6,22 +6,32 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from markdown_it.token import Token
 from PIL import Image
 
-from ..errors import Diagnostics, PressworkError
-from ..load.book import load_book
-from ..load.sources import BOOK_YAML, MAX_TEXT_BYTES, line_finder
-from ..model import IMAGE_TYPES, Biographies, Book, Glossary
+from ..errors import Diagnostics, Location, PressworkError, Warning_
+from ..load.book import MANUSCRIPT, load_book
+from ..load.chapters import _split_front_matter, split_notes
+from ..load.sources import BOOK_YAML, read_text
+from ..load.yamlfile import LineDict, line_of, parse_yaml, text
+from ..model import IMAGE_TYPES, Biographies, Book, Chapter, Chronology, Glossary, Note
 from ..render import fonts
 from ..text.markdown import parse
+from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS
 from ..text.scripts import mixed_scripts
 
 CODES = {
     "L001": ("error", "the book does not load", "fix the error named; the other checks need a loadable book"),
+    "L002": ("warning", "the loader's warning", "see the message"),
+    "L003": ("warning", "empty chapter", "write its text or remove it from book.yaml"),
+    "L004": ("warning", "control character removed", "delete the invisible character from the file"),
+    "L005": ("warning", "unknown key in book.yaml, ignored", "check its spelling against the README"),
+    "C001": ("error", "check setting that cannot be read", "write `check: {ignore: [T002, {code: S001, file: …}]}`"),
     "S001": ("error", "word mixing scripts", "retype the word in one alphabet (look-alike letters from two scripts)"),
     "F001": ("warning", "character the book face lacks", "replace it, or accept that readers see a fallback font"),
     "N001": ("error", "note referenced but not defined", "add the note's definition `[^x]: …`"),
@@ -51,7 +61,10 @@ CODES = {
     "M004": ("warning", "cover too small", "supply a cover at least 1600 × 2560 px"),
 }
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
-_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"), ("„", "“"))
+# Inline markup in a block's source that is not prose: code, link targets, attributes, addresses, note calls.
+_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]")
+_EMPTY_INDEX_MARK = re.compile(r"\[\s*\]\{(?![^}]*entry=)[^}]*\.ix\b[^}]*\}")
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")  # left as text by the parser: a call with no definition
 
 
 @dataclass
@@ -68,54 +81,109 @@ class Problem:
         return f"{self.code} {self.severity} {where}: {self.message} — {self.fix}"
 
 
+def problem(code: str, file: Path | str, line: int | None, detail: str = "") -> Problem:
+    severity, message, fix = CODES[code]
+    return Problem(code, severity, str(file), line, f"{message}{': ' + detail if detail else ''}", fix)
+
+
+def loader_warning(warning: Warning_) -> Problem:
+    """A loader's warning under its stable code, in the loader's own words."""
+    code = warning.code if warning.code in CODES else "L002"
+    severity, _, fix = CODES[code]
+    return Problem(code, severity, str(warning.where.file or BOOK_YAML), warning.where.line, warning.message, warning.hint or fix)
+
+
 class Checker:
+    """Runs the line checks on the tokens the loader parsed (the build's own model), so that every
+    block is checked — headings, table cells, notes' later paragraphs — and reported at file:line."""
+
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
 
     def add(self, code: str, file: Path | str, line: int | None, detail: str = "") -> None:
-        severity, message, fix = CODES[code]
-        self.problems.append(Problem(code, severity, str(file), line, f"{message}{': ' + detail if detail else ''}", fix))
+        self.problems.append(problem(code, file, line, detail))
 
     def run(self) -> list[Problem]:
+        diagnostics = Diagnostics()
         try:
-            book = load_book(self.root, Diagnostics())
+            book = load_book(self.root, diagnostics)
         except PressworkError as exc:
             self.add("L001", exc.where.file or BOOK_YAML, exc.where.line, exc.message)
             book = None
-        sources = self._sources(book)
-        for path in sources:
-            self._file(path)
+        self.problems += map(loader_warning, diagnostics.warnings)
+        for chapter in book.chapters() if book is not None else self._unloaded():
+            self._chapter(chapter)
         if book is not None:
+            self._back(book)
             self._book(book)
-        return self.problems
+        return sorted(self.problems, key=lambda p: (p.file, p.line or 0))
 
-    def _sources(self, book: Book | None) -> list[Path]:
-        if book is not None:
-            return [c.source for c in book.chapters()]
-        return sorted(p.relative_to(self.root) for p in (self.root / "manuscript").rglob("*.md") if self._readable(p))
-
-    def _readable(self, path: Path) -> bool:
-        """Whether a Markdown file found by a folder scan may be read: inside the book (symlinks
-        resolved) and no bigger than the loader would read."""
-        return path.resolve().is_relative_to(self.root.resolve()) and path.is_file() and path.stat().st_size <= MAX_TEXT_BYTES
-
-    # -- one Markdown file ----------------------------------------------------------------
-    def _file(self, source: Path) -> None:
-        text = (self.root / source).read_text(encoding="utf-8", errors="replace")
-        lines = text.split("\n")
-        in_code = False
-        for number, line in enumerate(lines, 1):
-            if line.startswith("```"):
-                in_code = not in_code
-            if in_code or line.startswith("    ") and not line.strip().startswith("[^"):
+    def _unloaded(self) -> Iterator[Chapter]:
+        """The Markdown files of a book that does not load, parsed as the loader parses them but not
+        validated, so that their lines are still checked. Only files inside the book are read."""
+        for path in sorted((self.root / MANUSCRIPT).rglob("*.md")):
+            source = path.relative_to(self.root)
+            try:  # read_text refuses a file that leads outside the book, or is too big to be a chapter
+                _, body = _split_front_matter(read_text(self.root, source, Diagnostics()), source)
+                tokens, notes = split_notes(parse(body, "en", Location(source, 1))[0])
+            except (PressworkError, OSError):
                 continue
-            self._line(source, number, line)
-        self._notes(source, text)
-        self._paragraphs(source, text)
+            yield Chapter(id="", title="", short_title="", kind="chapter", matter="body", source=source, tokens=tokens,
+                          notes=[Note(meta["id"] + 1, str(meta.get("label", "")), toks, Location(source, _first_line(toks)))
+                                 for meta, toks in notes])  # fmt: skip
 
-    def _line(self, source: Path, number: int, line: int | str) -> None:
-        prose = re.sub(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]", "", str(line))
+    # -- the parsed Markdown --------------------------------------------------------------
+    def _chapter(self, chapter: Chapter) -> None:
+        source = chapter.source
+        self._text(source, chapter.title_line, chapter.title)
+        calls = self._blocks(source, chapter.tokens)
+        for note in chapter.notes:
+            calls += self._blocks(source, note.tokens)
+            if not any(tok.content.strip() for tok in note.tokens):
+                self.add("N004", source, note.where.line, f"[^{note.label}]")
+            elif any(MISSING_NOTE_TEXT in tok.content for tok in note.tokens):
+                self.add("N006", source, note.where.line, f"[^{note.label}]")
+        self._order(source, calls)
+
+    def _blocks(self, source: Path, tokens: list[Token], entry: Location | None = None) -> list[tuple[str, int | None]]:
+        """Checks every inline run of `tokens` (with a table's caption) at its line in `source`, or all
+        at the line of `entry` for back matter, whose Markdown comes from one YAML entry (its token
+        lines count from the entry's text, not the file); returns the note calls in order."""
+        calls: list[tuple[str, int | None]] = []
+        for tok in tokens:
+            caption = tok.meta.get("caption")
+            for inline in (tok, caption) if caption else (tok,):
+                if inline.type == "inline":
+                    first = entry.line if entry else inline.map[0] + 1 if inline.map else None
+                    calls += self._inline(source, inline, first, spread=entry is None)
+        return calls
+
+    def _inline(self, source: Path, inline: Token, first: int | None, spread: bool) -> list[tuple[str, int | None]]:
+        def at(offset: int) -> int | None:
+            return first + offset if spread and first is not None else first
+
+        for offset, line in enumerate(inline.content.split("\n")):  # the source as written, block markup removed
+            self._text(source, at(offset), line)
+        self._balance(source, first, inline)
+        calls: list[tuple[str, int | None]] = []
+        offset, marker = 0, False
+        for child in inline.children or []:
+            offset += child.type in ("softbreak", "hardbreak")
+            if child.type == "footnote_ref":
+                calls.append((str(child.meta["label"]), at(offset)))
+            elif child.type == "text":
+                for match in _NOTE_CALL.finditer(child.content):
+                    self.add("N001", source, at(offset), f"[^{match.group(1)}]")
+            elif child.type == "span_open" and UNCALLED_NOTES_CLASS in str(child.attrGet("class") or "").split():
+                marker = True
+        for label, line in calls if marker else []:
+            self.add("N005", source, line, f"[^{label}]")
+        return calls
+
+    def _text(self, source: Path, number: int | None, line: str) -> None:
+        """The checks on one line of text as the author wrote it."""
+        prose = _MARKUP.sub("", line)
         for word in _WORD.findall(prose):
             scripts = mixed_scripts(word)
             if scripts:
@@ -130,58 +198,53 @@ class Checker:
             self.add("T004", source, number)
         if re.search(r'\w"\w', prose):
             self.add("T001", source, number, "between two letters, so it can be neither opening nor closing")
-        if re.search(r"\[\s*\]\{(?![^}]*entry=)[^}]*\.ix\b[^}]*\}", str(line)):
+        if _EMPTY_INDEX_MARK.search(line):
             self.add("K004", source, number)
         for match in re.finditer(r"\b(\w+) \1\b", prose, re.I):
             if not match.group(1).isdigit():
                 self.add("T006", source, number, f"{match.group(1)!r} twice")
 
-    def _notes(self, source: Path, text: str) -> None:
-        line_at, lines = line_finder(text), text.split("\n")
-        refs = [(m.group(1), line_at(m.start())) for m in re.finditer(r"\[\^([^\]\s]+)\](?!:)", text)]
-        defs = {m.group(1): (line_at(m.start()), m.group(2)) for m in
-                re.finditer(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", text, re.M)}  # fmt: skip
-        seen: dict[str, None] = {}  # labels in order of first reference
-        for label, line in refs:
-            if label not in defs:
-                self.add("N001", source, line, f"[^{label}]")
-            seen.setdefault(label)
-        for label, (line, body) in defs.items():
-            if label not in seen:
-                self.add("N002", source, line, f"[^{label}]")
-            following = lines[line : line + 1]
-            if not body.strip() and not (following and following[0].startswith("    ")):
-                self.add("N004", source, line, f"[^{label}]")
-        for match in re.finditer(r"^\*\[Notes the export gives without a call.*$", text, re.M):
-            for label in re.findall(r"\[\^([^\]]+)\]", match.group()):
-                self.add("N005", source, line_at(match.start()), f"[^{label}]")
-        for label, (line, body) in defs.items():
-            if "missing from the export" in body:
-                self.add("N006", source, line, f"[^{label}]")
+    def _balance(self, source: Path, line: int | None, inline: Token) -> None:
+        """Quotes and brackets, after presswork's own typography, per paragraph."""
+        counts = Counter("".join(c.content for c in inline.children or [] if c.type == "text"))
+        pairs = [(counts["("], counts[")"], "(", ")"), (counts["["], counts["]"], "[", "]"),
+                 (counts["«"], counts["»"], "«", "»"),
+                 (counts["“"] - counts["„"], counts["”"], "“", "”")]  # „ closes with “ in Russian  # fmt: skip
+        for opened, closed, open_, close in pairs:
+            if opened != closed:
+                self.add("T005", source, line, f"{opened} {open_} but {closed} {close}")
+                break
+
+    def _order(self, source: Path, refs: list[tuple[str, int | None]]) -> None:
+        """Numbered notes should be numbered in the order they are first called."""
+        seen = list(dict.fromkeys(label for label, _ in refs))
         numbers = [int(label) for label in seen if label.isdigit()]
         ordered = sorted(numbers)
         if numbers != ordered:
-            position: dict[int, int] = {}  # where each number is first referenced
-            for index, number in enumerate(numbers):
-                position.setdefault(number, index)
+            position = {number: index for index, number in reversed(list(enumerate(numbers)))}
             first = next(line for label, line in refs if label.isdigit() and int(label) != ordered[position[int(label)]])
             self.add("N003", source, first, "labels " + ", ".join(map(str, numbers[:8])) + ("…" if len(numbers) > 8 else ""))
 
-    def _paragraphs(self, source: Path, text: str) -> None:
-        """Quotes and brackets, after presswork's own typography, per paragraph."""
-        tokens, _ = parse(re.sub(r"\A---\n.*?\n---\n", lambda m: "\n" * m.group().count("\n"), text, flags=re.S), "en")
-        for tok in tokens:
-            if tok.type != "inline" or not tok.map:
-                continue
-            prose = "".join(c.content for c in tok.children or [] if c.type == "text")
-            counts = Counter(prose)
-            pairs = [(counts["("], counts[")"], "(", ")"), (counts["["], counts["]"], "[", "]"),
-                     (counts["«"], counts["»"], "«", "»"),
-                     (counts["“"] - counts["„"], counts["”"], "“", "”")]  # „ closes with “ in Russian  # fmt: skip
-            for opened, closed, open_, close in pairs:
-                if opened != closed:
-                    self.add("T005", source, tok.map[0] + 1, f"{opened} {open_} but {closed} {close}")
-                    break
+    def _back(self, book: Book) -> None:
+        """Back matter kept as data: its texts and Markdown, at the line of their entry."""
+        glossary, people, chronology = book.back_item(Glossary), book.back_item(Biographies), book.back_item(Chronology)
+        for term in glossary.terms if glossary else []:
+            self._texts(glossary.source, term.where.line, [term.term, term.original or "", *term.forms])
+            self._blocks(glossary.source, term.definition, term.where)
+        for person in people.people if people else []:
+            self._texts(people.source, person.where.line, [person.surname, person.given or "", person.patronymic or "",
+                                                           *person.aliases, person.born.place or "", person.died.place or ""])  # fmt: skip
+            self._blocks(people.source, person.text, person.where)
+        if people:  # the model keeps no line for the note, nor for a chronology's row
+            self._blocks(people.source, people.note, Location(people.source))
+        for group in chronology.groups if chronology else []:
+            self._texts(chronology.source, None, [group.title or ""])
+            for row in group.rows:
+                self._blocks(chronology.source, row, Location(chronology.source))
+
+    def _texts(self, source: Path, line: int | None, texts: Iterable[str]) -> None:
+        for value in texts:
+            self._text(source, line, value)
 
     # -- the loaded book --------------------------------------------------------------------
     def _book(self, book: Book) -> None:
@@ -221,7 +284,9 @@ class Checker:
                 self.add("I002", path.relative_to(book.root), None)
 
     def _references(self, book: Book) -> None:
-        text = " ".join((book.root / c.source).read_text(encoding="utf-8") for c in book.chapters())
+        """Glossary terms and people the text never names: searched in the loaded chapters' text."""
+        text = " ".join([c.title for c in book.chapters()] + [tok.content for c in book.chapters()
+                        for tokens in (c.tokens, *(n.tokens for n in c.notes)) for tok in tokens if tok.type == "inline"])  # fmt: skip
         glossary, people = book.back_item(Glossary), book.back_item(Biographies)
         for term in glossary.terms if glossary else []:
             if not any(re.search(rf"\b{re.escape(form)}\b", text) for form in [term.term, *term.forms]):
@@ -231,26 +296,51 @@ class Checker:
                 self.add("K003", people.source, person.where.line, person.index_name)
 
 
+def _first_line(tokens: list[Token]) -> int | None:
+    return next((tok.map[0] + 1 for tok in tokens if tok.map), None)
+
+
 def check_book(root: Path, ignore: list[dict] | None = None) -> list[Problem]:
     problems = Checker(root).run()
-    rules = ignore if ignore is not None else _ignore_rules(root)
-    return [p for p in problems if not any(r["code"] == p.code and r.get("file") in (None, p.file) for r in rules)]
+    if ignore is None:
+        try:
+            ignore = _ignore_rules(root)
+        except PressworkError as exc:  # nothing is ignored until the list can be read
+            problems.insert(0, problem("C001", exc.where.file or BOOK_YAML, exc.where.line, exc.message))
+            ignore = []
+    return [p for p in problems if not any(r["code"] == p.code and r.get("file") in (None, p.file) for r in ignore)]
 
 
 def _ignore_rules(root: Path) -> list[dict[str, Any]]:
-    """book.yaml `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`."""
-    from ..load.yamlfile import parse_yaml
-
-    try:  # the bounded loader: an alias bomb here would otherwise expand below
-        data = parse_yaml((root / BOOK_YAML).read_text(encoding="utf-8"), BOOK_YAML) or {}
-    except (OSError, ValueError, PressworkError):
+    """book.yaml `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`, read with the
+    loader's bounded, line-aware YAML; a rule that cannot be read is a PressworkError at its line."""
+    try:
+        data = parse_yaml(read_text(root, BOOK_YAML, Diagnostics()), BOOK_YAML)
+    except (OSError, PressworkError):  # the loader reports why book.yaml cannot be read (L001)
         return []
-    settings = data.get("check") if isinstance(data, dict) else None
-    ignore = settings.get("ignore") if isinstance(settings, dict) else None
-    if isinstance(ignore, (str, dict)):
-        ignore = [ignore]
-    return [{"code": str(r)} if not isinstance(r, dict) else {"code": str(r.get("code")), "file": r.get("file")}
-            for r in ignore or []]  # fmt: skip
+    if not isinstance(data, LineDict) or data.get("check") is None:
+        return []
+    settings, where = data["check"], Location(BOOK_YAML, data.line_of("check"))
+    if not isinstance(settings, LineDict) or set(settings) - {"ignore"}:
+        raise PressworkError("`check` takes one setting, `ignore`", where, "write `check: {ignore: [T002]}`")
+    rules = settings.get("ignore") or []
+    where = Location(BOOK_YAML, settings.line_of("ignore"))
+    if not isinstance(rules, list):
+        rules = [rules]
+    return [_ignore_rule(rule, Location(BOOK_YAML, line_of(rule, where.line))) for rule in rules]
+
+
+def _ignore_rule(rule: Any, where: Location) -> dict[str, Any]:
+    if isinstance(rule, LineDict):
+        if set(rule) - {"code", "file"}:
+            raise PressworkError(f"an ignore rule takes `code` and `file`, not {sorted(set(rule) - {'code', 'file'})}", where,
+                                 "write `{code: S001, file: manuscript/chapters/05.md}`")  # fmt: skip
+        code, file = text(rule.get("code"), "code", where), text(rule.get("file"), "file", where)
+    else:
+        code, file = text(rule, "an ignored code", where, "write a code such as T002"), None
+    if code not in CODES:
+        raise PressworkError(f"{code!r} is not a check code", where, "use a code from the README's table, e.g. T002")
+    return {"code": code} if file is None else {"code": code, "file": file}
 
 
 def render(problems: list[Problem], fmt: str) -> str:

@@ -5,22 +5,33 @@ from __future__ import annotations
 
 import difflib
 import html
-import re
-import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
-from ..errors import Location, PressworkError
+from ..backends.options import BuildOptions
+from ..errors import Diagnostics, Location, PressworkError
 from ..files.archives import BoundedZip
 from ..files.output import write_atomic, writing_into
+from ..files.revisions import extract_revision
+from ..load.book import load_book
+from ..package.reader import read_package
+from .build import Pipeline
 
-NS = {"opf": "http://www.idpf.org/2007/opf", "h": "http://www.w3.org/1999/xhtml"}
+NS = {"h": "http://www.w3.org/1999/xhtml"}
 CONTEXT = 8  # words shown either side of a change
 MAX_PDF_PAGES = 5_000  # a long book has a thousand
 MAX_PDF_TEXT = 50_000_000  # characters of text taken from one PDF, a long book's tenfold
+# Words a side compared word by word (a few long paragraphs); a longer changed passage is shown
+# replaced whole. Word diffs cost the product of the two sides' lengths.
+MAX_PAIR_WORDS = 500
+_SENTENCE_ENDS = (".", "?", "!", "…", ";", ":")
 
 
 @dataclass
@@ -58,15 +69,12 @@ def epub_documents(path: Path) -> list[tuple[str, list[str]]]:
 
 def _documents(archive: BoundedZip) -> list[tuple[str, list[str]]]:
     """The spine's documents as the container and package name them."""
-    opf_path = re.search(rb'full-path="([^"]+)"', archive.read("META-INF/container.xml")).group(1).decode()
-    opf = etree.fromstring(archive.read(opf_path))
-    base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
-    items = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", NS)}
+    package = read_package(archive)
     docs = []
-    for ref in opf.iterfind(".//opf:itemref", NS):
-        tree = etree.fromstring(archive.read(base + items[ref.get("idref")]))
+    for entry in package.spine:
+        tree = package.parse(entry)
         heading = tree.find(".//h:h1", NS)
-        title = " ".join("".join(heading.itertext()).split()) if heading is not None else items[ref.get("idref")]
+        title = " ".join("".join(heading.itertext()).split()) if heading is not None else entry.href
         body = tree.find(".//h:body", NS)
         docs.append((title, " ".join(body.itertext()).split() if body is not None else []))
     return docs
@@ -77,8 +85,7 @@ def diff_words(title: str, old: list[str], new: list[str]) -> Change | None:
         return None
     change = Change(title)
     parts = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    opcodes = matcher.get_opcodes()
+    opcodes = _opcodes(old, new)
     for index, (op, a1, a2, b1, b2) in enumerate(opcodes):
         if op == "equal":
             words = old[a1:a2]
@@ -99,6 +106,69 @@ def diff_words(title: str, old: list[str], new: list[str]) -> Change | None:
     return change
 
 
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[Opcode]:
+    """SequenceMatcher's word opcodes in bounded time. Matching two whole documents word by word is
+    quadratic (two chapters of 20,000 words: minutes), so the common head and tail are set aside,
+    the rest is matched sentence by sentence, and only sentences that differ are matched word by
+    word, up to MAX_PAIR_WORDS a side."""
+    head = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    tail = next((i for i, (a, b) in enumerate(zip(reversed(old[head:]), reversed(new[head:]))) if a != b),
+                min(len(old), len(new)) - head)  # fmt: skip
+    a_end, b_end = len(old) - tail, len(new) - tail
+    ops: list[Opcode] = [("equal", 0, head, 0, head)]
+    cuts_a, cuts_b = _sentences(old, head, a_end), _sentences(new, head, b_end)
+    keys_a = [tuple(old[s:e]) for s, e in pairwise(cuts_a)]
+    keys_b = [tuple(new[s:e]) for s, e in pairwise(cuts_b)]
+    if _pairs(keys_a, keys_b) > MAX_PAIR_WORDS**2:  # mostly repeated sentences: as costly as words
+        ops += _words(old, new, head, a_end, head, b_end)
+    else:
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
+            a1, a2, b1, b2 = cuts_a[i1], cuts_a[i2], cuts_b[j1], cuts_b[j2]
+            ops += [("equal", a1, a2, b1, b2)] if op == "equal" else _words(old, new, a1, a2, b1, b2)
+    ops.append(("equal", a_end, len(old), b_end, len(new)))
+    return _merged(ops)
+
+
+def _sentences(words: list[str], start: int, end: int) -> list[int]:
+    """Where the sentences of words[start:end] begin, and `end`."""
+    cuts = [start]
+    cuts += [i + 1 for i in range(start, end - 1) if words[i].rstrip("\"'”’»)]").endswith(_SENTENCE_ENDS)]
+    return cuts + [end] if end > start else cuts
+
+
+def _pairs(a: list, b: list) -> int:
+    """How many equal pairs two sequences hold: the work SequenceMatcher does to match them."""
+    counts = Counter(b)
+    return sum(counts[item] for item in a)
+
+
+def _words(old: list[str], new: list[str], a1: int, a2: int, b1: int, b2: int) -> list[Opcode]:
+    """Word opcodes for old[a1:a2] against new[b1:b2], or the whole span replaced when a side is long."""
+    if a2 - a1 > MAX_PAIR_WORDS or b2 - b1 > MAX_PAIR_WORDS:
+        return [("replace", a1, a2, b1, b2)]
+    matcher = difflib.SequenceMatcher(None, old[a1:a2], new[b1:b2], autojunk=False)
+    return [(op, a1 + i1, a1 + i2, b1 + j1, b1 + j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def _merged(ops: list[Opcode]) -> list[Opcode]:
+    """Opcodes as SequenceMatcher gives them: no empty ones, and neighbours of one kind joined
+    (an unequal run is a replace, or a delete or insert when one side is empty)."""
+    merged: list[list] = []
+    for op, a1, a2, b1, b2 in ops:
+        if a1 == a2 and b1 == b2:
+            continue
+        kind = "equal" if op == "equal" else "change"
+        if merged and merged[-1][0] == kind:
+            merged[-1][2], merged[-1][4] = a2, b2
+        else:
+            merged.append([kind, a1, a2, b1, b2])
+    return [(("replace" if a2 > a1 and b2 > b1 else "delete" if a2 > a1 else "insert") if kind == "change" else kind,
+             a1, a2, b1, b2) for kind, a1, a2, b1, b2 in merged]  # fmt: skip
+
+
 def diff_epubs(old: Path, new: Path) -> DiffResult:
     result = DiffResult()
     before, after = epub_documents(old), epub_documents(new)
@@ -113,9 +183,6 @@ def diff_epubs(old: Path, new: Path) -> DiffResult:
 
 def pdf_pages(path: Path) -> list[list[str]]:
     """The words of every page, within bounds on pages and text (pypdf bounds each stream it unpacks)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     try:
         reader = PdfReader(path)
         if (count := len(reader.pages)) > MAX_PDF_PAGES:
@@ -146,27 +213,18 @@ def diff_pdfs(old: Path, new: Path) -> DiffResult:
 
 
 def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
-    """Build the EPUB of the book at two git revisions and compare them."""
-    from ..package.epub import EpubBuilder
-    from ..errors import Diagnostics
-    from ..load.book import load_book
-
+    """Build the EPUB of the book at two git revisions and compare them: their text, so without the
+    print edition's page numbers (no print layout)."""
     books = []
     with tempfile.TemporaryDirectory() as tmp:
         for number, rev in enumerate((old, new)):
             folder = Path(tmp) / f"rev-{number}"
             folder.mkdir()
             say(f"Checking out {rev} …")
-            folders = ["manuscript", *(name for name in ("images", "styles") if (root / name).is_dir())]
-            archive = subprocess.run(["git", "-C", str(root), "archive", rev, *folders], capture_output=True, check=False)
-            if archive.returncode:
-                raise PressworkError(f"git cannot give revision {rev!r}: {archive.stderr.decode().strip()}")
-            subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-            book = load_book(folder, Diagnostics())
-            book.metadata.isbn_paperback = None  # the text is compared, not print pages
-            epub = folder / "book.epub"
-            epub.write_bytes(EpubBuilder(book, Diagnostics()).build())
-            books.append(epub)
+            extract_revision(root, rev, folder)  # plumbing only: no filter, hook or fsmonitor of the repository runs
+            diagnostics = Diagnostics()
+            pipeline = Pipeline(load_book(folder, diagnostics), diagnostics, BuildOptions(page_map=False))
+            books += pipeline.write("epub", folder)
         return diff_epubs(*books)
 
 

@@ -12,12 +12,15 @@ import subprocess
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from pypdf import PdfReader
 
-from ..backends.pdf import PdfBuilder
+from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError
+from ..files.cache import Cache
 from ..files.folders import staging_folder
 from ..files.output import write_atomic, writing_into
 from ..model import Book
+from .build import Pipeline
 
 SPREADS_PER_SHEET = 8  # four rows of two spreads
 MADE = ".presswork-proof.json"  # the files the last proof wrote in its folder, the only ones a proof replaces
@@ -30,7 +33,8 @@ def proof_mark(when: dt.datetime) -> str:
             f"@page :right {{ @bottom-right {{ {mark} }} }}")  # fmt: skip
 
 
-def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution: int = 50) -> list[Path]:
+def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution: int = 50,
+               options: BuildOptions | None = None, cache: Cache | None = None) -> list[Path]:  # fmt: skip
     """Render the proof in a staging folder, then put its files in `out`, replacing only files an
     earlier proof put there (listed in MADE) so that a user's own PNGs in `out` are never touched."""
     if shutil.which("pdftoppm") is None:
@@ -41,9 +45,11 @@ def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution:
         stage = staging_folder(out, ".proof-")
         try:
             say("Laying out the proof …")
-            builder = PdfBuilder(book, diagnostics, extra_css=proof_mark(dt.datetime.now()))
+            mark = proof_mark(dt.datetime.now())
+            pipeline = Pipeline(book, diagnostics, options or BuildOptions(), cache, say, margin_css=mark)
             pdf = stage / f"{book.metadata.slug}-proof.pdf"
-            write_atomic(pdf, builder.build())
+            [made] = pipeline.write("pdf", stage)
+            made.rename(pdf)
             say("Rendering page previews …")
             _render_pages(pdf, stage, resolution)
             for page in stage.glob("page-*.png"):  # page-001.png whatever the page count, so files sort in page order
@@ -97,8 +103,6 @@ def _digest(path: Path) -> str:
 
 def _render_pages(pdf: Path, out: Path, resolution: int) -> None:
     """pdftoppm over page ranges, one process per core."""
-    from pypdf import PdfReader
-
     count = len(PdfReader(pdf).pages)
     workers = max(1, min(os.cpu_count() or 1, 4, count))
     step = -(-count // workers)

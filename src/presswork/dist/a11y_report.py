@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..files.archives import BoundedZip
+from ..package.reader import read_package
 from ..text.scripts import foreign_runs
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops", "opf": "http://www.idpf.org/2007/opf"}
@@ -23,17 +24,18 @@ class Finding:
 
 
 def check_epub(path: Path, print_edition: bool) -> list[Finding]:
+    """The EPUB's claims against its content, reading what its package names as a reading system does."""
     with BoundedZip(path) as archive:
-        files = {name: archive.read(name) for name in archive.names()}
-    opf = etree.fromstring(files["EPUB/package.opf"])
+        package = read_package(archive)
+        docs = {entry.id: package.parse(entry) for entry in package.documents()}
+        nav = docs[package.nav().id]
+    opf = package.opf
     meta = {}
     for element in opf.iterfind(".//opf:meta[@property]", NS):
         meta.setdefault(element.get("property"), []).append(element.text or "")
-    docs = {name: etree.fromstring(data) for name, data in files.items() if name.endswith(".xhtml")}
     images = [img for doc in docs.values() for img in doc.iter(f"{{{NS['h']}}}img")]
     no_alt = [img.get("src") for img in images if not (img.get("alt") or "").strip()]
     untagged = sum(_untagged_runs(doc) for doc in docs.values())
-    nav = docs["EPUB/nav.xhtml"]
     page_list = nav.findall(".//h:nav[@epub:type='page-list']//h:a", NS)
     markers = sum(len(doc.findall(".//*[@epub:type='pagebreak']", NS)) for doc in docs.values())
     features = set(meta.get("schema:accessibilityFeature", []))

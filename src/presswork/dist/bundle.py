@@ -10,22 +10,21 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..layout import pagemap
-from .a11y_report import check_epub, report_markdown
 from ..backends.options import BuildOptions
-from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
-from ..backends.epub import write_epub
+from ..commands.build import Pipeline
 from ..errors import Diagnostics, Location, PressworkError
-from ..backends.kindle import write_kindle
-from ..model import Book
-from .onix import OnixFacts, onix_record
-from ..files.folders import staging_folder
+from ..files.cache import Cache
+from ..files.folders import staging_folder, unmark
 from ..files.output import write_atomic, writing_into
-from ..backends.pdf import PdfBuilder
 from ..load.printopts import PAPER_THICKNESS
+from ..model import STANDARD_BLEED, Book
+from .a11y_report import check_epub, report_markdown
+from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
+from .onix import OnixFacts, onix_record
 
 
-def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> Path:
+def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: BuildOptions, say,
+                cache: Cache | None = None) -> Path:  # fmt: skip
     """Make the bundle in a staging folder in `dist_dir`, then put it at `dist_dir/<ISBN or slug>`,
     replacing only a bundle dist made there before."""
     ebook_id = book.metadata.isbn_ebook or book.metadata.slug
@@ -35,32 +34,31 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
         dist_dir.mkdir(parents=True, exist_ok=True)
         work = staging_folder(dist_dir, f".{ebook_id}.")
         work.chmod(0o755)
-        _fill(book, work, final, diagnostics, options, say)
+        _fill(Pipeline(book, diagnostics, options, cache, say), work, final, say)
     return final
 
 
-def _fill(book: Book, work: Path, final: Path, diagnostics: Diagnostics, options: BuildOptions, say) -> None:
+def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
     """Make every file of the bundle in `work`, seal it, and move it to `final`."""
+    book, diagnostics = pipeline.book, pipeline.diagnostics
     meta = book.metadata
     ebook_id = meta.isbn_ebook or meta.slug
     print_id = meta.isbn_paperback or meta.slug
     try:
         files: list[tuple[str, str, str]] = []  # (name, role, specification)
         say("Laying out the print interior …")
-        builder = PdfBuilder(book, diagnostics)
-        layout = builder.lay_out()
-        pagemap.store(book, layout.pages)
-        sequence = list(layout.sequence())
+        sequence = list(pipeline.layout().sequence())
         pages, main = len(sequence), sum(1 for roman, _, _ in sequence if not roman)
-        (work / f"{print_id}_interior.pdf").write_bytes(builder.write(layout))
         opts = book.print
         files.append((f"{print_id}_interior.pdf", "print interior",
-                      f"{opts.width:g} × {opts.height:g} in trim{', bleed 0.125 in' if opts.bleed else ''}, {pages} pages, "
+                      f"{opts.width:g} × {opts.height:g} in trim{f', bleed {opts.bleed:.4g} in' if opts.bleed else ''}, {pages} pages, "
                       f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}"))  # fmt: skip
-        say("Building the EPUB and Kindle files …")
+        say("Writing the print interior, EPUB and Kindle files …")
         with tempfile.TemporaryDirectory(prefix=".", dir=work) as tmp:
-            [epub] = write_epub(book, Path(tmp), diagnostics, options)
-            kindle = write_kindle(book, Path(tmp), diagnostics, options)
+            [interior] = pipeline.write("pdf", Path(tmp))
+            os.replace(interior, work / f"{print_id}_interior.pdf")
+            [epub] = pipeline.write("epub", Path(tmp))
+            kindle = pipeline.write("kindle", Path(tmp))
             shutil.copyfile(epub, work / f"{ebook_id}.epub")
             files.append((f"{ebook_id}.epub", "ebook", "EPUB 3.3 for every store; EPUBCheck 5 with 0 errors and 0 warnings; "
                           "EPUB Accessibility 1.1, WCAG 2.2 AA"))  # fmt: skip
@@ -77,7 +75,7 @@ def _fill(book: Book, work: Path, final: Path, diagnostics: Diagnostics, options
         (work / f"{print_id}_cover.pdf").write_bytes(cover_wrap(book, pages))
         files.append((f"{print_id}_cover.pdf", "print cover wrap",
                       f"{width:.3f} × {height:.3f} in = 2 × {opts.width:g} in trim + {spine:.3f} in spine "
-                      f"({pages} pages × {PAPER_THICKNESS[opts.paper]} in, {opts.paper} paper) + 2 × 0.125 in bleed; EAN-13 barcode"))  # fmt: skip
+                      f"({pages} pages × {PAPER_THICKNESS[opts.paper]} in, {opts.paper} paper) + 2 × {STANDARD_BLEED:g} in bleed; EAN-13 barcode"))  # fmt: skip
         findings = check_epub(work / f"{ebook_id}.epub", print_edition=bool(meta.isbn_paperback))
         (work / "accessibility-report.md").write_text(report_markdown(meta.title, f"{ebook_id}.epub", findings), encoding="utf-8")
         files.append(("accessibility-report.md", "accessibility report", "EPUB Accessibility 1.1 checks, in plain words"))
@@ -97,6 +95,7 @@ def _fill(book: Book, work: Path, final: Path, diagnostics: Diagnostics, options
         old = _replaceable(final)
         if old:
             _remove_bundle(final, old)
+        unmark(work)
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

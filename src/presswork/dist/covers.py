@@ -13,17 +13,16 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..render import fonts
-from ..model import Book
 from ..files.output import pdf_bytes
-from ..text.typography import smarten_string
+from ..model import STANDARD_BLEED, Book
+from ..render import fonts
 from ..render.xhtml import escape
+from ..text.typography import smarten_string
 
 RETAIL_SIZE = (1600, 2560)  # width × height px: KDP's ideal marketing cover, height:width 1.6
 RETAIL_QUALITY = 90
 SPINE_TEXT_MIN_PAGES = 80  # KDP prints spine text only on books of more than 79 pages
 SAFE = 0.375  # inches: text keeps this far inside the trim
-BLEED = 0.125
 
 
 def cover_art(book: Book) -> Image.Image:
@@ -72,18 +71,19 @@ def barcode_svg(isbn: str) -> str:
 
 
 def wrap_size(book: Book, pages: int) -> tuple[float, float, float]:
-    """(width, height, spine) of the cover wrap in inches, bleed included."""
+    """(width, height, spine) of the cover wrap in inches, bleed included: a wrap always bleeds,
+    whatever the interior does, since its art runs off every edge."""
     opts = book.print
     spine = opts.spine(pages)
-    return 2 * opts.width + spine + 2 * BLEED, opts.height + 2 * BLEED, spine
+    return 2 * opts.width + spine + 2 * STANDARD_BLEED, opts.height + 2 * STANDARD_BLEED, spine
 
 
 def cover_wrap(book: Book, pages: int) -> bytes:
-    """One PDF page: back cover, spine and front cover side by side, with 0.125 in bleed."""
+    """One PDF page: back cover, spine and front cover side by side, with the standard bleed."""
     meta, opts = book.metadata, book.print
     width, height, spine = wrap_size(book, pages)
     art = cover_art(book)
-    front_w, front_h = opts.width + BLEED, opts.height + 2 * BLEED
+    front_w, front_h = opts.width + STANDARD_BLEED, opts.height + 2 * STANDARD_BLEED
     front = ImageOps.fit(art, (round(front_w * 300), round(front_h * 300)), Image.Resampling.LANCZOS)
     background = tuple(int(c) for c in ImageStat.Stat(art.resize((64, 64))).mean[:3])
     ink = "#111" if sum(background) / 3 > 140 else "#f4ecd8"
@@ -112,14 +112,14 @@ def cover_wrap(book: Book, pages: int) -> bytes:
 @page {{ size: {width:.4f}in {height:.4f}in; margin: 0; }}
 html, body {{ margin: 0; padding: 0; font-family: Book; }}
 body {{ position: relative; width: {width:.4f}in; height: {height:.4f}in; background: rgb{background}; color: {ink}; }}
-.back {{ position: absolute; left: {BLEED + SAFE}in; top: {BLEED + SAFE}in; width: {opts.width - 2 * SAFE:.4f}in;
+.back {{ position: absolute; left: {STANDARD_BLEED + SAFE}in; top: {STANDARD_BLEED + SAFE}in; width: {opts.width - 2 * SAFE:.4f}in;
         height: {opts.height - 2 * SAFE:.4f}in; }}
 .back-title {{ font-size: 20pt; margin: 0.4in 0 0.3in; }}
 .blurb {{ font-size: 11pt; line-height: 15pt; text-align: justify; hyphens: auto; }}
 .imprint {{ position: absolute; bottom: 0.1in; left: 0; font-size: 10pt; letter-spacing: 0.05em; }}
 .barcode {{ position: absolute; right: 0; bottom: 0; background: white; padding: 0.06in; }}
 .barcode img {{ width: 1.75in; display: block; }}
-.spine {{ position: absolute; left: {BLEED + opts.width:.4f}in; top: 0; width: {spine:.4f}in; height: {height:.4f}in; }}
+.spine {{ position: absolute; left: {STANDARD_BLEED + opts.width:.4f}in; top: 0; width: {spine:.4f}in; height: {height:.4f}in; }}
 .spine-text {{ position: absolute; left: 50%; top: 50%; width: {opts.height - 2 * SAFE:.4f}in; margin-left: -{(opts.height - 2 * SAFE) / 2:.4f}in;
               transform: rotate(90deg); text-align: center; white-space: nowrap; font-size: {min(11, spine * 72 * 0.55):.1f}pt; }}
 .spine-text .a {{ margin-left: 0.4in; }}

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..model import Book
+from ..model import ROLES, Book
 
 NS = "http://ns.editeur.org/onix/3.0/reference"
-# Contributor roles (ONIX code list 17) for the roles book.yaml knows.
-ROLE_CODES = {"author": "A01", "translator": "B06", "editor": "B01", "foreword": "A23",
-              "introduction": "A24", "afterword": "A19", "illustrator": "A12"}  # fmt: skip
 # Accessibility (list 196) the EPUB always has: EPUB A11y 1.1, WCAG 2.2, level AA, navigable
 # table of contents, reading order, language tagging, no reading options disabled, ARIA roles,
 # landmark navigation.
@@ -102,7 +99,7 @@ def _product(root, book: Book, facts: OnixFacts, form: str, isbn: str, other: st
     for number, person in enumerate(meta.contributors, 1):
         contributor = _sub(detail, "Contributor")
         _sub(contributor, "SequenceNumber", str(number))
-        _sub(contributor, "ContributorRole", ROLE_CODES[person.role])
+        _sub(contributor, "ContributorRole", ROLES[person.role].onix)
         _sub(contributor, "PersonName", person.name)
         _sub(contributor, "PersonNameInverted", person.file_as)
     language = _sub(detail, "Language")

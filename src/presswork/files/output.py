@@ -54,17 +54,27 @@ def _on_the_way_to(name: object, folder: Path) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over: readers see all or nothing."""
+    """Write `data` to `path` so that readers see all of it or none of it."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A private temporary file beside `path` (same disk, so one rename is atomic) for the block to
+    fill, or a tool such as calibre to write; renamed over `path` when the block ends without an
+    error, and removed whatever happens. The one way presswork puts a file where a reader finds it.
+    The name ends in `path`'s suffix, for tools that choose the format by it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
+        yield tmp
+        tmp.chmod(0o644)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def build_time(meta: Metadata) -> dt.datetime:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Location, PressworkError
 
+# A long book's text export is a few megabytes; more is not an export, and would be read whole.
+MAX_EXPORT_BYTES = 64 * 2**20
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
@@ -22,7 +26,7 @@ class Block:
 
 
 def read_blocks(path: Path) -> list[Block]:
-    data = path.read_bytes()
+    data = _read_export(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -43,6 +47,25 @@ def read_blocks(path: Path) -> list[Block]:
     if current:
         blocks.append(Block(current, start))
     return blocks
+
+
+def _read_export(path: Path) -> bytes:
+    """The export's bytes, from a regular file of at most MAX_EXPORT_BYTES: a FIFO would wait for a
+    writer for ever and a device (/dev/zero) never ends, so the file is opened without waiting and
+    its kind and size are checked before anything is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise PressworkError(f"cannot read the export: {exc.strerror}", Location(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PressworkError("the export is not a regular file", Location(path), "give the text file the old system exported")
+        data = handle.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise PressworkError(f"the export is bigger than {MAX_EXPORT_BYTES // 2**20} MB, more than any book's text",
+                             Location(path), "give the text export of one book")  # fmt: skip
+    return data
 
 
 def norm(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL
 from .blocks import Block
 
 NOTE = re.compile(r"^(?:-\s*)?(?:\[(\d{1,3})\.\]\(#\)|(\d{1,3})\.)\s+(\S.*)$")
@@ -84,13 +85,13 @@ def convert(blocks: list[Block], first_figure: int) -> Converted:
     for label, line in calls.items():
         if label not in notes:
             result.refs_without_notes.append((label, line))
-            notes[label] = "*(The text of this note is missing from the export.)*"
+            notes[label] = f"*({MISSING_NOTE_TEXT})*"
     for label, line in note_lines.items():
         if label not in calls:
             result.notes_without_refs.append((label, line))
     if result.notes_without_refs:  # an editor's marker, so that these notes still reach the reader
         calls_text = " ".join(f"[^{label}]" for label, _ in result.notes_without_refs)
-        result.paragraphs.append(f"*[Notes the export gives without a call in the text:]{{.import-note}}* {calls_text}")
+        result.paragraphs.append(f"*[{UNCALLED_NOTES_LABEL}]{{.{UNCALLED_NOTES_CLASS}}}* {calls_text}")
     result.notes = {label: _escape(text) for label, text in notes.items()}
     return result
 

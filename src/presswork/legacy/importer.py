@@ -13,7 +13,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from ..errors import PressworkError
-from ..files.output import writing_into
+from ..files.output import write_atomic, writing_into
 from ..load.sources import slugify
 from ..text.scripts import mixed_scripts
 from . import backdata
@@ -269,4 +269,4 @@ def write_report(out: Path, report: Report) -> None:
     listing("Back matter lines kept but not understood", report.unparsed, lambda r: f"{r['section']}, line {r['line']}: {r['text']}")
     if report.problems:
         listing("Metadata problems", [{"p": p} for p in report.problems], lambda r: r["p"])
-    (out / "import-report.md").write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(out / "import-report.md", "\n".join(lines).encode())

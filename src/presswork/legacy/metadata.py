@@ -45,8 +45,8 @@ def read_metadata(blocks: list[Block]) -> FoundMetadata:
             found.translators = [m.group(2).strip()]
     if not found.translators and (m := re.search(r"^Translated by (.+?)\.?$", joined, re.M)):
         found.translators = [m.group(1).strip()]
-    if not found.authors and len(texts) > 1:
-        found.authors = [texts[1]]
+    if not found.authors:  # the title page names them after the title, in the display title's block or the next
+        found.authors = [name for t in texts[1:] if (name := re.sub(r"\*\*.+?\*\*", "", t).strip())][:1]
     if m := re.search(r"^Translation of (.+?)\.?$", joined, re.M):
         found.original_title = m.group(1).strip()
     if m := re.search(r"Description: ([^:|]+?) : ([^,|]+), \[?(\d{4})", joined):

@@ -9,6 +9,7 @@ from markdown_it.token import Token
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..model import Biographies, Chronology, ChronologyGroup, Glossary, LifeEvent, Person, Term
+from ..text.collation import sort_key
 from ..text.dates import DateError, parse_life_date
 from ..text.markdown import parse, parse_inline
 from .chapters import Anchors, check_fragment
@@ -61,7 +62,7 @@ class _Reader:
         return texts(item.get(key), key, self.at(item, key), f"write `{key}: [A, B]`")
 
     def markdown(self, text: str, where: Location) -> list[Token]:
-        tokens, env = parse(text, self.lang)
+        tokens, env = parse(text, self.lang, where)
         notes = env.get("footnotes") or {}
         if notes.get("refs") or notes.get("list"):
             raise PressworkError("notes are not allowed in back matter entries", where)
@@ -69,7 +70,7 @@ class _Reader:
         return tokens
 
     def inline(self, text: str, where: Location) -> Token:
-        token = parse_inline(text, self.lang)
+        token = parse_inline(text, self.lang, where)
         check_fragment(self.root, [token], self.anchors, where)
         return token
 
@@ -102,8 +103,6 @@ class _Reader:
             definition = self.markdown(self.text(item, "definition") or "", where)
             terms.append(Term(ident, term, definition, original, original_lang, self.strings(item, "forms") or [term], where))
         if order == "alphabetical":
-            from ..text.collation import sort_key
-
             terms.sort(key=lambda t: sort_key(t.term))
         title = self.text(data, "title", required=False) or "Glossary"
         return Glossary(self.source, title, terms, first_use=link == "first-use")
@@ -130,8 +129,6 @@ class _Reader:
         return Chronology(self.source, title, columns, result)
 
     def biographies(self, data: LineDict) -> Biographies:
-        from ..text.collation import sort_key
-
         people = []
         for item in self.items(data, "people"):
             where = self.at(item)

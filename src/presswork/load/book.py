@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostics, Location, PressworkError
+from ..files.folders import resolved
 from ..model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .backmatter import load_back_data
 from .chapters import Anchors, load_chapter
@@ -21,7 +22,7 @@ MANUSCRIPT = Path("manuscript")
 
 def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
     diagnostics = diagnostics or Diagnostics()
-    root = root.resolve()
+    root = resolved(root)
     if not (root / BOOK_YAML).is_file():
         raise PressworkError(
             f"no {BOOK_YAML} in {root}", None, "run presswork in a book folder, or create one with `presswork init DIR`"

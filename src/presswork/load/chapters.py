@@ -62,15 +62,15 @@ def load_chapter(
 ) -> Chapter:
     text = read_text(root, source, diagnostics)
     front, body = _split_front_matter(text, source)
-    tokens, env = parse(body, lang)
+    tokens, env = parse(body, lang, Location(source, 1))
     at = _locator(source)
 
     def field(key: str) -> str | None:
         return yaml_text(front.get(key), key, Location(source, front.line_of(key)))
 
-    title = field("title")
+    title, title_line = field("title"), front.key_lines.get("title", 1)
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = "".join(c.content for c in tokens[1].children or [] if c.type == "text")
+        title, title_line = "".join(c.content for c in tokens[1].children or [] if c.type == "text"), tokens[0].map[0] + 1
         del tokens[:3]
     if not title and not text.strip():
         title = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ").strip().capitalize() or source.stem
@@ -91,6 +91,7 @@ def load_chapter(
         source=source,
         tokens=tokens,
         words=len(body.split()),
+        title_line=title_line,
     )
     anchors.define(ident, Location(source, front.line_of("id") if "id" in front else 1))
     anchors.define(f"{ident}-title", Location(source, 1))
@@ -99,7 +100,7 @@ def load_chapter(
     for note in chapter.notes:
         _walk(root, chapter, note.tokens, anchors, at)
     if not any(t.type == "inline" and t.content.strip() for t in tokens):
-        diagnostics.warn("the chapter is empty", Location(source, 1), "write its text or remove it from book.yaml")
+        diagnostics.warn("the chapter is empty", Location(source, 1), "write its text or remove it from book.yaml", "L003")
     return chapter
 
 
@@ -145,6 +146,7 @@ def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagno
                 f"footnote [^{label[1:]}] is defined but never referenced",
                 Location(chapter.source, line_of.get(label[1:])),
                 "reference it in the text or delete it",
+                "N002",
             )
     chapter.tokens, definitions = split_notes(chapter.tokens)
     notes = []

@@ -70,14 +70,17 @@ class _Resolver:
         self.entries: dict[str, IndexEntry] = {}
         self.counter = 0
         self.has_index = book.back_item(IndexPlace) is not None
+        self.chapter_id = ""  # the chapter being walked
+        self.linked_terms: set[str] = set()  # terms linked to the glossary in the current chapter
+        self.seen_in_block: set[str] = set()  # automatic marks: one per name per paragraph
         forms = [f for f in self.terms if "terms" in config.auto or self.first_use]
         forms += [f for f, p in self.people.items() if "persons" in config.auto and f != p.id]
         self.auto = re.compile(r"\b(" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b") if forms else None
 
     # -- walking a chapter ------------------------------------------------------------------
     def chapter(self, chapter: Chapter) -> None:
-        self.current = chapter
-        self.linked_terms: set[str] = set()
+        self.chapter_id = chapter.id
+        self.linked_terms = set()
         blocks = [chapter.tokens, *(note.tokens for note in chapter.notes)]
         for tokens in blocks:
             line = None
@@ -85,7 +88,7 @@ class _Resolver:
                 if tok.map:
                     line = tok.map[0] + 1
                 if tok.type == "inline" and tok.children:
-                    self.seen_in_block: set[str] = set()  # automatic marks: one per name per paragraph
+                    self.seen_in_block = set()
                     tok.children = self.inline(tok.children, Location(chapter.source, line))
 
     def inline(self, children: list[Token], where: Location) -> list[Token]:
@@ -142,7 +145,7 @@ class _Resolver:
             self.anchors.define(ident, where)
             if tok is not None:
                 tok.attrSet("id", ident)
-        self.book.targets[ident] = self.current.id
+        self.book.targets[ident] = self.chapter_id
         return ident
 
     def locate(self, heading: str, anchor: str, sub: str | None = None) -> None:
@@ -151,7 +154,7 @@ class _Resolver:
         entry = self.entries.setdefault(heading, IndexEntry(heading))
         if sub:
             entry = entry.subentries.setdefault(sub, IndexEntry(sub))
-        entry.locators.append(Locator(anchor, self.current.id))
+        entry.locators.append(Locator(anchor, self.chapter_id))
 
     def auto_marks(self, tok: Token, where: Location) -> list[Token]:
         """Split a text token around the names and terms it mentions, adding anchors (and a

@@ -30,7 +30,7 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
 
     for key in data:
         if key not in KNOWN_KEYS:
-            diagnostics.warn(f"unknown key {key!r} ignored", where(key), "check its spelling against the README")
+            diagnostics.warn(f"unknown key {key!r} ignored", where(key), "check its spelling against the README", "L005")
     title = _required_text(data, "title", where)
     language = _required_text(data, "language", where)
     if not LANGUAGE_TAG.match(language):

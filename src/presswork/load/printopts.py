@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PIL import ImageCms
 
 from ..errors import Location, PressworkError
+from ..model import PAPER_THICKNESS, STANDARD_BLEED, NotePlacement, PrintOptions
 from .sources import BOOK_YAML, require_file, resolve_inside
 from .yamlfile import LineDict, line_of, text
 
@@ -26,43 +26,12 @@ TRIMS: dict[str, tuple[float, float]] = {
     "royal": (156 / 25.4, 234 / 25.4),
 }
 VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u")
-BLEED_IN = 0.125
 # Sane bounds (inches): what any printer takes, and what keeps layout work small.
 TRIM_RANGE = (2.0, 20.0)
 MAX_BLEED = 0.5
 MIN_TEXT_AREA = 1.0  # the text block left inside the margins, each way
-# KDP Print's minimum inside margin by page count (the strictest of the print services' tables).
-GUTTER_BY_PAGES = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 _UNITS = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72}
 KEYS = {"trim", "bleed", "marks", "notes", "pdf_variant", "output_profile", "running_head", "margins", "paper"}
-# Spine width per page by paper (KDP Print's published figures, inches).
-PAPER_THICKNESS = {"white": 0.002252, "cream": 0.0025}
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    trim: str = "6x9"
-    width: float = 6.0  # inches
-    height: float = 9.0
-    bleed: float = 0.0
-    marks: bool = False
-    notes: str = "footnotes"  # or "endnotes"
-    pdf_variant: str | None = None
-    output_profile: Path | None = None  # the printer's ICC profile (relative to the book folder)
-    running_head: str = "title"  # what versos carry: the book's title or its author
-    paper: str = "white"  # white or cream: sets the spine width of the cover
-    top: float = 0.75
-    bottom: float = 0.75
-    outside: float = 0.625
-    inside: float = 0.625  # raised to the print services' minimum for the page count
-
-    def spine(self, pages: int) -> float:
-        """Spine width in inches for a page count on this paper."""
-        return pages * PAPER_THICKNESS[self.paper]
-
-    def gutter(self, pages: int) -> float:
-        minimum = next((g for limit, g in GUTTER_BY_PAGES if pages <= limit), GUTTER_BY_PAGES[-1][1])
-        return max(self.inside, minimum)
 
 
 def parse_print_options(data: Any, line: int | None, root: Path) -> PrintOptions:
@@ -81,16 +50,17 @@ def parse_print_options(data: Any, line: int | None, root: Path) -> PrintOptions
     if "trim" in data:
         values["trim"], (values["width"], values["height"]) = _trim(data["trim"], where("trim"))
     if data.get("bleed"):
-        values["bleed"] = BLEED_IN if data["bleed"] is True else _length(data["bleed"], "bleed", where("bleed"))
+        values["bleed"] = STANDARD_BLEED if data["bleed"] is True else _length(data["bleed"], "bleed", where("bleed"))
         if values["bleed"] > MAX_BLEED:
             raise PressworkError(f"bleed {data['bleed']} is more than {MAX_BLEED} in", where("bleed"),
-                                 f"give 0–{MAX_BLEED} in; printers ask for 0.125in (3mm)")  # fmt: skip
+                                 f"give 0–{MAX_BLEED} in; printers ask for {STANDARD_BLEED:g}in (3mm)")  # fmt: skip
     marks = data.get("marks", False)
     if not isinstance(marks, bool):
         raise PressworkError(f"marks {marks!r} is not true or false", where("marks"), "write `marks: true` or `marks: false`")
     values["marks"] = marks
     if "notes" in data:
-        values["notes"] = _choice(data["notes"], "notes", ("footnotes", "endnotes"), where("notes"))
+        placements = (NotePlacement.FOOTNOTES, NotePlacement.ENDNOTES)  # a printed page has no pop-ups
+        values["notes"] = NotePlacement(_choice(data["notes"], "notes", placements, where("notes")))
     if data.get("pdf_variant"):
         values["pdf_variant"] = _choice(data["pdf_variant"], "pdf_variant", VARIANTS, where("pdf_variant"))
     if profile := text(data.get("output_profile"), "output_profile", where("output_profile")):

@@ -8,7 +8,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image, ImageFile, UnidentifiedImageError
+
 from ..errors import Diagnostics, Location, PressworkError
+from ..files.folders import resolved
 
 BOOK_YAML = Path("manuscript/book.yaml")
 # No real chapter comes near this; a bigger file is a mistake or an attack, and would take minutes.
@@ -28,8 +31,8 @@ def resolve_inside(root: Path, relative: str, where: Location, base: Path | None
         raise PressworkError("empty path", where, "give a file name relative to the book folder")
     if Path(text).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", text):
         raise PressworkError(f"absolute path {text!r} is not allowed", where, "use a path relative to the book folder")
-    root = root.resolve()
-    full = ((base or root) / text).resolve()
+    root = resolved(root)
+    full = resolved((base or root) / text, where, text)
     if not full.is_relative_to(root):
         raise PressworkError(
             f"path {text!r} leaves the book folder", where, "keep every file inside the book folder"
@@ -45,7 +48,7 @@ def require_file(root: Path, relative: Path, where: Location, what: str) -> None
 def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
     """A file's text, with a clear error when it is not UTF-8 and illegal control characters dropped.
     A file bigger than any real chapter is refused before it is read, so the work it causes stays bounded."""
-    if not (root / relative).resolve().is_relative_to(root.resolve()):
+    if not resolved(root / relative, Location(relative), str(relative)).is_relative_to(resolved(root)):
         raise PressworkError("the file leads outside the book folder", Location(relative), "keep every file inside the book folder")
     size = (root / relative).stat().st_size
     if size > MAX_TEXT_BYTES:
@@ -64,7 +67,8 @@ def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     line_at = line_finder(text)
     for match in _XML_ILLEGAL.finditer(text):
-        diagnostics.warn(f"control character U+{ord(match.group()):04X} removed", Location(relative, line_at(match.start())))
+        diagnostics.warn(f"control character U+{ord(match.group()):04X} removed", Location(relative, line_at(match.start())),
+                         code="L004")  # fmt: skip
     return _XML_ILLEGAL.sub("", text)
 
 
@@ -90,8 +94,6 @@ def require_image(root: Path, relative: Path, where: Location, what: str) -> Non
     expected = _FORMATS.get(relative.suffix.lower())
     if expected is None:
         return
-    from PIL import Image, ImageFile, UnidentifiedImageError
-
     too_big = PressworkError(f"{what} {relative} has more than {MAX_IMAGE_PIXELS // 10**6} million pixels", where,
                              "scale it down: 300 ppi at the printed size is enough")  # fmt: skip
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint sets it for the process

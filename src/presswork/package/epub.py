@@ -1,46 +1,59 @@
-"""The EPUB package: navigation, fonts and zip around the rendered book, for every EPUB product.
+"""The EPUB package around the rendered book, for every EPUB product, built with ebooklib.
 
-The package is written with lxml-free string templates from escaped values rather than with
-ebooklib: ebooklib cannot fix zip timestamps or write the EPUB Accessibility metadata and
-refinements we need, and byte-identical output is a requirement.
+The builder fills an `ebooklib.epub.EpubBook` (metadata with the EPUB Accessibility 1.1
+properties and the refinements for titles, contributors and the series; manifest; spine; table
+of contents; landmarks; cover; page list) and ebooklib's writer serialises the package document,
+the navigation document and the NCX. `_Writer` finishes what ebooklib leaves undone:
+
+- the page list: ebooklib would make one by scanning the documents for every element with an
+  `epub:type` and an id (note references too), so it is written from the print edition's page
+  map instead; and the navs get headings that label them, with the landmarks hidden, so that
+  the contents page a reader sees shows the contents only;
+- the NCX's `dtb:depth`, which ebooklib always writes as 0 (calibre reads the NCX), and its language;
+- the package document keeps its name, `EPUB/package.opf`, and gets the book's language.
+
+Byte-identical rebuilds: ebooklib's writer dates every zip entry with the clock and has no
+option against it, so the files it writes are read back and zipped again in its order, the
+mimetype first and stored, every entry dated with the build time (`SOURCE_DATE_EPOCH`, else the
+book's date), which is also `dcterms:modified`. ebooklib's random identifier is replaced by the
+book's, and its generator meta dropped, so that the product does not name ebooklib's version.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import os
 import re
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ebooklib import epub
+from lxml import etree
 from PIL import Image
 
-from ..errors import Diagnostics, Location
+from ..errors import Diagnostics, Location, PressworkError
 from ..files.output import build_time
 from ..layout.pagemap import PageMap
-from ..model import IMAGE_TYPES, Book
+from ..model import IMAGE_TYPES, Book, NotePlacement
 from ..render import fonts
 from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
+from .reader import XHTML
 
 XHTML_NS = 'xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-
-
-@dataclass
-class Item:
-    """A file in the package."""
-
-    id: str
-    href: str  # relative to the package document
-    media_type: str
-    data: bytes
-    properties: str = ""
-    in_spine: bool = False
+OPF_PATH = "EPUB/package.opf"
+H = "{http://www.w3.org/1999/xhtml}"
+NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class Profile:
 
     suffix: str = ".epub"
     layers: tuple[str, ...] = ("base", "epub")
-    notes: str = "list"  # how render_book places notes
+    notes: NotePlacement = NotePlacement.ENDNOTES
     jpeg_cover: bool = False  # Kindle reads the cover best as a JPEG
 
 
@@ -61,12 +74,12 @@ class EpubBuilder:
     book: Book
     diagnostics: Diagnostics
     profile: Profile = EPUB
-    items: list[Item] = field(default_factory=list)
+    pages: PageMap | None = None  # the print edition's page map, for its page list; None without one
+    items: list[epub.EpubItem] = field(default_factory=list)  # the spine's documents and the other files, as made
     image_hrefs: dict[Path, str] = field(default_factory=dict)
 
     def build(self) -> bytes:
         links = Links(target=self._target_href, image=self._image_href)
-        self.pages = self._print_pages()
         rendered = render_book(self.book, links, notes=self.profile.notes, pages=self.pages)
         self._cover_page()
         for doc in rendered.documents:
@@ -74,17 +87,7 @@ class EpubBuilder:
                 self._document(doc.id, doc.title, doc.body, epub_type=_body_type(doc.matter))
         self._fonts_and_css(rendered)
         self._images()
-        nav = self._nav(rendered)
-        ncx = self._ncx(rendered)
-        return self._zip(self._package(rendered, nav, ncx), nav, ncx)
-
-    def _print_pages(self) -> PageMap | None:
-        """Books with a print edition (a paperback ISBN) carry its page numbers."""
-        if not self.book.metadata.isbn_paperback:
-            return None
-        from ..backends.pdf import print_pages  # the print layout is only needed here
-
-        return print_pages(self.book, self.diagnostics)
+        return self._zip(self._package(rendered))
 
     # -- addressing ---------------------------------------------------------------------
     def _target_href(self, ident: str) -> str:
@@ -110,7 +113,7 @@ class EpubBuilder:
         return self.image_hrefs[src]
 
     # -- content --------------------------------------------------------------------------
-    def _document(self, ident: str, title: str, body: str, epub_type: str, properties: str = "") -> None:
+    def _document(self, ident: str, title: str, body: str, epub_type: str) -> None:
         lang = self.book.metadata.language
         xhtml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
@@ -119,9 +122,7 @@ class EpubBuilder:
             '<link rel="stylesheet" type="text/css" href="../css/book.css" />\n</head>\n'
             f'<body epub:type="{epub_type}">\n{body}\n</body>\n</html>\n'
         )
-        self.items.append(
-            Item(ident, f"text/{ident}.xhtml", "application/xhtml+xml", xhtml.encode(), properties, in_spine=True)
-        )
+        self.items.append(epub.EpubItem(ident, f"text/{ident}.xhtml", XHTML, xhtml.encode()))
 
     def _cover_page(self) -> None:
         meta = self.book.metadata
@@ -140,159 +141,106 @@ class EpubBuilder:
         faces = []
         for face in fonts.FACES:
             href = f"fonts/{face.file}"
-            self.items.append(Item(Path(face.file).stem, href, "font/otf", fonts.subset_face(face, used)))
+            self.items.append(epub.EpubItem(Path(face.file).stem, href, "font/otf", fonts.subset_face(face, used)))
             faces.append(
                 f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {face.weight}; '
                 f'font-style: {face.style}; src: url("../{href}"); }}'
             )
         css = "\n".join(faces) + "\n\n" + stylesheet(self.book.root, self.profile.layers, self.diagnostics)
-        self.items.append(Item("css", "css/book.css", "text/css", css.encode()))
+        self.items.append(epub.EpubItem("css", "css/book.css", "text/css", css.encode()))
 
     def _images(self) -> None:
         for src, href in sorted(self.image_hrefs.items(), key=lambda kv: kv[1]):
-            props = "cover-image" if src == self.book.metadata.cover else ""
-            ident = "cover-image" if props else "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
-            data = (self.book.root / src).read_bytes()
-            if props and self.profile.jpeg_cover:
-                data = kindle_cover(self.book.root / src, self.diagnostics, src)
-            self.items.append(Item(ident, href, IMAGE_TYPES[Path(href).suffix.lower()], data, props))
+            path = self.book.root / src
+            if src == self.book.metadata.cover:  # ebooklib declares it with the cover-image property
+                image: epub.EpubItem = epub.EpubCover("cover-image", href)
+                image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else path.read_bytes()
+            else:
+                ident = "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
+                image = epub.EpubImage(uid=ident, file_name=href, content=path.read_bytes())
+            image.media_type = IMAGE_TYPES[Path(href).suffix.lower()]
+            self.items.append(image)
 
-    # -- navigation -----------------------------------------------------------------------
-    def _nav(self, rendered: RenderedBook) -> Item:
+    # -- package ---------------------------------------------------------------------------
+    def _package(self, rendered: RenderedBook) -> epub.EpubBook:
+        """The book as ebooklib holds it: metadata, manifest, spine, table of contents, landmarks and
+        page list (in `pages`, as the (file, id, label) triples ebooklib's own page scan yields)."""
+        meta = self.book.metadata
+        book = epub.EpubBook()
+        del book.metadata[epub.NAMESPACES["OPF"]]["generator"]  # names ebooklib's version in every product
+        book.IDENTIFIER_ID = "pub-id"
+        book.set_identifier(_identifier(self.book))  # in place of ebooklib's random one
+        book.set_direction("ltr")
+        self._metadata(book, rendered)
+        nav = epub.EpubNav(title=word(meta.language, "contents"))
+        nav.add_link(href="css/book.css", rel="stylesheet", type="text/css")
+        book.spine = self._reading_order(nav)
+        for item in [*book.spine, *(i for i in self.items if i.media_type != XHTML), epub.EpubNcx()]:
+            book.add_item(item)
+        book.toc = _toc(rendered.toc, itertools.count(1))
+        book.guide = self._landmarks(rendered)
+        if self.pages:
+            where = {label: rendered.block_docs[block] for block, labels in self.pages.breaks.items() for label in labels}
+            book.pages = [(f"text/{where[label]}.xhtml", f"page-{label}", label) for label in self.pages.pages]
+        return book
+
+    def _reading_order(self, nav: epub.EpubNav) -> list[epub.EpubItem]:
+        """Spine order: cover, title page, copyright page, contents, then the book."""
+        spine = [i for i in self.items if i.media_type == XHTML]
+        spine.insert(3 if spine and spine[0].id == "cover" else 2, nav)
+        return spine
+
+    def _landmarks(self, rendered: RenderedBook) -> list[dict[str, str]]:
         lang = self.book.metadata.language
-        toc = _nav_list(rendered.toc, prefix="text/")
         first_body = next(d.id for d in rendered.documents if d.matter == "body")
-        marks = []
-        if self.book.metadata.cover:
-            marks.append(("cover", "text/cover.xhtml", word(lang, "cover")))
+        marks = [("cover", "text/cover.xhtml", word(lang, "cover"))] if self.book.metadata.cover else []
         marks += [
             ("titlepage", "text/titlepage.xhtml", word(lang, "titlepage")),
             ("toc", "nav.xhtml#toc", word(lang, "contents")),
             ("bodymatter", f"text/{first_body}.xhtml", word(lang, "start")),
         ]
         marks += [(d.kind, f"text/{d.id}.xhtml", d.title) for d in rendered.documents if d.kind in ("glossary", "index")]
-        landmarks = "\n".join(f'<li><a epub:type="{t}" href="{h}">{escape(label)}</a></li>' for t, h, label in marks)
-        xhtml = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
-            f'<html {XHTML_NS} lang="{lang}" xml:lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'
-            f'<title>{escape(word(lang, "contents"))}</title>\n'
-            '<link rel="stylesheet" type="text/css" href="css/book.css" />\n</head>\n<body epub:type="frontmatter">\n'
-            f'<nav id="toc" epub:type="toc" role="doc-toc" aria-labelledby="toc-title">\n'
-            f'<h1 id="toc-title">{escape(word(lang, "contents"))}</h1>\n{toc}\n</nav>\n'
-            f'<nav epub:type="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
-            f'<h2 id="landmarks-title">{escape(word(lang, "landmarks"))}</h2>\n<ol>\n{landmarks}\n</ol>\n</nav>\n'
-            f"{self._page_list(rendered)}"
-            "</body>\n</html>\n"
-        )
-        return Item("nav", "nav.xhtml", "application/xhtml+xml", xhtml.encode(), "nav", in_spine=True)
+        return [{"type": kind, "href": href, "title": title} for kind, href, title in marks]
 
-    def _page_list(self, rendered: RenderedBook) -> str:
-        if not self.pages:
-            return ""
-        where = {label: rendered.block_docs[block] for block, labels in self.pages.breaks.items() for label in labels}
-        items = "\n".join(f'<li><a href="text/{where[label]}.xhtml#page-{label}">{label}</a></li>' for label in self.pages.pages)
-        lang = self.book.metadata.language
-        return (
-            f'<nav epub:type="page-list" aria-labelledby="page-list-title" hidden="hidden">\n'
-            f'<h2 id="page-list-title">{escape(word(lang, "pages"))}</h2>\n<ol>\n{items}\n</ol>\n</nav>\n'
-        )
-
-    def _ncx(self, rendered: RenderedBook) -> Item:
-        counter = iter(range(1, 100_000))
+    def _metadata(self, book: epub.EpubBook, rendered: RenderedBook) -> None:
         meta = self.book.metadata
 
-        def points(entries: list[TocEntry]) -> str:
-            out = []
-            for entry in entries:
-                n = next(counter)
-                out.append(
-                    f'<navPoint id="np-{n}" playOrder="{n}"><navLabel><text>{escape(entry.title)}</text></navLabel>'
-                    f'<content src="text/{entry.doc}.xhtml" />{points(entry.children)}</navPoint>'
-                )
-            return "\n".join(out)
+        def refine(ident: str, prop: str, value: str, **more: str) -> None:
+            book.add_metadata(None, "meta", value, {"refines": f"#{ident}", "property": prop, **more})
 
-        depth = 2 if any(e.children for e in rendered.toc) else 1
-        ncx = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="{meta.language}">\n'
-            f'<head>\n<meta name="dtb:uid" content="{escape(_identifier(self.book))}" />\n'
-            f'<meta name="dtb:depth" content="{depth}" />\n'
-            '<meta name="dtb:totalPageCount" content="0" />\n<meta name="dtb:maxPageNumber" content="0" />\n</head>\n'
-            f"<docTitle><text>{escape(meta.title)}</text></docTitle>\n"
-            f"<navMap>\n{points(rendered.toc)}\n</navMap>\n</ncx>\n"
-        )
-        return Item("ncx", "toc.ncx", "application/x-dtbncx+xml", ncx.encode())
-
-    # -- package ---------------------------------------------------------------------------
-    def _package(self, rendered: RenderedBook, nav: Item, ncx: Item) -> bytes:
-        meta = self.book.metadata
-        items = self._reading_order(nav)
-        manifest = "\n".join(
-            f'<item id="{i.id}" href="{quote(i.href)}" media-type="{i.media_type}"'
-            + (f' properties="{i.properties}"' if i.properties else "")
-            + " />"
-            for i in items + [ncx]
-        )
-        spine = "\n".join(
-            f'<itemref idref="{i.id}"' + (' linear="yes"' if i.id != "cover" else "") + " />"
-            for i in items
-            if i.in_spine
-        )
-        opf = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
-            f'xml:lang="{meta.language}" dir="ltr">\n'
-            f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n{self._metadata(rendered)}\n</metadata>\n'
-            f"<manifest>\n{manifest}\n</manifest>\n"
-            f'<spine toc="ncx">\n{spine}\n</spine>\n</package>\n'
-        )
-        return opf.encode()
-
-    def _reading_order(self, nav: Item) -> list[Item]:
-        """Spine order: cover, title page, copyright page, contents, then the book; other files after."""
-        spine = [i for i in self.items if i.in_spine]
-        position = 3 if spine and spine[0].id == "cover" else 2
-        spine.insert(position, nav)
-        return spine + [i for i in self.items if not i.in_spine]
-
-    def _metadata(self, rendered: RenderedBook) -> str:
-        meta = self.book.metadata
-        e = escape
-        lines = [f'<dc:identifier id="pub-id">{e(_identifier(self.book))}</dc:identifier>']
-        lines.append(f'<dc:title id="title">{e(meta.title)}</dc:title>')
-        lines.append('<meta refines="#title" property="title-type">main</meta>')
+        book.title = meta.title  # the NCX's title
+        book.add_metadata("DC", "title", meta.title, {"id": "title"})
+        refine("title", "title-type", "main")
         if meta.subtitle:
-            lines.append(f'<dc:title id="subtitle">{e(meta.subtitle)}</dc:title>')
-            lines.append('<meta refines="#subtitle" property="title-type">subtitle</meta>')
-        lines.append(f"<dc:language>{e(meta.language)}</dc:language>")
+            book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+            refine("subtitle", "title-type", "subtitle")
+        book.set_language(meta.language)
         for n, person in enumerate(meta.contributors, 1):
-            tag = "dc:creator" if person.role == "author" else "dc:contributor"
-            lines.append(f'<{tag} id="contributor-{n}">{e(person.name)}</{tag}>')
-            lines.append(f'<meta refines="#contributor-{n}" property="role" scheme="marc:relators">{person.marc}</meta>')
-            lines.append(f'<meta refines="#contributor-{n}" property="file-as">{e(person.file_as)}</meta>')
-        if meta.publisher:
-            lines.append(f"<dc:publisher>{e(meta.publisher)}</dc:publisher>")
-        if meta.date:
-            lines.append(f"<dc:date>{meta.date.isoformat()}</dc:date>")
-        if meta.rights:
-            lines.append(f"<dc:rights>{e(meta.rights)}</dc:rights>")
-        if meta.description:
-            lines.append(f"<dc:description>{e(meta.description)}</dc:description>")
-        lines += [f"<dc:subject>{e(s)}</dc:subject>" for s in meta.subjects]
+            ident = f"contributor-{n}"
+            book.add_metadata("DC", "creator" if person.role == "author" else "contributor", person.name, {"id": ident})
+            refine(ident, "role", person.marc, scheme="marc:relators")
+            refine(ident, "file-as", person.file_as)
+        date = meta.date.isoformat() if meta.date else None
+        fields = (("publisher", meta.publisher), ("date", date), ("rights", meta.rights), ("description", meta.description))
+        for name, value in fields:
+            if value:
+                book.add_metadata("DC", name, value)
+        for subject in meta.subjects:
+            book.add_metadata("DC", "subject", subject)
         if meta.series:
-            lines.append(f'<meta property="belongs-to-collection" id="series">{e(meta.series)}</meta>')
-            lines.append('<meta refines="#series" property="collection-type">series</meta>')
+            book.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"})
+            refine("series", "collection-type", "series")
             if meta.series_number:
-                lines.append(f'<meta refines="#series" property="group-position">{e(meta.series_number)}</meta>')
-        modified = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
-        lines.append(f'<meta property="dcterms:modified">{modified}</meta>')
+                refine("series", "group-position", str(meta.series_number))
         if meta.cover:
-            lines.append('<meta name="cover" content="cover-image" />')
-        lines += self._accessibility(rendered)
-        return "\n".join(lines)
+            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # how Kindle finds it
+        for prop, value in self._accessibility(rendered):
+            book.add_metadata(None, "meta", value, {"property": prop})
+        if self.pages:  # the edition whose pages the page list gives
+            book.add_metadata("DC", "source", f"urn:isbn:{meta.isbn_paperback}")
 
-    def _accessibility(self, rendered: RenderedBook) -> list[str]:
-        """EPUB Accessibility 1.1 metadata, derived from what the book really contains."""
+    def _accessibility(self, rendered: RenderedBook) -> list[tuple[str, str]]:
+        """EPUB Accessibility 1.1 metadata (property, value), derived from what the book really contains."""
         figures = list(self.book.figures())
         has_images = bool(figures) or self.book.metadata.cover is not None
         all_alt = all(f.alt.strip() for f in figures)
@@ -315,35 +263,92 @@ class EpubBuilder:
             + (" Every figure has a text description." if figures and all_alt else "")
             + " Text can be resized and restyled; no content depends on colour, sound or motion."
         )
-        lines = [f'<meta property="schema:accessMode">{m}</meta>' for m in modes]
+        pairs = [("schema:accessMode", m) for m in modes]
         if not figures or all_alt:
-            lines.append('<meta property="schema:accessModeSufficient">textual</meta>')
+            pairs.append(("schema:accessModeSufficient", "textual"))
         if has_images:
-            lines.append('<meta property="schema:accessModeSufficient">textual,visual</meta>')
-        lines += [f'<meta property="schema:accessibilityFeature">{f}</meta>' for f in features]
-        lines.append('<meta property="schema:accessibilityHazard">none</meta>')
-        lines.append(f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>')
-        lines.append(f'<meta property="dcterms:conformsTo">{CONFORMANCE}</meta>')
-        if self.pages:
-            source = f"urn:isbn:{self.book.metadata.isbn_paperback}"
-            lines.append(f"<dc:source>{source}</dc:source>")  # the edition whose pages the page list gives
-        return lines
+            pairs.append(("schema:accessModeSufficient", "textual,visual"))
+        pairs += [("schema:accessibilityFeature", f) for f in features]
+        pairs += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
+                  ("dcterms:conformsTo", CONFORMANCE)]  # fmt: skip
+        return pairs
 
     # -- container ---------------------------------------------------------------------------
-    def _zip(self, opf: bytes, nav: Item, ncx: Item) -> bytes:
+    def _zip(self, book: epub.EpubBook) -> bytes:
+        """ebooklib's files, zipped again so that the same book gives the same bytes (see the module docstring)."""
         stamp = build_time(self.book.metadata)
+        lang = self.book.metadata.language
+        options = {
+            "mtime": stamp,  # dcterms:modified
+            "epub2_guide": False,  # the landmarks are enough for EPUB 3 readers
+            "epub3_pages": False,  # the page list comes from the print layout (`_Writer._get_nav`)
+            "landmark_title": word(lang, "landmarks"),
+            "pages_title": word(lang, "pages"),
+            "package_direction": True,  # dir="ltr" on the package, none on the spine
+            "spine_direction": False,
+            "compresslevel": 0,  # ebooklib's zip is only read back
+            "play_order": {"enabled": True, "start_from": 1},
+        }
         date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-        files: list[tuple[str, bytes]] = [
-            ("META-INF/container.xml", _CONTAINER),
-            ("EPUB/package.opf", opf),
-        ]
-        files += [(f"EPUB/{i.href}", i.data) for i in self._reading_order(nav) + [ncx]]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
-            _add(archive, "mimetype", b"application/epub+zip", date_time, zipfile.ZIP_STORED)
-            for name, data in files:
-                _add(archive, name, data, date_time, zipfile.ZIP_DEFLATED)
+            for name, data in sorted(_Writer(book, options).entries(), key=lambda entry: entry[0] != "mimetype"):
+                _add(archive, name, data, date_time, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, into memory, with what it leaves undone finished (see the module docstring)."""
+
+    def __init__(self, book: epub.EpubBook, options: dict):
+        super().__init__(io.BytesIO(), book, options)
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        """The files ebooklib writes, in its order."""
+        try:
+            os.getcwd()  # ebooklib makes the navigation's links relative through the working folder
+        except FileNotFoundError:
+            hint = "change to a folder that exists and build again"
+            raise PressworkError("the current folder no longer exists", None, hint) from None
+        self.process()
+        self.write()
+        with zipfile.ZipFile(self.file_name) as archive:
+            return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+    def _write_container(self) -> None:
+        self.out.writestr(epub.CONTAINER_PATH, _CONTAINER)
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        """The package document under its own name, with the book's language."""
+        root.set(XML_LANG, self.book.language)
+        self.out.writestr(OPF_PATH, etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True))
+
+    def _get_nav(self, item: epub.EpubNav) -> bytes:
+        """ebooklib's navigation document with headings that label each nav, the landmarks hidden
+        and the print edition's page list."""
+        root = _parse(super()._get_nav(item))
+        body = root.find(f"{H}body")
+        body.set(EPUB_TYPE, "frontmatter")
+        toc, landmarks = body.findall(f"{H}nav")
+        toc.set("id", "toc")
+        _label(toc, "toc-title").tag = f"{H}h1"
+        _label(landmarks, "landmarks-title")
+        landmarks.set("hidden", "hidden")
+        if self.book.pages:
+            page_list = etree.SubElement(body, f"{H}nav", {EPUB_TYPE: "page-list", "hidden": "hidden"})
+            etree.SubElement(page_list, f"{H}h2").text = self.options["pages_title"]
+            _label(page_list, "page-list-title")
+            entries = etree.SubElement(page_list, f"{H}ol")
+            for file_name, ident, label in self.book.pages:
+                etree.SubElement(etree.SubElement(entries, f"{H}li"), f"{H}a", href=f"{file_name}#{ident}").text = label
+        return etree.tostring(root.getroottree(), pretty_print=True, encoding="utf-8", xml_declaration=True)
+
+    def _get_ncx(self) -> bytes:
+        """ebooklib's NCX with the book's language and the real depth of the table of contents."""
+        root = _parse(super()._get_ncx())
+        root.set(XML_LANG, self.book.language)
+        root.find(f"{NCX}head/{NCX}meta[@name='dtb:depth']").set("content", str(_depth(self.book.toc)))
+        return etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
 
 _CONTAINER = (
@@ -362,6 +367,20 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, date_time: tuple, com
     archive.writestr(info, data, compresslevel=9 if compression == zipfile.ZIP_DEFLATED else None)
 
 
+def _parse(xml: bytes) -> etree._Element:
+    """ebooklib's XML without its indentation, so that what is added is indented like the rest
+    (a parser of its own for each call: lxml parsers are not to be shared between threads)."""
+    return etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+
+
+def _label(nav: etree._Element, ident: str) -> etree._Element:
+    """Name a nav by its heading, for screen readers; returns the heading."""
+    heading = nav[0]
+    heading.set("id", ident)
+    nav.set("aria-labelledby", ident)
+    return heading
+
+
 def _identifier(book: Book) -> str:
     """The ebook ISBN, else a UUID that stays the same for the same title and contributors."""
     meta = book.metadata
@@ -375,12 +394,17 @@ def _body_type(matter: str) -> str:
     return {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}[matter]
 
 
-def _nav_list(entries: list[TocEntry], prefix: str) -> str:
-    items = []
+def _toc(entries: list[TocEntry], numbers: Iterator[int]) -> list:
+    """The table of contents as ebooklib takes it: a link, or a (link, children) pair."""
+    out: list = []
     for entry in entries:
-        sub = "\n" + _nav_list(entry.children, prefix) if entry.children else ""
-        items.append(f'<li><a href="{prefix}{entry.doc}.xhtml">{escape(entry.title)}</a>{sub}</li>')
-    return "<ol>\n" + "\n".join(items) + "\n</ol>"
+        link = epub.Link(f"text/{entry.doc}.xhtml", entry.title, f"np-{next(numbers)}")
+        out.append((link, _toc(entry.children, numbers)) if entry.children else link)
+    return out
+
+
+def _depth(toc: list) -> int:
+    return 1 + max((_depth(entry[1]) for entry in toc if isinstance(entry, tuple)), default=0)
 
 
 def _flat(entries: list[TocEntry]) -> list[TocEntry]:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout.pagemap import PageMap
-from ..model import KINDS, Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
-from ..text.labels import ROLE_LABELS, chapter_label, part_label, word
+from ..model import KINDS, ROLES, Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, NotePlacement, Part
+from ..text.labels import chapter_label, part_label, role_label, word
 from ..text.typography import smarten_string
 from .back import biographies_html, chronology_html, glossary_html, index_html
 from .xhtml import Links, XhtmlRenderer, escape
@@ -50,11 +50,12 @@ class RenderedBook:
 
 
 def render_book(
-    book: Book, links: Links, notes: str = "list", pages: PageMap | None = None, block_ids: bool = False
+    book: Book, links: Links, notes: NotePlacement = NotePlacement.ENDNOTES, pages: PageMap | None = None,
+    block_ids: bool = False,
 ) -> RenderedBook:
-    """Render every document. Notes go at the end of their chapter as a list ("list", EPUB) or
-    as asides ("asides", Kindle's pop-ups), or stand inline at their first reference ("inline",
-    for print's foot-of-page notes). With `pages` (the print layout), page-break markers mark
+    """Render every document. Notes go at the end of their chapter as a list (ENDNOTES) or as
+    asides (POPUPS, Kindle's pop-ups), or stand inline at their first reference (FOOTNOTES, which
+    print CSS floats to the foot of the page). With `pages` (the print layout), page-break markers mark
     where printed pages begin and index locators carry page numbers; `block_ids` gives every
     block an id so that a print layout can report where its pages begin."""
     meta = book.metadata
@@ -125,9 +126,9 @@ def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int =
         renderer.block(chapter.id) + heading,
         renderer.chapter(chapter.tokens, chapter.id, lang, {n.number: n.tokens for n in chapter.notes}),
     ]
-    if chapter.notes and renderer.note_style == "list":
+    if chapter.notes and renderer.notes_at == NotePlacement.ENDNOTES:
         parts.append(_notes(chapter, lang, renderer))
-    elif chapter.notes and renderer.note_style == "asides":
+    elif chapter.notes and renderer.notes_at == NotePlacement.POPUPS:
         parts.append(_note_asides(chapter, lang, renderer))
     parts.append("</section>")
     body = "\n".join(parts)
@@ -193,10 +194,11 @@ def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:
     lines.append(f'<h1 class="title" id="titlepage-title">{renderer.text_html(smarten_string(meta.title, lang), lang)}</h1>')
     if meta.subtitle:
         lines.append(f'<p class="subtitle">{renderer.text_html(smarten_string(meta.subtitle, lang), lang)}</p>')
-    for role, label in ROLE_LABELS.items():
+    for role in ROLES:
         people = [c for c in meta.contributors if c.role == role]
-        if people:
-            lines.append(f'<p class="contributor {role}">{escape(word(lang, label))} {_names(people, renderer)}</p>')
+        label = role_label(lang, role)
+        if people and label:
+            lines.append(f'<p class="contributor {role}">{escape(label)} {_names(people, renderer)}</p>')
     if meta.publisher:
         place = f' <span class="place">{escape(meta.place)}</span>' if meta.place else ""
         lines.append(f'<p class="publisher">{escape(meta.publisher)}{place}</p>')

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import tinycss2
+from tinycss2.ast import Node
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..load.sources import read_text, require_file, resolve_inside
@@ -14,6 +15,8 @@ SHIPPED = Path(__file__).parent.parent / "styles"
 STYLES = Path("styles")
 # CSS functions whose arguments name files to load.
 _URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
+_LOADS = "may not load other files (url() or @import)"
+_NO_LOADS = "remove the rule; presswork embeds its own fonts, and images belong in the Markdown"
 
 
 def stylesheet(root: Path, layers: tuple[str, ...], diagnostics: Diagnostics) -> str:
@@ -30,7 +33,10 @@ def stylesheet(root: Path, layers: tuple[str, ...], diagnostics: Diagnostics) ->
     if (root / STYLES).is_dir():
         others = sorted(p.name for p in (root / STYLES).glob("*.css") if p.name not in shipped_names)
         texts += [_book_css(root, STYLES / name, diagnostics) for name in others]
-    return "\n".join(texts)
+    joined = "\n".join(texts)
+    if _first_load(joined) is not None:  # each file passed on its own; joined, they must pass too
+        raise PressworkError(f"the book's stylesheets joined {_LOADS}", Location(STYLES), _NO_LOADS)
+    return joined
 
 
 def _book_css(root: Path, name: Path, diagnostics: Diagnostics) -> str:
@@ -39,14 +45,27 @@ def _book_css(root: Path, name: Path, diagnostics: Diagnostics) -> str:
     relative = resolve_inside(root, name.as_posix(), Location(name))
     require_file(root, relative, Location(name), "stylesheet")
     text = read_text(root, name, diagnostics)
-    load = next(_loads(tinycss2.parse_stylesheet(text)), None)
+    load = _first_load(text)
     if load is not None:
-        raise PressworkError(
-            "the book's CSS may not load other files (url() or @import)",
-            Location(name, load.source_line),
-            "remove the rule; presswork embeds its own fonts, and images belong in the Markdown",
-        )
+        raise PressworkError(f"the book's CSS {_LOADS}", Location(name, load.source_line), _NO_LOADS)
+    open_at = _unclosed(text)
+    if open_at is not None:
+        raise PressworkError("the stylesheet ends inside an unclosed comment, string or block, which would swallow "
+                             "the next stylesheet", Location(name, open_at), "close it")  # fmt: skip
     return text
+
+
+def _first_load(text: str) -> Node | None:
+    """The first url(), url-taking function or @import of a stylesheet, or None."""
+    return next(_loads(tinycss2.parse_stylesheet(text)), None)
+
+
+def _unclosed(text: str) -> int | None:
+    """The line where a comment, string or block left open at the end of `text` starts, or None.
+    A stray `}` after the text shows it: only when nothing is open does the tokenizer report it
+    unmatched at the top level; an open comment or string swallows it, an open block takes it."""
+    last = tinycss2.parse_component_value_list(text + "}")[-1]
+    return None if last.type == "error" and last.kind == "}" else last.source_line
 
 
 def _loads(nodes: Iterable) -> Iterator:

@@ -11,6 +11,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from ..model import NotePlacement
 from ..text.markdown import parser
 from ..text.scripts import RTL, foreign_runs
 
@@ -33,7 +34,7 @@ class XhtmlRenderer(RendererHTML):
     """markdown-it's HTML renderer, taught our token types, XML-safe attributes and language tagging."""
 
     def __init__(
-        self, links: Links, scripts: dict[str, str], note_style: str = "list",
+        self, links: Links, scripts: dict[str, str], notes_at: NotePlacement = NotePlacement.ENDNOTES,
         breaks: dict[str, list[str]] | None = None, block_ids: bool = False,
     ):  # fmt: skip
         super().__init__()
@@ -43,8 +44,9 @@ class XhtmlRenderer(RendererHTML):
         self.counting = False
         self.links = links
         self.scripts = scripts
-        self.note_style = note_style  # list, asides, or inline (print: each note's text at its first reference)
-        self.notes: dict[int, Sequence[Token]] = {}
+        self.notes_at = notes_at  # FOOTNOTES: each note's text stands at its first reference
+        self.notes: dict[int, Sequence[Token]] = {}  # the current chapter's notes by number
+        self.block_number = 0  # top-level blocks counted so far in the current chapter
         self.inline_blocks = False  # inside an inline footnote, blocks become spans
         self.langs: list[str | None] = []
         self.lang = "en"
@@ -171,10 +173,10 @@ class XhtmlRenderer(RendererHTML):
 
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         meta = tokens[idx].meta
-        number = meta["id"] + 1
-        ref_id = f"{self.chapter_id}-nref{number}" + (f"-{meta['subId']}" if meta["subId"] else "")
-        if self.note_style == "inline" and number in self.notes:
-            return self._footnote(number, ref_id, meta["subId"] == 0, options, env)
+        number, sub = meta["id"] + 1, meta.get("subId", 0)  # an inline note ^[…] has no subId
+        ref_id = f"{self.chapter_id}-nref{number}" + (f"-{sub}" if sub else "")
+        if self.notes_at == NotePlacement.FOOTNOTES and number in self.notes:
+            return self._footnote(number, ref_id, sub == 0, options, env)
         return (
             f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" '
             f'epub:type="noteref" role="doc-noteref">{number}</a></sup>'

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
+from ..model import ROLES
 from .typography import primary
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "notes": "Notes", "contents": "Contents", "chapter": "Chapter", "part": "Part", "cover": "Cover",
         "titlepage": "Title Page", "copyright": "Copyright", "landmarks": "Landmarks", "start": "Start of Content",
-        "translated": "Translated by", "edited": "Edited by", "foreword": "Foreword by",
-        "introduction": "Introduction by", "afterword": "Afterword by", "illustrated": "Illustrated by",
         "backlink": "Back to the text", "published": "Published by", "index": "Index", "pages": "Page List",
     },
     "ru": {
         "notes": "Примечания", "contents": "Содержание", "chapter": "Глава", "part": "Часть", "cover": "Обложка",
         "titlepage": "Титульный лист", "copyright": "Выходные данные", "landmarks": "Ориентиры",
-        "start": "Начало текста", "translated": "Перевод:", "edited": "Под редакцией", "foreword": "Предисловие:",
-        "introduction": "Введение:", "afterword": "Послесловие:", "illustrated": "Иллюстрации:",
-        "backlink": "Назад к тексту", "published": "Издатель:", "index": "Указатель", "pages": "Список страниц",
+        "start": "Начало текста", "backlink": "Назад к тексту", "published": "Издатель:", "index": "Указатель", "pages": "Список страниц",
     },
 }  # fmt: skip
 _NUMBERS = {
     "en": "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen".split(),
     "ru": "Ноль Первая Вторая Третья Четвёртая Пятая Шестая Седьмая Восьмая Девятая Десятая".split(),
 }
-ROLE_LABELS = {"translator": "translated", "editor": "edited", "foreword": "foreword",
-               "introduction": "introduction", "afterword": "afterword", "illustrator": "illustrated"}  # fmt: skip
 
 
 def word(lang: str, key: str) -> str:
     return _WORDS.get(primary(lang), _WORDS["en"])[key]
+
+
+def role_label(lang: str, role: str) -> str | None:
+    """The title page's words before a contributor's names ("Translated by"); None for authors."""
+    labels = ROLES[role].labels
+    return labels.get(primary(lang), labels.get("en"))
 
 
 def part_label(lang: str, number: int) -> str:

@@ -10,22 +10,35 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..errors import Location, PressworkError
 from .typography import QuoteState, smarten
 
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 _ATTRIBUTION = re.compile(r"^(—|---)\s")
 _TABLE_CAPTION = "Table: "
 
+# The characters that open and close links, emphasis, code and autolinks. markdown-it matches
+# them by scanning back and forth within a paragraph, which is quadratic in how many it holds
+# (60,000 `[` take 12 s; a 20 MB file of them, hours). A real paragraph has a few dozen.
+DELIMITERS = "[]*_<`"
+MAX_DELIMITERS = 1_000
+# Blocks nested this deep (a block quote counts one, a list level two) are beyond markdown-it's
+# limit, which drops their text without a word; presswork refuses them instead.
+MAX_DEPTH = 20
+
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True})
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "maxNesting": MAX_DEPTH + 1})
     md.enable("table")
+    md.block.ruler.before("table", "presswork_depth", _depth)
+    md.core.ruler.before("inline", "presswork_delimiters", _delimiters)
     md.use(footnote_plugin)
     md.use(attrs_plugin, spans=True)
     md.use(attrs_block_plugin)
@@ -37,16 +50,42 @@ def parser() -> MarkdownIt:
     return md
 
 
-def parse(text: str, lang: str) -> tuple[list[Token], dict]:
-    """Parse one file's Markdown body; returns tokens and markdown-it's env (footnote tables)."""
-    env: dict = {"lang": lang}
+def parse(text: str, lang: str, where: Location | None = None) -> tuple[list[Token], dict]:
+    """Parse one file's Markdown body; returns tokens and markdown-it's env (footnote tables).
+    `where` is the text's first line, for errors."""
+    env: dict = {"lang": lang, "where": where or Location()}
     return parser().parse(text, env), env
 
 
-def parse_inline(text: str, lang: str) -> Token:
+def parse_inline(text: str, lang: str, where: Location | None = None) -> Token:
     """One line of inline Markdown (a table cell, say) as a single inline token."""
-    tokens = parser().parseInline(text, {"lang": lang})
+    tokens = parser().parseInline(text, {"lang": lang, "where": where or Location()})
     return tokens[0]
+
+
+def _at(env: dict, line: int) -> Location:
+    """The file and line of the text's 0-based `line`."""
+    where: Location = env["where"]
+    return Location(where.file, (where.line or 1) + line)
+
+
+def _depth(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block rule tried first on every line: refuse a block nested past MAX_DEPTH."""
+    if state.level >= MAX_DEPTH:
+        raise PressworkError(f"blocks nested {MAX_DEPTH} levels deep (a block quote counts one, a list two)",
+                             _at(state.env, start), f"nest block quotes and lists at most {MAX_DEPTH - 1} levels deep")  # fmt: skip
+    return False
+
+
+def _delimiters(state: StateCore) -> None:
+    """Refuse, before inline parsing, a paragraph (or heading, or table cell) with more delimiters
+    than MAX_DELIMITERS, so that parsing stays linear in the file's length."""
+    for tok in state.tokens:
+        if tok.type == "inline" and (count := sum(map(tok.content.count, DELIMITERS))) > MAX_DELIMITERS:
+            raise PressworkError(
+                f"this paragraph has {count:,} of the characters {' '.join(DELIMITERS)}, more than the "
+                f"{MAX_DELIMITERS:,} one paragraph may hold", _at(state.env, tok.map[0] if tok.map else 0),
+                "split it into shorter paragraphs")  # fmt: skip
 
 
 def parse_attrs(text: str) -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from .typography import primary
 
@@ -27,14 +29,31 @@ _LANG_SCRIPT = {
 }
 
 
-_ALPHABETS = {"Latin": re.compile(r"[A-Za-z\u00c0-\u024f]"), **{name: re.compile(f"[{letters}]") for name, letters in
-              (("Cyrillic", _LETTERS["Cyrl"]), ("Greek", _LETTERS["Grek"]), ("Hebrew", _LETTERS["Hebr"]))}}  # fmt: skip
+# Writing systems whose letters look alike across scripts, as the first word of a letter's Unicode
+# name. Han, kana and Hangul are left out: Japanese and Korean mix them within a word by design.
+_SCRIPTS = frozenset({
+    "LATIN", "CYRILLIC", "GREEK", "COPTIC", "HEBREW", "ARABIC", "SYRIAC", "ARMENIAN", "GEORGIAN", "GLAGOLITIC",
+    "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "THAI", "LAO",
+    "TIBETAN", "ETHIOPIC", "CHEROKEE", "RUNIC", "OGHAM",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str | None:
+    """The script of a letter ('Latin', 'Cyrillic' …); None for marks, digits, punctuation and
+    letters of no script above (ª, µ, fullwidth and mathematical letters)."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    first = unicodedata.name(char, "").split(" ", 1)[0]
+    return first.capitalize() if first in _SCRIPTS else None
 
 
 def mixed_scripts(word: str) -> list[str]:
-    """The alphabets a word mixes ('Latin', 'Cyrillic' …), empty when it keeps to one: look-alike
-    letters from two scripts are the classic OCR and typing slip in translated books."""
-    found = [name for name, letters in _ALPHABETS.items() if letters.search(word)]
+    """The scripts a word mixes ('Latin', 'Cyrillic' …) in order of appearance, empty when it keeps
+    to one: look-alike letters from two scripts are the classic OCR and typing slip in translated books."""
+    if word.isascii():
+        return []
+    found = list(dict.fromkeys(s for s in map(_script, word) if s))
     return found if len(found) > 1 else []
 
 

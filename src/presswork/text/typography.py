@@ -20,7 +20,9 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
 # Languages whose inner quotes are the "single" pair when nested inside doubles.
 _GUILLEMET_LANGS = {"ru", "uk", "be"}
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+# An address runs from a word's start to its first "@" and on: `\S+@` tried at every position
+# backtracked over every "@" of a long word (cubic); anchored, it matches the same in linear time.
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S[^\s@]*@\S+\.\w+")
 _OPENERS = set(" \t\n\u00a0([{—–-/«„“‘")
 
 
