@@ -7,8 +7,11 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Self
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .backends import BACKENDS
@@ -26,11 +29,20 @@ from .load.book import load_book
 QUIET_LOGGERS = ("weasyprint", "fontTools")
 
 
-class Reporter:
+class LineReporter:
+    """Progress as plain lines on standard error, one a stage and one a piece (what a log, a pipe or
+    make wants), or none with -q. Used in a `with` block, as the terminal's bar is."""
+
     def __init__(self, quiet: bool, verbose: bool):
         self.quiet, self.verbose = quiet, verbose
 
-    def info(self, message: str) -> None:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def info(self, message: str, step: tuple[int, int] | None = None) -> None:
         if not self.quiet:
             click.echo(message, err=True)
 
@@ -41,6 +53,48 @@ class Reporter:
     def warnings(self, diagnostics: Diagnostics) -> None:
         for warning in diagnostics.warnings:
             click.echo(f"warning: {warning}", err=True)
+
+
+class BarReporter(LineReporter):
+    """Progress on a terminal: a stage's line as it begins or ends, and one bar, gone when the
+    command ends, for the pieces of a counted stage (print pieces, backends, imported sections)."""
+
+    def __init__(self, verbose: bool, console: Console | None = None):
+        super().__init__(quiet=False, verbose=verbose)
+        self.console = console or Console(stderr=True)
+        self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(),
+                            console=self.console, transient=True)  # fmt: skip
+        self.task = self.bar.add_task("", visible=False)
+
+    def __enter__(self) -> Self:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()  # before any warning or error is printed: they stay, the bar goes
+
+    def info(self, message: str, step: tuple[int, int] | None = None) -> None:
+        if step is None:  # a stage: its line stays above the bar, which waits for the next counted stage
+            self.bar.update(self.task, visible=False)
+            self.bar.refresh()  # else the line is printed above a last redraw of the finished bar
+            self._line(message)
+        else:  # a stage's first step (the bar hidden) starts its clock again
+            done, total = step
+            change = self.bar.update if self.bar.tasks[0].visible else self.bar.reset
+            change(self.task, description=message, completed=done - 1, total=total, visible=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            self._line(message)
+
+    def _line(self, message: str) -> None:
+        self.console.print(message, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def reporter(quiet: bool, verbose: bool = False) -> LineReporter:
+    """The one place that decides how progress shows: nothing with -q, a bar when standard error is
+    a terminal, plain lines otherwise."""
+    return BarReporter(verbose) if not quiet and sys.stderr.isatty() else LineReporter(quiet, verbose)
 
 
 class _Commands(click.Group):
@@ -115,15 +169,16 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, mar
     if len(rest) > 1:
         raise click.UsageError(f"give one book folder, not {len(rest)}")
     root = Path(rest[0]) if rest else Path(".")
-    reporter = Reporter(quiet, verbose)
+    report = reporter(quiet, verbose)
     diagnostics = Diagnostics(strict=strict)
     try:
-        build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, reporter,
-              BuildOptions(require_azw3=require_azw3, marks=marks), open_cache(cache_dir, diagnostics))  # fmt: skip
+        with report:
+            build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, report,
+                  BuildOptions(require_azw3=require_azw3, marks=marks), open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
-        reporter.warnings(diagnostics)
+        report.warnings(diagnostics)
         _fail(exc)
-    reporter.warnings(diagnostics)
+    report.warnings(diagnostics)
 
 
 @main.command("check", context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,19 +211,20 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: 
     page, and contact sheets of spreads."""
     from .commands.proof import make_proof
 
-    reporter = Reporter(quiet, verbose=False)
+    report = reporter(quiet)
     diagnostics = Diagnostics()
     try:
         out = out_dir or default_out(book_dir, "build/proof")
         book = load_book(book_dir, diagnostics)
-        files = make_proof(book, out, diagnostics, reporter.info, resolution, BuildOptions(marks=marks),
-                           open_cache(cache_dir, diagnostics))  # fmt: skip
+        with report:
+            files = make_proof(book, out, diagnostics, report.info, resolution, BuildOptions(marks=marks),
+                               open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
-        reporter.warnings(diagnostics)
+        report.warnings(diagnostics)
         _fail(exc)
-    reporter.warnings(diagnostics)
+    report.warnings(diagnostics)
     pngs = [f for f in files if f.name.startswith("page-")]
-    reporter.info(f"Wrote {files[0]}, {len(pngs)} page previews and {len(files) - 1 - len(pngs)} contact sheets")
+    report.info(f"Wrote {files[0]}, {len(pngs)} page previews and {len(files) - 1 - len(pngs)} contact sheets")
 
 
 @main.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
@@ -215,18 +271,19 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
     ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
     from .dist.bundle import make_bundle
 
-    reporter = Reporter(quiet, verbose=False)
+    report = reporter(quiet)
     diagnostics = Diagnostics(strict=strict)
     try:
         out = out_dir or default_out(book_dir, "dist")
         book = load_book(book_dir, diagnostics)
-        folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), reporter.info,
-                             open_cache(cache_dir, diagnostics))  # fmt: skip
+        with report:
+            folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), report.info,
+                                 open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
-        reporter.warnings(diagnostics)
+        report.warnings(diagnostics)
         _fail(exc)
-    reporter.warnings(diagnostics)
-    reporter.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+    report.warnings(diagnostics)
+    report.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
 
 
 @main.group("import", context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,21 +295,24 @@ def import_group() -> None:
 @click.argument("export", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="New book folder to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON on standard output.")
-def import_legacy_command(export: Path, out_dir: Path, as_json: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the JSON report, with --json).")
+def import_legacy_command(export: Path, out_dir: Path, as_json: bool, quiet: bool) -> None:
     """Import a legacy plain-text EXPORT (notes, page breaks and tables flattened into the text)
     into a book folder, with an import report (OUT/import-report.md) of what needs an editor."""
     from dataclasses import asdict
 
     from .legacy.importer import import_legacy, write_report
 
+    progress = reporter(quiet)
     try:
-        report = import_legacy(export, out_dir)
+        with progress:
+            report = import_legacy(export, out_dir, progress.info)
     except PressworkError as exc:
         _fail(exc)
     write_report(out_dir, report)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
-    click.echo(f"Imported {export} into {out_dir}: {report.summary()}. See {out_dir / 'import-report.md'}.", err=True)
+    progress.info(f"Imported {export} into {out_dir}: {report.summary()}. See {out_dir / 'import-report.md'}.")
 
 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-
 from ..backends import BACKENDS, Backend
 from ..backends.options import Artifacts, BuildOptions
-from ..errors import Diagnostics
+from ..errors import Diagnostics, Location, PressworkError
 from ..files.cache import Cache, book_key
 from ..files.folders import staging_folder
 from ..files.output import writing_into
 from ..layout.pagemap import PageMap
-from ..layout.pieces import Layout, Progress
+from ..layout.pieces import Layout
 from ..load.book import load_book
 from ..model import Book, PrintOptions
+from ..progress import Progress, silent
 from ..render.fonts import check_glyphs
 
 
 class Reporter(Protocol):
-    def info(self, message: str) -> None: ...
+    """How a command tells the user where it is: `info` is the stages' `Progress` (a line a stage, or
+    a step of a counted run), `detail` what -v adds. The CLI alone decides how it shows (a bar on a
+    terminal, plain lines otherwise, nothing with -q), so no stage knows about terminals."""
+
+    def info(self, message: str, step: tuple[int, int] | None = None) -> None: ...
     def detail(self, message: str) -> None: ...
 
 
@@ -49,7 +54,7 @@ class Pipeline:
     diagnostics: Diagnostics
     options: BuildOptions = field(default_factory=BuildOptions)
     cache: Cache | None = None  # None: no build cache
-    progress: Progress = lambda message: None
+    progress: Progress = silent
     margin_css: str = ""  # a proof's mark in the page margins: it moves no page break
     _layout: Layout | None = field(default=None, init=False)
     _pages: PageMap | None = field(default=None, init=False)
@@ -140,20 +145,34 @@ def build(
         out_dir.mkdir(parents=True, exist_ok=True)
         stage = staging_folder(out_dir, ".build-")  # all products or none: a later failure keeps earlier ones out
         try:
-            for backend in backends:
-                report.info(f"Building {backend.name} …")
+            for number, backend in enumerate(backends, 1):
+                report.info(f"Building {backend.name} …", (number, len(backends)))
                 t0 = time.perf_counter()
                 paths = pipeline.write(backend.name, stage)
                 made = ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
                 report.info(f"Made {made} in {time.perf_counter() - t0:.2f} s")
                 products += paths
-            final = []
-            for path in products:
-                os.replace(path, out_dir / path.name)
-                final.append(out_dir / path.name)
+            final = [out_dir / path.name for path in products]
+            for target in final:  # every target checked before the first is moved: all products or none
+                _replaceable(target)
+            for path, target in zip(products, final):
+                os.replace(path, target)
             report.info("Wrote " + ", ".join(map(str, final)))
             return final
         finally:
             shutil.rmtree(stage, ignore_errors=True)
             if created and not any(out_dir.iterdir()):
                 out_dir.rmdir()
+
+
+def _replaceable(target: Path) -> None:
+    """A product may take the place of nothing, a file or a symlink (replaced, never followed); a
+    folder or anything else there is the user's, and os.replace would fail on it half-way."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "something other than a file"
+        raise PressworkError(f"{kind} stands where the product {target.name} goes, so no product was written",
+                             Location(target), "move it away, or give --out another folder")  # fmt: skip

@@ -4,7 +4,6 @@ a PNG of every page and contact sheets of spreads."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 
 from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError
-from ..files.cache import Cache
+from ..files.cache import Cache, content_digest
 from ..files.folders import staging_folder
 from ..files.output import write_atomic, writing_into
 from ..model import Book
@@ -74,7 +73,7 @@ def _place(files: list[Path], out: Path) -> list[Path]:
     for name in before.keys() - names:
         if _unchanged(out / name, before):
             (out / name).unlink()
-    made = {file.name: _digest(file) for file in files}
+    made = {file.name: content_digest(file) for file in files}
     for file in files:
         os.replace(file, out / file.name)
     write_atomic(out / MADE, (json.dumps(made, indent=1, sort_keys=True) + "\n").encode())
@@ -94,11 +93,7 @@ def _made(out: Path) -> dict[str, str]:
 
 def _unchanged(path: Path, made: dict[str, str]) -> bool:
     """A regular file a proof made and nobody has changed since."""
-    return path.name in made and not path.is_symlink() and path.is_file() and _digest(path) == made[path.name]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return path.name in made and not path.is_symlink() and path.is_file() and content_digest(path) == made[path.name]
 
 
 def _render_pages(pdf: Path, out: Path, resolution: int) -> None:

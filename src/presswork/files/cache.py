@@ -21,8 +21,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Diagnostics, Location
 from ..model import Book
-from .folders import STALE_AFTER, inside_book
+from .folders import STALE_AFTER, inside_book, resolved
 from .output import write_atomic
+from .revisions import MAX_FILE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent.parent
 KEEP = 32  # entries kept per kind: a few books, or a few versions of one
@@ -30,6 +31,7 @@ MAX_ENTRY = 64_000_000  # bytes read from one entry; a 1,000-page book's page ma
 _ENTRY = re.compile(r"([a-z]+)-([0-9a-f]{32})")
 _HEADER = b"presswork cache entry, sha256 "  # then the hex digest of the data, a newline, the data
 _TORN = re.compile(r"\.([a-z]+)-[0-9a-f]{32}\.[A-Za-z0-9_]+\.tmp")  # write_atomic's leftovers from a killed run
+CHUNK = 2**20  # bytes hashed at a time: a file's digest never holds more of it in memory
 
 
 def default_folder() -> Path | None:
@@ -144,17 +146,34 @@ def _unsafe(folder: Path) -> str | None:
 
 def book_key(book: Book, *settings: object) -> str:
     """A digest of every input an artifact of `book` can depend on: the book's manuscript, styles
-    and images, presswork itself (`code_key`), and `settings`.
+    and images (each as `content_digest` tells it), presswork itself (`code_key`), and `settings`.
     Only files inside the book count: a symlink out of it is neither followed nor read."""
     digest = hashlib.sha256(f"{code_key(*settings)}\n".encode())
-
-    def add(name: Path, data: bytes) -> None:  # name and length first: no two sets of files hash alike
-        digest.update(f"{name.as_posix()}\0{len(data)}\0".encode() + data)
-
     for name in ("manuscript", "styles", "images"):
         for path in _files(book.root / name, book.root):
-            add(Path("book") / path.relative_to(book.root), path.read_bytes())
+            # name first: no two sets of files hash alike
+            digest.update(f"{(Path('book') / path.relative_to(book.root)).as_posix()}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()[:32]
+
+
+def content_digest(path: Path) -> str:
+    """What a regular file holds: the hex SHA-256 of its bytes, read CHUNK at a time. A file bigger
+    than MAX_FILE_BYTES (the most `diff` takes from a book: far more than a chapter, stylesheet or
+    figure has reason to be, and the loader refuses text a tenth that size) is not read at all — a
+    6 GB file left in manuscript/ would take a minute — and counts by its size and modification
+    time instead."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO put in its place is not waited on
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size > MAX_FILE_BYTES:
+            return f"size {info.st_size}, modified {info.st_mtime_ns}"
+        digest, remaining = hashlib.sha256(), info.st_size
+        while remaining > 0 and (chunk := handle.read(min(CHUNK, remaining))):
+            digest.update(chunk)
+            remaining -= len(chunk)
+    return digest.hexdigest()
 
 
 def code_key(*settings: object) -> str:
@@ -167,8 +186,7 @@ def _presswork_digest() -> str:
     """Read once a run: presswork's files do not change under a running build."""
     digest = hashlib.sha256(f"{__version__}\n".encode())
     for path in [*_files(PACKAGE / "styles", None), *_files(PACKAGE / "fonts", None), *sorted(PACKAGE.rglob("*.py"))]:
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0{len(data)}\0".encode() + data)
+        digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
@@ -177,7 +195,7 @@ def _files(base: Path, root: Path | None) -> list[Path]:
     symlink out is neither entered nor read), and a folder reached twice (a link loop) once."""
     found, seen = [], set()
     for folder, dirs, names in os.walk(base, followlinks=True):
-        real = Path(folder).resolve()
+        real = resolved(Path(folder))
         if real in seen or (root and not inside_book(root, real)):
             dirs[:] = []
             continue

@@ -3,7 +3,7 @@ pages, each starting on a recto with a known folio, and the page map they yield.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,8 +12,6 @@ from .pagemap import PageMap
 
 if TYPE_CHECKING:
     from weasyprint import Document, Page
-
-Progress = Callable[[str], None]  # told a line at each step of a long stage ("Laying out 12/54: chapter-07")
 
 
 @dataclass

@@ -19,9 +19,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Diagnostics, PressworkError
+from ..files.folders import resolved
 from ..files.output import build_time
 from ..load.printopts import profile_space
 from ..model import Book, PrintOptions
+from ..progress import Progress, silent
 from ..render import fonts
 from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
@@ -30,7 +32,7 @@ from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
 from ..text.typography import smarten_string
 from .pagemap import PageMap
-from .pieces import Layout, Piece, Progress, first_recto, label, last_folio
+from .pieces import Layout, Piece, first_recto, label, last_folio
 
 LINKS = Links(target=lambda ident: f"#{ident}", image=lambda path: quote(path.as_posix()))
 # Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
@@ -56,7 +58,7 @@ class PrintLayout:
         self.diagnostics = diagnostics
         self.options = options or book.print
         self.margin_css = margin_css
-        self.progress = progress or (lambda message: None)
+        self.progress = progress or silent
         self.font_config = FontConfiguration()
         self.color_profiles: dict = {}  # filled by @color-profile rules as the page CSS is parsed
         self._fetch = BookFetcher(self.book.root)
@@ -178,11 +180,12 @@ class PrintLayout:
         if piece.laid_out_as == key:
             return
         piece.laid_out_as = key
-        if piece.key in self._laid_out:
-            self.progress(f"Laying out {piece.key} again")
+        if piece.key in self._laid_out:  # the count stays: it is of pieces laid out at least once
+            self.progress(f"Laying out {piece.key} again", (len(self._laid_out), self._pieces_total))
         else:
             self._laid_out.add(piece.key)
-            self.progress(f"Laying out {len(self._laid_out)}/{self._pieces_total}: {piece.key}")
+            self.progress(f"Laying out {len(self._laid_out)}/{self._pieces_total}: {piece.key}",
+                          (len(self._laid_out), self._pieces_total))  # fmt: skip
         first_page = CSS(string=f"@page :first {{ counter-reset: page {piece.first} }}", font_config=self.font_config)
         piece.document = HTML(string=self._html(piece), base_url=BOOK_URL, url_fetcher=self._fetch).render(
             stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config,
@@ -291,12 +294,12 @@ class BookFetcher(URLFetcher):
 
     def __init__(self, root: Path):
         super().__init__(allowed_protocols={"https"})
-        self.folders = {urlsplit(BOOK_URL).netloc: root.resolve(), urlsplit(FONTS_URL).netloc: fonts.FONT_DIR.resolve()}
+        self.folders = {urlsplit(BOOK_URL).netloc: resolved(root), urlsplit(FONTS_URL).netloc: fonts.FONT_DIR.resolve()}
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         folder = self.folders.get(parts.netloc) if parts.scheme == "https" else None
-        path = (folder / unquote(parts.path).lstrip("/")).resolve() if folder else None
+        path = resolved(folder / unquote(parts.path).lstrip("/")) if folder else None  # a link loop: not a file
         if path is None or not path.is_relative_to(folder) or not path.is_file():
             raise ValueError(f"{url} is not a file of the book")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from ..errors import PressworkError
 from ..files.output import write_atomic, writing_into
 from ..load.sources import slugify
+from ..progress import Progress, silent
 from ..text.scripts import mixed_scripts
 from . import backdata
 from .blocks import Block, read_blocks
@@ -59,7 +60,8 @@ class Report:
                 f"{len(self.missing_from_contents)} chapter headings not in the contents")  # fmt: skip
 
 
-def import_legacy(export: Path, out: Path) -> Report:
+def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Report:
+    """The book in `export` written to the new folder `out`, telling `progress` of each section."""
     blocks = read_blocks(export)
     contents = read_contents(blocks)
     start = contents[0]
@@ -68,6 +70,7 @@ def import_legacy(export: Path, out: Path) -> Report:
     if not sections:
         raise PressworkError("no sections found: the export needs a contents list whose entries head its sections",
                              None, "add a 'Contents' line and the section titles after it, as they appear in the text")  # fmt: skip
+    progress(f"Found {len(sections)} sections in {export.name}")
     report = Report(source=export.name, problems=list(meta.problems))
     report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
     _check_out(out)
@@ -78,7 +81,7 @@ def import_legacy(export: Path, out: Path) -> Report:
         raise PressworkError(f"cannot make a folder in {out.parent}: {exc.strerror}", None, "choose a writable folder for the import") from None
     try:
         with writing_into(out.parent):
-            _write_book(work, meta, sections, report)
+            _write_book(work, meta, sections, report, progress)
         try:
             os.rename(work, out)  # atomic; replaces only an empty folder, never follows a link
         except OSError as exc:
@@ -97,7 +100,7 @@ def _check_out(out: Path) -> None:
         raise PressworkError(f"{out} already exists and is not empty", None, "choose a new folder for the import")
 
 
-def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report: Report) -> None:
+def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report: Report, progress: Progress) -> None:
     manuscript = root / "manuscript"
     for sub in ("front", "chapters", "back"):
         (manuscript / sub).mkdir(parents=True, exist_ok=True)
@@ -107,9 +110,10 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
     seen_chapter = False
     figures = 0
     data = backdata.BackData()
-    for section in sections:
+    for number, section in enumerate(sections, 1):
         entry = section.entry
         report.sections.append(f"{entry.number}. {entry.title}" if entry.number else entry.title)
+        progress(f"Converting {number}/{len(sections)}: {report.sections[-1]}", (number, len(sections)))
         if entry.kind in ("glossary", "chronology", "biographies"):
             _back_data(manuscript, section, data, report)
             contents["back"].append(f"back/{entry.kind}.yaml")

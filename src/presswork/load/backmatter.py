@@ -8,7 +8,15 @@ from typing import Any
 from markdown_it.token import Token
 
 from ..errors import Diagnostics, Location, PressworkError
-from ..model import Biographies, Chronology, ChronologyGroup, Glossary, LifeEvent, Person, Term
+from ..model import (
+    Biographies,
+    Chronology,
+    ChronologyGroup,
+    Glossary,
+    LifeEvent,
+    Person,
+    Term,
+)
 from ..text.collation import sort_key
 from ..text.dates import DateError, parse_life_date
 from ..text.markdown import parse, parse_inline

@@ -10,7 +10,17 @@ from typing import Any
 from markdown_it.token import Token
 
 from ..errors import Diagnostics, Location, PressworkError
-from ..model import Biographies, Book, Chapter, Glossary, IndexEntry, IndexPlace, Locator, Person, Term
+from ..model import (
+    Biographies,
+    Book,
+    Chapter,
+    Glossary,
+    IndexEntry,
+    IndexPlace,
+    Locator,
+    Person,
+    Term,
+)
 from ..text.typography import smarten_string
 from .chapters import Anchors
 

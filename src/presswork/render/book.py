@@ -9,7 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layout.pagemap import PageMap
-from ..model import KINDS, ROLES, Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, NotePlacement, Part
+from ..model import (
+    KINDS,
+    ROLES,
+    Biographies,
+    Book,
+    Chapter,
+    Chronology,
+    Glossary,
+    IndexPlace,
+    NotePlacement,
+    Part,
+)
 from ..text.labels import chapter_label, part_label, role_label, word
 from ..text.typography import smarten_string
 from .back import biographies_html, chronology_html, glossary_html, index_html
