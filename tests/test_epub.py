@@ -7,17 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, problems, run_epubcheck
+from conftest import NS, ROOT, build, problems, run_epubcheck
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-NS = {
-    "h": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
 
 
 def xml(files: dict[str, bytes], name: str) -> etree._Element:

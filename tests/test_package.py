@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build
+from conftest import NS, ROOT, build
 from ebooklib import epub
 from lxml import etree
 
@@ -19,13 +19,6 @@ from presswork.errors import Diagnostics
 from presswork.load.book import load_book
 from presswork.package.epub import EpubBuilder
 
-NS = {
-    "h": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
 EPUB_TYPE = f"{{{NS['epub']}}}type"
 
 
