@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..load.backmatter import plain
 from ..load.sources import slugify
 from ..text.dates import MONTHS, DateError, parse_life_date
 from .blocks import Block
-from .convert import NOTE, SUPERSCRIPT
+from .convert import NOTE, SUPERSCRIPT, unfinished
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _TERM = re.compile(r"^(?P<term>[^\[\]:]{1,80}?)\s*(?:\[(?P<original>[^\]]*)\])?\s*[:.]\s+(?P<definition>\S.*)$")
+# An entry heading: SURNAME, Given Names (dates), with bracketed other names anywhere among the names;
+# names are capitalised words (or particles), and the dates hold a year.
+_NAME = r"(?:[A-ZÀ-ÞА-ЯЁ][\w'’.\-]*|(?:de|da|di|von|van|der|ibn|al|la|le)\b|\[[^\]]+\])"
 _PERSON = re.compile(
-    r"^(?P<surname>[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\- ]+),\s+(?P<names>[^\[(]+?)\s*(?:\[(?P<alias>[^\]]+)\])?\s*"
-    r"\((?P<dates>[^)]*)\)\.?\s*(?P<text>.*)$"
+    rf"^(?P<surname>[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\- ]*[A-ZÀ-ÞА-ЯЁ])(?P<other>(?:\s*\[[^\]]+\])*),\s+"
+    rf"(?P<names>{_NAME}(?:[\s,]+{_NAME})*)\s*\((?P<dates>[^)]*\d{{3}}[^)]*)\)\.?\s*(?P<text>.*)$"
 )
+_BRACKETS = re.compile(r"\[([^\]]+)\]")
 
 
 @dataclass
@@ -28,6 +33,7 @@ class BackData:
     joins: int = 0
     ids: set[str] = field(default_factory=set)
     disambiguated: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, name, id, why)
+    repairs: list[tuple[int, str]] = field(default_factory=list)  # (line, what was changed and why)
 
     def entry_id(self, entry: dict, default: str, line: int, name: str, why: str | None = None) -> None:
         """Give `entry` the id the build would make from its name (backmatter.py's rule), or, when an
@@ -48,14 +54,18 @@ def glossary(blocks: list[Block], data: BackData) -> None:
     seen: dict[str, int] = {}
     for block in blocks:
         m = _TERM.match(block.text)
-        if not m:
-            if data.terms:  # a definition broken by a page
-                data.terms[-1]["definition"] += " " + block.text
-                data.joins += 1
-            else:
-                data.unparsed.append((block.line, block.text))
+        previous = data.terms[-1] if data.terms else None
+        # a definition broken by a page: the next block is no entry, or one set off by a full stop, not the
+        # colon entries have, after a definition that stops mid-sentence
+        if previous and (not m or (unfinished(previous["definition"]) and _separator(m) == ".")):
+            previous["definition"] += " " + block.text
+            data.joins += 1
+            data.repairs.append((block.line, f"continues the definition of {previous['term']!r} across a page break: joined to it"))
             continue
-        term, why = m.group("term").strip(), None
+        if not m:
+            data.unparsed.append((block.line, block.text))
+            continue
+        term, why = plain(m.group("term").strip()), None
         if term in seen:
             seen[term] += 1
             term, why = f"{term} ({seen[term]})", f"the term {term!r} is defined again: renamed"
@@ -64,9 +74,16 @@ def glossary(blocks: list[Block], data: BackData) -> None:
         data.entry_id(entry, f"term-{slugify(term, 'x')}", block.line, term, why)
         entry["definition"] = m.group("definition").strip()
         if m.group("original"):
-            entry["original"] = m.group("original").strip()
+            entry["original"] = plain(m.group("original").strip())
+            if entry["original"] != m.group("original").strip():
+                data.repairs.append((block.line, f"the original of {term!r} loses the export's emphasis marks"))
             entry["original_lang"] = "ru" if _CYRILLIC.search(m.group("original")) else "en"
         data.terms.append(entry)
+
+
+def _separator(match: re.Match[str]) -> str:
+    """The mark that ends a glossary entry's term: ':' in an entry, '.' in a sentence that looks like one."""
+    return match.string[match.end("term") : match.start("definition")].strip()[-1:]
 
 
 def chronology(blocks: list[Block], data: BackData) -> None:
@@ -95,17 +112,20 @@ def biographies(blocks: list[Block], data: BackData) -> None:
             elif data.people:  # an entry split by a page break
                 data.people[-1]["text"] += " " + text
                 data.joins += 1
+                data.repairs.append((block.line, f"no entry heading: continues the entry of {data.people[-1]['surname']} "
+                                                 "across a page break"))  # fmt: skip
             else:
                 data.unparsed.append((block.line, text))
             continue
-        names = m.group("names").strip().rstrip(",")
+        names = " ".join(_BRACKETS.sub(" ", m.group("names")).replace(",", " ").split())
         given, _, patronymic = names.partition(" ")
         person = {"surname": _title_case(m.group("surname").strip()), "given": given}
         data.entry_id(person, "person-" + slugify(f"{person['surname']} {given}", "x"), block.line, f"{person['surname']}, {given}")
         if patronymic:
             person["patronymic"] = patronymic
-        if m.group("alias"):
-            person["aliases"] = [a.strip() for a in m.group("alias").split(",")]
+        aliases = [a.strip() for group in _BRACKETS.findall(m.group("other") + m.group("names")) for a in group.split(",")]
+        if aliases:
+            person["aliases"] = [_title_case(a) if a.isupper() else a for a in aliases if a]
         born, died, raw = _life(m.group("dates"))
         if born:
             person["born"] = born
@@ -115,8 +135,8 @@ def biographies(blocks: list[Block], data: BackData) -> None:
         data.people.append(person)
 
 
-def _title_case(surname: str) -> str:
-    return "-".join(part.capitalize() for part in surname.split("-"))
+def _title_case(name: str) -> str:
+    return re.sub(r"[^\s\-]+", lambda m: m.group().capitalize(), name)
 
 
 def _life(text: str) -> tuple[str | None, str | None, str | None]:

@@ -19,6 +19,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 class Block:
     lines: list[str]
     line: int  # 1-based line of its first line
+    gap: int = 1  # blank lines before it: two or more mark where the export dropped an image
 
     @property
     def text(self) -> str:
@@ -35,17 +36,20 @@ def read_blocks(path: Path) -> list[Block]:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
     current: list[str] = []
-    start = 0
+    start = blank = gap = 0
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             if not current:
-                start = number
+                start, gap = number, blank
             current.append(line.strip())
-        elif current:
-            blocks.append(Block(current, start))
-            current = []
+            blank = 0
+        else:
+            blank += 1
+            if current:
+                blocks.append(Block(current, start, gap))
+                current = []
     if current:
-        blocks.append(Block(current, start))
+        blocks.append(Block(current, start, gap))
     return blocks
 
 

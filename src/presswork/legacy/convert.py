@@ -1,9 +1,11 @@
-"""A section's blocks → Markdown: notes matched to their calls, page-break splits joined,
-figures with placeholders, block quotations recognised."""
+"""A section's blocks → Markdown: notes matched to their calls (mis-numbered calls repaired where
+the export's own numbering proves the number), page-break splits joined, figures with placeholders,
+block quotations recognised."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL
@@ -12,6 +14,16 @@ from .blocks import Block
 NOTE = re.compile(r"^(?:-\s*)?(?:\[(\d{1,3})\.\]\(#\)|(\d{1,3})\.)\s+(\S.*)$")
 SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 _SUPER_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
+_TO_SUPER = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_LINK_CALL = re.compile(r"\^\{\[(\d{1,3})\]\(#\)\}")  # a call the export wrote as a superscript link
+_DAMAGED_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link on a line of its own whose digit was misread ([Z](#))
+_ENDS_WITH_CALL = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+[\"'”»’)\]]*$")
+_ONLY_CALLS = re.compile(r"^[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\s]+$")
+# Three blank lines or more stand where the export dropped an image: what follows is its caption.
+_IMAGE_GAP = 3
+_QUOTE_PARAGRAPHS = 4  # a block quotation longer than this is not told from the author's prose
+# “…,” someone said, “…”: the author quoting inline, so the author's prose, not a block quotation
+_INTERLEAVED = re.compile(r"[”\"]\s+[^“”\"]{1,60},\s*[“\"]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”»’)\]*]*(?:[\u00b9\u00b2\u00b3\u2070-\u2079]+)?$""")
@@ -35,7 +47,10 @@ class Converted:
     joins: int = 0
     doubtful_joins: list[tuple[int, str]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    quotes: int = 0
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # (line, paragraphs) of each block quotation
+    doubtful_quotes: list[tuple[int, str]] = field(default_factory=list)
+    doubtful_calls: list[tuple[str, int]] = field(default_factory=list)  # a second call to a note, kept
+    repairs: list[tuple[int, str]] = field(default_factory=list)  # (line, what was changed and why)
 
 
 def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
@@ -56,11 +71,22 @@ def is_caption(block: Block) -> bool:
     return len(block.text) < 150 and not NOTE.match(block.lines[0]) and not _ENDS_SENTENCE.search(block.text)
 
 
+def after_image(block: Block) -> bool:
+    """A paragraph where the export dropped an image: a caption, even when it is a sentence."""
+    return block.gap >= _IMAGE_GAP and len(block.text) < 400 and not NOTE.match(block.lines[0])
+
+
+def unfinished(text: str) -> bool:
+    """Text that stops mid-sentence (or at an abbreviation): a page break cut it."""
+    return not _ENDS_SENTENCE.search(text) or bool(_ABBREVIATION.search(text))
+
+
 def convert(blocks: list[Block], first_figure: int) -> Converted:
     result = Converted()
     body, note_blocks = split_notes(blocks)
     trailing: list[Block] = []
-    notes, note_lines = _read_notes(note_blocks, trailing)
+    notes, note_lines = _read_notes(note_blocks, trailing, result)
+    body = _repair_calls(body, notes, result)
     paragraphs = _figures_and_text(body, result, first_figure)
     paragraphs += _figures_and_text(trailing, result, first_figure, captions_only=True)
     paragraphs = _join_splits(paragraphs, result)
@@ -69,19 +95,7 @@ def convert(blocks: list[Block], first_figure: int) -> Converted:
         for offset, line in enumerate(block.lines):
             for match in SUPERSCRIPT.finditer(line):
                 calls.setdefault(match.group().translate(_SUPER_DIGITS), block.line + offset)
-    out = []
-    previous = ""
-    for kind, text, line in paragraphs:
-        if kind == "figure":
-            out.append(text)
-            continue
-        markdown = SUPERSCRIPT.sub(lambda m: f"[^{m.group().translate(_SUPER_DIGITS)}]", _escape(text))
-        if previous.rstrip().endswith(":") and re.match(r'^["“«]', text) and re.search(r'["”»][\u00b9\u00b2\u00b3\u2070-\u2079]*$', text):
-            markdown = "> " + markdown
-            result.quotes += 1
-        out.append(markdown)
-        previous = text
-    result.paragraphs = out
+    result.paragraphs = _quotations(paragraphs, result)
     for label, line in calls.items():
         if label not in notes:
             result.refs_without_notes.append((label, line))
@@ -96,14 +110,125 @@ def convert(blocks: list[Block], first_figure: int) -> Converted:
     return result
 
 
-def _read_notes(blocks: list[Block], trailing: list[Block]) -> tuple[dict[str, str], dict[str, int]]:
+def _repair_calls(body: list[Block], notes: dict[str, str], result: Converted) -> list[Block]:
+    """The body with its calls renumbered where the export's numbering proves the number: a call out of
+    sequence that repeats an earlier number, where the very note expected there has no call, is that
+    note's call (a damaged superscript); so is a call link whose digit was misread, standing between the
+    calls before and after that note. Other repeated calls are kept and reported as doubtful."""
+    lines = {}
+    for block in body:
+        for offset, line in enumerate(block.lines):
+            fixed = _LINK_CALL.sub(lambda m: m.group(1).translate(_TO_SUPER), line)
+            if fixed != line:
+                result.repairs.append((block.line + offset, "a call written as a link (^{[n](#)}) made a note call"))
+            lines[block.line + offset] = fixed
+    found: list[tuple[int, tuple[int, int], str]] = []  # (line, span, label); "" for a misread call
+    for number, line in lines.items():
+        if m := _DAMAGED_CALL.match(line):
+            found.append((number, m.span(), ""))
+        found += [(number, m.span(), m.group().translate(_SUPER_DIGITS)) for m in SUPERSCRIPT.finditer(line)]
+    called = Counter(label for _, _, label in found)
+    seen: set[str] = set()
+    previous = 0
+    changes: dict[int, list[tuple[tuple[int, int], str]]] = {}
+    for index, (number, span, label) in enumerate(found):
+        expected = str(previous + 1)
+        following = found[index + 1][2] if index + 1 < len(found) else None
+        if not label:
+            if expected in notes and not called[expected] and following == str(previous + 2):
+                changes[number] = [(span, expected)]
+                result.repairs.append((number, f"call mark {lines[number]} made call {expected}: it stands between calls "
+                                               f"{previous} and {following}, and note {expected} had no call"))  # fmt: skip
+                called[expected] += 1
+                seen.add(expected)
+                previous += 1
+            continue
+        if label != expected and label in seen and expected in notes and not called[expected] and following != expected:
+            changes.setdefault(number, []).append((span, expected))
+            result.repairs.append((number, f"call {label} made {expected}: it follows call {previous}, repeats an earlier "
+                                           f"call {label}, and note {expected} had no call"))  # fmt: skip
+            called[label] -= 1
+            called[expected] += 1
+            label = expected
+        elif label in seen:
+            result.doubtful_calls.append((label, number))
+        seen.add(label)
+        previous = int(label)
+    for number, spans in changes.items():
+        line = lines[number]
+        for (start, end), label in sorted(spans, reverse=True):
+            line = line[:start] + label.translate(_TO_SUPER) + line[end:]
+        lines[number] = line
+    return [Block([lines[b.line + offset] for offset in range(len(b.lines))], b.line, b.gap) for b in body]
+
+
+def _quotations(paragraphs: list[tuple[str, str, int]], result: Converted) -> list[str]:
+    """Markdown for each paragraph; a block quotation is what follows a line ending with a colon, up to
+    and with the first paragraph ending with a note call, when the author's prose resumes after it."""
+    texts = [i for i, (kind, _, _) in enumerate(paragraphs) if kind == "text"]
+    quoted: dict[int, int] = {}  # first paragraph -> paragraphs in the quotation
+    for position, index in enumerate(texts):
+        if not paragraphs[index][1].rstrip().endswith(":"):
+            continue
+        run = texts[position + 1 : position + 1 + _QUOTE_PARAGRAPHS]
+        if not run:
+            continue
+        first = paragraphs[run[0]]
+        end = next((n for n, i in enumerate(run) if _ENDS_WITH_CALL.search(paragraphs[i][1])), None)
+        if end is None:
+            result.doubtful_quotes.append((first[2], f"after a colon, no note call closes what follows: kept as prose ({first[1][:50]}…)"))
+            continue
+        last = paragraphs[run[end]][1]
+        if any(SUPERSCRIPT.search(paragraphs[i][1]) or paragraphs[i][1].endswith(":") for i in run[:end]) or (
+            end and len(SUPERSCRIPT.findall(last)) > 1  # a quotation of several paragraphs has one call, at its end
+        ):
+            result.doubtful_quotes.append((first[2], f"after a colon, the paragraphs up to the closing call carry other calls or "
+                                                     f"colons: kept as prose ({first[1][:50]}…)"))  # fmt: skip
+            continue
+        if any(_INTERLEAVED.search(paragraphs[i][1]) for i in run[: end + 1]):
+            result.doubtful_quotes.append((first[2], f"after a colon, the author quotes inline (“…,” someone says, “…”): "
+                                                     f"kept as prose ({first[1][:50]}…)"))  # fmt: skip
+            continue
+        if run[: end + 1] != list(range(run[0], run[end] + 1)):  # a figure inside: not one quotation
+            result.doubtful_quotes.append((first[2], "a figure stands inside what would be a quotation: kept as prose"))
+            continue
+        quoted[run[0]] = end + 1
+        result.quotes.append((first[2], end + 1))
+        if end:
+            result.doubtful_quotes.append((first[2], f"a quotation of {end + 1} paragraphs: check where it ends"))
+    out: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        kind, text, _ = paragraphs[index]
+        if kind == "figure":
+            out.append(text)
+            index += 1
+            continue
+        count = quoted.get(index, 0)
+        if count:
+            out.append("\n>\n".join("> " + _markdown(t) for _, t, _ in paragraphs[index : index + count]))
+            index += count
+            continue
+        out.append(_markdown(text))
+        index += 1
+    return out
+
+
+def _markdown(text: str) -> str:
+    return SUPERSCRIPT.sub(lambda m: f"[^{m.group().translate(_SUPER_DIGITS)}]", _escape(text))
+
+
+def _read_notes(blocks: list[Block], trailing: list[Block], result: Converted) -> tuple[dict[str, str], dict[str, int]]:
     """Notes in any of the three shapes, a note per line or per block, continued by plain paragraphs;
     text from illustrations after the notes goes back to the body (`trailing`)."""
     notes: dict[str, str] = {}
     lines: dict[str, int] = {}
     current: str | None = None
     for block in blocks:
-        if current and (is_ocr_caption(block) or is_caption(block)) or trailing:
+        if current and not trailing and after_image(block) and not (is_ocr_caption(block) or is_caption(block)):
+            result.repairs.append((block.line, f"a caption after note {current}, where an image was dropped: "
+                                               "made a figure, not a paragraph of the note"))  # fmt: skip
+        if current and (is_ocr_caption(block) or is_caption(block) or after_image(block)) or trailing:
             trailing.append(block)
             continue
         pieces = []
@@ -125,17 +250,32 @@ def _figures_and_text(
     blocks: list[Block], result: Converted, first_figure: int, captions_only: bool = False
 ) -> list[tuple[str, str, int]]:
     """(kind, text, line) for each paragraph; runs of text read off an illustration, with the
-    English caption after them, become one figure; after the notes, every caption is a figure."""
+    English caption after them, become one figure, as does a caption where an image was dropped;
+    after the notes, every caption is a figure, and a sentence right after one continues it."""
     out: list[tuple[str, str, int]] = []
     i = 0
     while i < len(blocks):
-        if captions_only and not is_ocr_caption(blocks[i]):
-            figure = Figure(first_figure + len(result.figures), blocks[i].text, None, blocks[i].line)
+        block = blocks[i]
+        if captions_only and not is_ocr_caption(block):
+            last = result.figures[-1] if out and out[-1][0] == "figure" and result.figures else None
+            if last and last.original is None and block.gap < 2 and _ENDS_SENTENCE.search(last.caption):
+                last.caption += " " + block.text
+                out[-1] = ("figure", _figure_markdown(last), last.line)
+                result.repairs.append((block.line, f"the caption of figure {last.number} goes on here: joined to it"))
+            else:
+                figure = Figure(first_figure + len(result.figures), block.text, None, block.line)
+                result.figures.append(figure)
+                out.append(("figure", _figure_markdown(figure), figure.line))
+            i += 1
+            continue
+        if not captions_only and block.gap >= _IMAGE_GAP and is_caption(block) and not is_ocr_caption(block):
+            figure = Figure(first_figure + len(result.figures), block.text, None, block.line)
             result.figures.append(figure)
+            result.repairs.append((block.line, f"a caption where an image was dropped: made figure {figure.number}, not a paragraph"))
             out.append(("figure", _figure_markdown(figure), figure.line))
             i += 1
             continue
-        if is_ocr_caption(blocks[i]) and _CYRILLIC.search(blocks[i].text):
+        if is_ocr_caption(block) and _CYRILLIC.search(block.text):
             run = []
             while i < len(blocks) and is_ocr_caption(blocks[i]):
                 run.append(blocks[i])
@@ -149,7 +289,11 @@ def _figures_and_text(
             result.figures.append(figure)
             out.append(("figure", _figure_markdown(figure), run[0].line))
             continue
-        out.append(("text", blocks[i].text, blocks[i].line))
+        text = block.text
+        if len(block.lines) > 1 and all(len(line) == 1 for line in block.lines):
+            text = "".join(block.lines)
+            result.repairs.append((block.line, f"a word set one letter a line: read as {text!r}"))
+        out.append(("text", text, block.line))
         i += 1
     return out
 
@@ -162,20 +306,31 @@ def _figure_markdown(figure: Figure) -> str:
 
 
 def _join_splits(paragraphs: list[tuple[str, str, int]], result: Converted) -> list[tuple[str, str, int]]:
-    """A paragraph that stops mid-sentence and one that carries on are one paragraph split by a page break."""
+    """A paragraph that stops mid-sentence and one that carries on are one paragraph split by a page
+    break, even when a figure stands between them (the figure then follows the paragraph); a
+    paragraph of nothing but note calls belongs to the one before it."""
     out: list[tuple[str, str, int]] = []
     for kind, text, line in paragraphs:
-        if out and kind == "text" and out[-1][0] == "text":
-            before = out[-1][1]
+        last = next((n for n in range(len(out) - 1, -1, -1) if out[n][0] == "text"), None)
+        if kind == "text" and last is not None and (last == len(out) - 1 or text[:1].islower() or _ONLY_CALLS.match(text)):
+            before = out[last][1]
             continues = text[:1].islower()
-            unfinished = not _ENDS_SENTENCE.search(before) or bool(_ABBREVIATION.search(before))
             heading_like = len(before) < 60  # a short unfinished line is a heading or caption, not a split
-            if continues or (unfinished and not heading_like and not text.startswith(("*", "[", "-", "#"))):
+            if _ONLY_CALLS.match(text):
+                result.repairs.append((line, "a paragraph of nothing but a note call: joined to the paragraph before it"))
+            elif continues or (unfinished(before) and not heading_like and not text.startswith(("*", "[", "-", "#"))):
                 if not continues:
                     result.doubtful_joins.append((line, f"…{before[-40:]} | {text[:40]}…"))
-                out[-1] = ("text", f"{before} {text}", out[-1][2])
+                if last != len(out) - 1:
+                    result.repairs.append((line, "a paragraph split by a page break, with a figure between its halves: "
+                                                 "joined, the figure after it"))  # fmt: skip
                 result.joins += 1
+            else:
+                out.append((kind, text, line))
                 continue
+            joined = before + text.strip() if _ONLY_CALLS.match(text) else f"{before} {text}"
+            out[last] = ("text", joined, out[last][2])
+            continue
         out.append((kind, text, line))
     return out
 

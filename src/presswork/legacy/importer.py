@@ -42,6 +42,9 @@ class Report:
     doubtful_joins: list[dict] = field(default_factory=list)
     figures: list[dict] = field(default_factory=list)
     block_quotes: int = 0
+    doubtful_quotes: list[dict] = field(default_factory=list)
+    doubtful_calls: list[dict] = field(default_factory=list)  # a second call to one note, kept
+    repairs: list[dict] = field(default_factory=list)  # what the importer changed in the export's text, and why
     glossary_terms: int = 0
     chronology_rows: int = 0
     biographies: int = 0
@@ -54,7 +57,8 @@ class Report:
         return (f"{self.chapters} chapters, {len(self.sections)} sections; notes: {self.notes_matched} matched, "
                 f"{len(self.refs_without_notes)} calls without a note, {len(self.notes_without_refs)} notes without a call; "
                 f"{self.joins} page-break joins ({len(self.doubtful_joins)} doubtful); {len(self.figures)} figures; "
-                f"{self.block_quotes} block quotations; {self.glossary_terms} glossary terms; {self.chronology_rows} "
+                f"{self.block_quotes} block quotations ({len(self.doubtful_quotes)} doubtful); {len(self.repairs)} repairs; "
+                f"{len(self.doubtful_calls)} repeated note calls; {self.glossary_terms} glossary terms; {self.chronology_rows} "
                 f"dates; {self.biographies} biographies; {len(self.flagged_words)} mixed-script words; "
                 f"{len(self.missing_from_text)} contents entries not in the text, "
                 f"{len(self.missing_from_contents)} chapter headings not in the contents")  # fmt: skip
@@ -153,7 +157,13 @@ def _record(report: Report, entry: Entry, converted: Converted) -> None:
     report.doubtful_joins += [{"section": where, "line": line, "text": text} for line, text in converted.doubtful_joins]
     report.figures += [{"section": where, "line": f.line, "caption": f.caption, "image": f"images/figure-{f.number}.png"}
                        for f in converted.figures]  # fmt: skip
-    report.block_quotes += converted.quotes
+    report.block_quotes += len(converted.quotes)
+    report.doubtful_quotes += [{"section": where, "line": line, "why": why} for line, why in converted.doubtful_quotes]
+    report.doubtful_calls += [{"section": where, "note": label, "line": line} for label, line in converted.doubtful_calls]
+    report.repairs += [{"section": where, "line": line, "repair": what} for line, what in converted.repairs]
+    report.repairs += [{"section": where, "line": line, "repair": f"a block quotation of {count} paragraph{'s' * (count > 1)}: "
+                                                                   "after a line ending with a colon, closed by a note call"}
+                       for line, count in converted.quotes]  # fmt: skip
 
 
 def _unlisted_headings(report: Report, section: Section) -> None:
@@ -186,7 +196,7 @@ def _markdown(entry: Entry, converted: Converted) -> str:
 
 def _back_data(manuscript: Path, section: Section, data: backdata.BackData, report: Report) -> None:
     kind, title = section.entry.kind, backdata.strip_heading_call(section.heading.text)
-    before, renamed = len(data.unparsed), len(data.disambiguated)
+    before, renamed, repaired = len(data.unparsed), len(data.disambiguated), len(data.repairs)
     if kind == "glossary":
         backdata.glossary(section.blocks, data)
         payload = {"title": title, "order": "manuscript", "terms": data.terms}
@@ -203,6 +213,7 @@ def _back_data(manuscript: Path, section: Section, data: backdata.BackData, repo
         report.biographies = len(data.people)
     report.joins += data.joins
     data.joins = 0
+    report.repairs += [{"section": title, "line": line, "repair": what} for line, what in data.repairs[repaired:]]
     report.unparsed += [{"section": title, "line": line, "text": text[:80]} for line, text in data.unparsed[before:]]
     report.disambiguated += [{"section": title, "line": line, "name": name, "id": ident, "why": why}
                              for line, name, ident, why in data.disambiguated[renamed:]]  # fmt: skip
@@ -263,6 +274,11 @@ def write_report(out: Path, report: Report) -> None:
             lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
     listing("Notes without a call (kept at the chapter's end)", report.notes_without_refs,
             lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
+    listing("Repairs (what the importer changed in the export's text, and why)",
+            sorted(report.repairs, key=lambda r: r["line"]), lambda r: f"{r['section']}, line {r['line']}: {r['repair']}")
+    listing("Note calls repeating an earlier call (kept; doubtful)", report.doubtful_calls,
+            lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
+    listing("Doubtful block quotations", report.doubtful_quotes, lambda r: f"{r['section']}, line {r['line']}: {r['why']}")
     listing("Doubtful page-break joins", report.doubtful_joins, lambda r: f"{r['section']}, line {r['line']}: {r['text']}")
     listing("Figures whose images are missing (placeholders written)", report.figures,
             lambda r: f"{r['section']}, line {r['line']}: {r['image']} — {r['caption'][:70]}")

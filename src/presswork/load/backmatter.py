@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,13 @@ from .sources import read_text, slugify
 from .yamlfile import LineDict, line_of, parse_yaml, text, texts
 
 DATA_FILES = ("glossary", "chronology", "biographies")
+_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")
+
+
+def plain(text: str) -> str:
+    """A name field (term, original, names) is text, not Markdown: emphasis marks around its words are
+    removed, never printed."""
+    return _EMPHASIS.sub(lambda m: m.group(2) if m.group(1) else m.group(4), text)
 
 
 def load_back_data(root: Path, source: Path, lang: str, anchors: Anchors, diagnostics: Diagnostics):
@@ -66,6 +74,10 @@ class _Reader:
             return None
         return " ".join(value.split())
 
+    def name(self, item: LineDict, key: str, required: bool = True) -> str | None:
+        value = self.text(item, key, required)
+        return plain(value) if value else value
+
     def strings(self, item: LineDict, key: str) -> list[str]:
         return texts(item.get(key), key, self.at(item, key), f"write `{key}: [A, B]`")
 
@@ -97,11 +109,11 @@ class _Reader:
         terms, seen = [], {}
         for item in self.items(data, "terms"):
             where = self.at(item)
-            term = self.text(item, "term") or ""
+            term = self.name(item, "term") or ""
             if term in seen:
                 raise PressworkError(f"term {term!r} is defined twice (first at line {seen[term]})", where, "merge the entries")
             seen[term] = where.line
-            original = self.text(item, "original", required=False)
+            original = self.name(item, "original", required=False)
             original_lang = self.text(item, "original_lang", required=False)
             if original and not original_lang:
                 raise PressworkError(f"the original of {term!r} has no language", where, "add `original_lang: ru` (or its code)")
@@ -140,12 +152,12 @@ class _Reader:
         people = []
         for item in self.items(data, "people"):
             where = self.at(item)
-            surname = self.text(item, "surname") or ""
-            given = self.text(item, "given", required=False)
+            surname = self.name(item, "surname") or ""
+            given = self.name(item, "given", required=False)
             ident = self.define(self.text(item, "id", required=False) or "person-" + slugify(f"{surname} {given or ''}", "x"), where)
             people.append(Person(
-                id=ident, surname=surname, given=given, patronymic=self.text(item, "patronymic", required=False),
-                aliases=self.strings(item, "aliases"), born=self.event(item, "born"), died=self.event(item, "died"),
+                id=ident, surname=surname, given=given, patronymic=self.name(item, "patronymic", required=False),
+                aliases=[plain(a) for a in self.strings(item, "aliases")], born=self.event(item, "born"), died=self.event(item, "died"),
                 text=self.markdown(self.text(item, "text") or "", where), forms=self.strings(item, "forms") or [surname],
                 where=where,
             ))  # fmt: skip
