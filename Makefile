@@ -12,8 +12,13 @@ OUT    ?= build
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
-# Pandoc for the benchmark's comparison.
-SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common pandoc
+# Pandoc for the benchmark's comparison, Node.js and Chromium for DAISY Ace (accessibility checks).
+SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common pandoc chromium
+# Node.js from apt only where there is no npm yet: a Node.js installed otherwise bundles its own npm,
+# which Debian's npm package conflicts with.
+NODE_PACKAGES := nodejs npm
+# DAISY Ace from npm; it drives Debian's chromium, so puppeteer and electron download no browser of their own.
+ACE_PACKAGE := @daisy/ace@1
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -27,11 +32,17 @@ $(STAMP): pyproject.toml
 	@command -v java >/dev/null || echo "note: Java is missing; EPUBCheck tests need it (apt-get install default-jre-headless)"
 	touch $(STAMP)
 
-system-deps:  ## Install optional system tools with apt-get (needs root or sudo)
+system-deps:  ## Install optional system tools with apt-get, and DAISY Ace with npm (needs root or sudo)
 	@if command -v apt-get >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
-	else echo "no apt-get here: install $(SYSTEM_PACKAGES) with your package manager"; fi
+	  PACKAGES="$(SYSTEM_PACKAGES) $$(command -v npm >/dev/null || echo $(NODE_PACKAGES))"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$PACKAGES >/dev/null; \
+	else echo "no apt-get here: install $(SYSTEM_PACKAGES) $(NODE_PACKAGES) with your package manager"; fi
+	@if command -v ace-puppeteer >/dev/null; then :; \
+	elif command -v npm >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install -g --no-audit --no-fund --loglevel=error $(ACE_PACKAGE) >/dev/null; \
+	else echo "no npm here: install Node.js, then npm install -g $(ACE_PACKAGE) for the accessibility tests"; fi
 
 epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this folder)
 	$(BIN)/presswork build epub $(BOOK) --out $(OUT)

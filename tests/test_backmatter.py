@@ -228,7 +228,8 @@ def test_epub_page_list_has_every_printed_body_page(sample_files, sample_pdf):
                for e in etree.fromstring(data).iterfind(".//*[@epub:type='pagebreak']", NS)}  # fmt: skip
     assert markers == {f"page-{label}" for label in printed}
     opf = sample_files["EPUB/package.opf"].decode()
-    assert "<dc:source>urn:isbn:9780000000019</dc:source>" in opf and "pageBreakMarkers" in opf
+    assert '<dc:source id="pagination-source">urn:isbn:9780000000019</dc:source>' in opf and "pageBreakMarkers" in opf
+    assert '<meta refines="#pagination-source" property="source-of">pagination</meta>' in opf
 
 
 def test_epub_index_locators_link_to_the_marked_places(sample_files):

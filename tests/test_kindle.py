@@ -106,7 +106,7 @@ def test_azw3_metadata_read_by_calibre(sample_kindle: Path):
     out = subprocess.run(["ebook-meta", str(sample_kindle / "pressmans-craft.azw3")], capture_output=True, text=True,
                          env=CALIBRE_ENV, check=True).stdout  # fmt: skip
     fields = dict(re.findall(r"^(\w[\w() ]*?)\s*: (.*)$", out, re.M))
-    assert fields["Title"] == "The Pressman's Craft"
+    assert fields["Title"] == "The Pressman's Craft: A Short History of Printing and the Printed Book"
     assert fields["Author(s)"].startswith("Ada Quill")
     assert fields["Languages"] == "eng"
     assert "isbn:9780000000002" in fields["Identifiers"]

@@ -8,6 +8,7 @@ still find the notes at the chapter's end with a way back.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Diagnostics, PressworkError
 from ..files.output import atomic_path, write_atomic
-from ..model import Book, NotePlacement
+from ..model import Book, Contributor, NotePlacement
 from ..package.epub import EpubBuilder, Profile
 from .options import Artifacts
 
@@ -40,10 +41,16 @@ def write_kindle(book: Book, out_dir: Path, diagnostics: Diagnostics, artifacts:
 
 
 def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
-    """Run calibre's converter into a temporary file beside the product, then rename it into place."""
+    """Run calibre's converter into a temporary file beside the product, give it the metadata the
+    converter cannot pass (see `_AZW3_METADATA`), then rename it into place.
+
+    An AZW3 keeps its metadata in MOBI header records, which hold a title, creators, subjects and
+    the like but no subtitle, roles or series: the subtitle joins the title, and translators are
+    listed among the creators, after the authors. The series stays in the Kindle EPUB only."""
     meta = book.metadata
-    args = [converter, str(epub), "", "--title", meta.title, "--authors", " & ".join(a.name for a in meta.authors),
-            "--language", meta.language, "--no-inline-toc"]  # fmt: skip
+    people = [c for c in meta.contributors if c.role == "author"] + [c for c in meta.contributors if c.role == "translator"]
+    title = f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title
+    args = [converter, str(epub), "", "--title", title, "--language", meta.language, "--no-inline-toc"]
     if meta.publisher:
         args += ["--publisher", meta.publisher]
     if meta.isbn_ebook:
@@ -54,14 +61,47 @@ def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
     # never a fixed name in the shared temp folder, where another user could plant one first
     config = tempfile.mkdtemp(prefix="presswork-calibre-")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": config}
+    wanted = Path(config) / "metadata.json"
+    wanted.write_text(json.dumps({"authors": [_sort_form(p) for p in people], "subjects": meta.subjects}), encoding="utf-8")
     try:
         with atomic_path(azw3) as tmp:
             args[2] = str(tmp)
-            result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
-            if result.returncode != 0:
-                last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise PressworkError(f"calibre could not make the AZW3: {last[0]}", None, "run ebook-convert by hand to see why")
+            _calibre(args, env, "ebook-convert")
+            _calibre([str(Path(converter).with_name("calibre-debug")), "-c", _AZW3_METADATA, str(wanted), str(tmp)], env, "calibre-debug")
     except subprocess.TimeoutExpired:
         raise PressworkError(f"calibre took longer than {CONVERT_TIMEOUT} s to make the AZW3") from None
     finally:
         shutil.rmtree(config, ignore_errors=True)
+
+
+# Run inside calibre with its own MOBI metadata writer, the one `ebook-meta` uses, for what the
+# converter cannot pass: subjects whole (its --tags and calibre's OPF reader split a subject such as
+# "Trotsky, Leon, 1879-1940" at the commas; the MOBI record keeps them, separated by semicolons),
+# and creators in their sort form, from which calibre's and Kindle's readers take name and file-as.
+_AZW3_METADATA = """
+import json, sys
+from calibre.ebooks.metadata.meta import get_metadata
+from calibre.ebooks.metadata.mobi import MetadataUpdater
+with open(sys.argv[1], encoding="utf-8") as source:
+    wanted = json.load(source)
+with open(sys.argv[2], "r+b") as book:
+    mi = get_metadata(book, "azw3")
+    mi.authors, mi.author_sort, mi.tags = wanted["authors"], None, wanted["subjects"]
+    book.seek(0)
+    MetadataUpdater(book).update(mi)
+"""
+
+
+def _sort_form(person: Contributor) -> str:
+    """A creator as MOBI records it. The record holds one form, and readers take "Surname, Given
+    names" as the sort form and turn it round for the name: so the file-as when turning it round
+    gives the name back (a compound surname then sorts right), else the name, which must not be lost."""
+    surname, comma, given = person.file_as.partition(", ")
+    return person.file_as if comma and "," not in given and f"{given} {surname}" == person.name else person.name
+
+
+def _calibre(args: list[str], env: dict[str, str], tool: str) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT, check=False)
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise PressworkError(f"calibre could not make the AZW3: {last[0]}", None, f"run {tool} by hand to see why")

@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..files.archives import BoundedZip
+from ..package.a11y import CONFORMANCE, Content, claims, describes
 from ..package.reader import read_package
 from ..text.scripts import foreign_runs
 
@@ -34,20 +35,29 @@ def check_epub(path: Path, print_edition: bool) -> list[Finding]:
     for element in opf.iterfind(".//opf:meta[@property]", NS):
         meta.setdefault(element.get("property"), []).append(element.text or "")
     images = [img for doc in docs.values() for img in doc.iter(f"{{{NS['h']}}}img")]
-    no_alt = [img.get("src") for img in images if not (img.get("alt") or "").strip()]
+    no_alt = [img.get("src") for img in images if not describes(img.get("alt") or "")]
     untagged = sum(_untagged_runs(doc) for doc in docs.values())
     page_list = nav.findall(".//h:nav[@epub:type='page-list']//h:a", NS)
     markers = sum(len(doc.findall(".//*[@epub:type='pagebreak']", NS)) for doc in docs.values())
     features = set(meta.get("schema:accessibilityFeature", []))
+    figures = [img for img in images if not any(_is_cover(e) for e in img.iterancestors())]
+    index = any(doc.find(".//*[@epub:type='index']", NS) is not None for doc in docs.values())
+    undescribed = sum(not describes(img.get("alt") or "") for img in figures)
+    supported = _checkable(claims(Content(len(images), len(figures), undescribed, index, bool(page_list))).metadata())
+    declared = _checkable([(prop, value) for prop, values in meta.items() for value in values])
+    conforms = meta.get("dcterms:conformsTo") == [CONFORMANCE]
     findings = [
         Finding(all(meta.get(p) for p in ("schema:accessMode", "schema:accessibilityFeature", "schema:accessibilityHazard")),
                 "The EPUB states how its content can be perceived (access modes), what helps readers "
                 "(features) and that it has no hazards."),
         Finding(bool(meta.get("schema:accessibilitySummary")), "It has a short accessibility summary for store pages."),
-        Finding(meta.get("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"],
-                "It claims conformance to EPUB Accessibility 1.1 at WCAG 2.2 level AA."),
+        Finding(conforms, "It claims conformance to EPUB Accessibility 1.1 at WCAG 2.2 level AA." if conforms
+                else "It claims no conformance to EPUB Accessibility 1.1 at WCAG 2.2 level AA."),
+        Finding(declared == supported, "Its accessibility claims are those its content supports." if declared == supported
+                else f"Its accessibility claims are not those its content supports: it claims {_pairs(declared, supported)} "
+                f"beyond them and lacks {_pairs(supported, declared)}."),
         Finding(not no_alt, f"All {len(images)} images have a text description."
-                if not no_alt else f"{len(no_alt)} of {len(images)} images have no text description: {', '.join(no_alt)}."),
+                if not no_alt else f"{len(no_alt)} of {len(images)} images have no text description (or a placeholder's): {', '.join(no_alt)}."),
         Finding(("visual" in meta.get("schema:accessMode", [])) == bool(images),
                 "Its access modes match its content: 'visual' is claimed exactly when it has images."),
         Finding(untagged == 0, "Every foreign-language passage is tagged with its language, so screen readers "
@@ -64,6 +74,22 @@ def check_epub(path: Path, print_edition: bool) -> list[Finding]:
     else:
         findings.append(Finding(not page_list, "There is no print edition, so no page list is needed."))
     return findings
+
+
+def _is_cover(element: etree._Element) -> bool:
+    return "cover" in (element.get(f"{{{NS['epub']}}}type") or "").split()
+
+
+def _checkable(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The claims a machine can check against the content, sorted: the summary is prose."""
+    kept = ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+            "schema:accessibilityHazard", "dcterms:conformsTo")  # fmt: skip
+    return sorted(pair for pair in pairs if pair[0] in kept)
+
+
+def _pairs(these: list[tuple[str, str]], beyond: list[tuple[str, str]]) -> str:
+    """The claims in `these` and not in `beyond`, in words."""
+    return ", ".join(f"{prop} {value}" for prop, value in sorted(set(these) - set(beyond))) or "nothing"
 
 
 def _untagged_runs(doc: etree._Element) -> int:

@@ -18,6 +18,7 @@ from ..files.folders import staging_folder, unmark
 from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED, Book
+from ..package.a11y import book_claims
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
 from .onix import OnixFacts, onix_record
@@ -60,8 +61,9 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
             [epub] = pipeline.write("epub", Path(tmp))
             kindle = pipeline.write("kindle", Path(tmp))
             shutil.copyfile(epub, work / f"{ebook_id}.epub")
+            claims = book_claims(book, page_list=bool(meta.isbn_paperback))
             files.append((f"{ebook_id}.epub", "ebook", "EPUB 3.3 for every store; EPUBCheck 5 with 0 errors and 0 warnings; "
-                          "EPUB Accessibility 1.1, WCAG 2.2 AA"))  # fmt: skip
+                          f"{claims.conforms_to or 'no accessibility conformance claimed (figures without a description)'}"))  # fmt: skip
             shutil.copyfile(kindle[0], work / f"{ebook_id}_kindle.epub")
             files.append((f"{ebook_id}_kindle.epub", "Kindle ebook", "EPUB for Kindle Direct Publishing and Send-to-Kindle"))
             if len(kindle) > 1:
@@ -79,9 +81,7 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         findings = check_epub(work / f"{ebook_id}.epub", print_edition=bool(meta.isbn_paperback))
         (work / "accessibility-report.md").write_text(report_markdown(meta.title, f"{ebook_id}.epub", findings), encoding="utf-8")
         files.append(("accessibility-report.md", "accessibility report", "EPUB Accessibility 1.1 checks, in plain words"))
-        summary = "This EPUB conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA; see the accessibility report."
-        facts = OnixFacts(pages, main, bool(book.index), bool(meta.isbn_paperback),
-                          all(f.ok for f in findings if "images" in f.text), summary)  # fmt: skip
+        facts = OnixFacts(pages, main, claims)
         if meta.isbn_ebook or meta.isbn_paperback:
             (work / "onix.xml").write_bytes(onix_record(book, facts, meta.prices))
             files.append(("onix.xml", "metadata", "ONIX for Books 3.0 (reference names), ebook and paperback"))

@@ -7,24 +7,29 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..model import ROLES, Book
+from ..package.a11y import Claims
 
 NS = "http://ns.editeur.org/onix/3.0/reference"
-# Accessibility (list 196) the EPUB always has: EPUB A11y 1.1, WCAG 2.2, level AA, navigable
-# table of contents, reading order, language tagging, no reading options disabled, ARIA roles,
-# landmark navigation.
-A11Y_ALWAYS = ("04", "82", "85", "10", "11", "13", "22", "30", "32")
+# Accessibility (list 196) every presswork EPUB has: no reading options disabled, navigable table
+# of contents, one reading order, language tagging, ARIA roles, landmark navigation.
+A11Y_ALWAYS = ("10", "11", "13", "22", "30", "32")
+A11Y_CONFORMANCE = ("04", "82", "85")  # EPUB Accessibility 1.1, WCAG 2.2, level AA
+A11Y_FEATURES = {"index": "12", "pageNavigation": "19", "alternativeText": "14"}  # index, print page numbers, short descriptions
+
+
+def a11y_codes(claims: Claims) -> list[str]:
+    """The list 196 codes for the EPUB's claims: the record says what the EPUB says, no more."""
+    return [*(A11Y_CONFORMANCE if claims.conforms_to else ()), *A11Y_ALWAYS,
+            *(A11Y_FEATURES[f] for f in claims.features if f in A11Y_FEATURES)]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class OnixFacts:
-    """What the built products tell the record: page counts and the EPUB's accessibility."""
+    """What the built products tell the record: page counts and the EPUB's accessibility claims."""
 
     pages_total: int
     pages_main: int
-    has_index: bool
-    has_page_list: bool
-    images_described: bool
-    summary: str
+    claims: Claims
 
 
 def onix_record(book: Book, facts: OnixFacts, prices: dict[str, list[tuple[str, str]]]) -> bytes:
@@ -66,16 +71,14 @@ def _product(root, book: Book, facts: OnixFacts, form: str, isbn: str, other: st
         _sub(detail, "ProductForm", "ED")
         _sub(detail, "ProductFormDetail", "E101")  # EPUB
         _sub(detail, "ProductFormDetail", "E200")  # reflowable
-        codes = [*A11Y_ALWAYS, *(["12"] if facts.has_index else []), *(["19"] if facts.has_page_list else []),
-                 *(["14"] if facts.images_described else [])]  # fmt: skip
-        for code in codes:
+        for code in a11y_codes(facts.claims):
             feature = _sub(detail, "ProductFormFeature")
             _sub(feature, "ProductFormFeatureType", "09")
             _sub(feature, "ProductFormFeatureValue", code)
         summary = _sub(detail, "ProductFormFeature")
         _sub(summary, "ProductFormFeatureType", "09")
         _sub(summary, "ProductFormFeatureValue", "00")
-        _sub(summary, "ProductFormFeatureDescription", facts.summary)
+        _sub(summary, "ProductFormFeatureDescription", facts.claims.summary)
         _sub(detail, "EpubTechnicalProtection", "00")
     else:
         _sub(detail, "ProductForm", "BC")

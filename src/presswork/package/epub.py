@@ -45,10 +45,10 @@ from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
+from .a11y import book_claims
 from .reader import XHTML
 
 XHTML_NS = 'xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 OPF_PATH = "EPUB/package.opf"
 H = "{http://www.w3.org/1999/xhtml}"
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
@@ -171,7 +171,7 @@ class EpubBuilder:
         book.IDENTIFIER_ID = "pub-id"
         book.set_identifier(_identifier(self.book))  # in place of ebooklib's random one
         book.set_direction("ltr")
-        self._metadata(book, rendered)
+        self._metadata(book)
         nav = epub.EpubNav(title=word(meta.language, "contents"))
         nav.add_link(href="css/book.css", rel="stylesheet", type="text/css")
         book.spine = self._reading_order(nav)
@@ -202,7 +202,7 @@ class EpubBuilder:
         marks += [(d.kind, f"text/{d.id}.xhtml", d.title) for d in rendered.documents if d.kind in ("glossary", "index")]
         return [{"type": kind, "href": href, "title": title} for kind, href, title in marks]
 
-    def _metadata(self, book: epub.EpubBook, rendered: RenderedBook) -> None:
+    def _metadata(self, book: epub.EpubBook) -> None:
         meta = self.book.metadata
 
         def refine(ident: str, prop: str, value: str, **more: str) -> None:
@@ -234,44 +234,11 @@ class EpubBuilder:
                 refine("series", "group-position", str(meta.series_number))
         if meta.cover:
             book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # how Kindle finds it
-        for prop, value in self._accessibility(rendered):
+        for prop, value in book_claims(self.book, page_list=bool(self.pages)).metadata():
             book.add_metadata(None, "meta", value, {"property": prop})
-        if self.pages:  # the edition whose pages the page list gives
-            book.add_metadata("DC", "source", f"urn:isbn:{meta.isbn_paperback}")
-
-    def _accessibility(self, rendered: RenderedBook) -> list[tuple[str, str]]:
-        """EPUB Accessibility 1.1 metadata (property, value), derived from what the book really contains."""
-        figures = list(self.book.figures())
-        has_images = bool(figures) or self.book.metadata.cover is not None
-        all_alt = all(f.alt.strip() for f in figures)
-        has_tables = any("<table" in d.body for d in rendered.documents)
-        modes = ["textual"] + (["visual"] if has_images else [])
-        features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-        if figures and all_alt:
-            features.append("alternativeText")
-        if has_tables:
-            features.append("table")
-        if self.book.index:
-            features.append("index")
-        if self.pages:
-            features += ["pageBreakMarkers", "pageNavigation"]
-        summary = (
-            "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA as far as automated "
-            "checks can tell. It has a navigable table of contents, headings that mark its structure, a "
-            "logical reading order, notes linked to and from their references, and language tags on "
-            "foreign-language passages."
-            + (" Every figure has a text description." if figures and all_alt else "")
-            + " Text can be resized and restyled; no content depends on colour, sound or motion."
-        )
-        pairs = [("schema:accessMode", m) for m in modes]
-        if not figures or all_alt:
-            pairs.append(("schema:accessModeSufficient", "textual"))
-        if has_images:
-            pairs.append(("schema:accessModeSufficient", "textual,visual"))
-        pairs += [("schema:accessibilityFeature", f) for f in features]
-        pairs += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
-                  ("dcterms:conformsTo", CONFORMANCE)]  # fmt: skip
-        return pairs
+        if self.pages:  # the edition whose pages the page list gives, declared as its source of pagination
+            book.add_metadata("DC", "source", f"urn:isbn:{meta.isbn_paperback}", {"id": "pagination-source"})
+            refine("pagination-source", "source-of", "pagination")
 
     # -- container ---------------------------------------------------------------------------
     def _zip(self, book: epub.EpubBook) -> bytes:

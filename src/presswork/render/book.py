@@ -21,6 +21,7 @@ from ..model import (
     NotePlacement,
     Part,
 )
+from ..text.isbn import hyphenate_isbn
 from ..text.labels import chapter_label, part_label, role_label, word
 from ..text.typography import smarten_string
 from .back import biographies_html, chronology_html, glossary_html, index_html
@@ -239,7 +240,7 @@ def _copyright_page(book: Book, renderer: XhtmlRenderer) -> Document:
         lines.append(f'<p class="imprint">{escape(word(lang, "published"))} {escape(meta.publisher)}' + (f", {escape(where)}" if where else "") + "</p>")
     for label, isbn in (("ebook", meta.isbn_ebook), ("paperback", meta.isbn_paperback)):
         if isbn:
-            lines.append(f'<p class="isbn">ISBN {_hyphenate_isbn(isbn)} ({label})</p>')
+            lines.append(f'<p class="isbn">ISBN {hyphenate_isbn(isbn)} ({label})</p>')
     body = (
         '<section id="copyright" class="copyright" epub:type="copyright-page" aria-label="'
         + escape(word(lang, "copyright"))
@@ -252,8 +253,3 @@ def _copyright_page(book: Book, renderer: XhtmlRenderer) -> Document:
 
 def _names(people: list, renderer: XhtmlRenderer) -> str:
     return ", ".join(renderer.text_html(p.name) for p in people)
-
-
-def _hyphenate_isbn(isbn: str) -> str:
-    """978-x-xxxxxx-xx-x needs the agency's range tables; the neutral 3-9-1 grouping is always safe."""
-    return f"{isbn[:3]}-{isbn[3:12]}-{isbn[12]}"

@@ -259,7 +259,7 @@ class XhtmlRenderer(RendererHTML):
         self.span_links.append(bool(link))
         if not link:
             return f"<span{self.renderAttrs(token)}>"
-        kind = ' epub:type="glossref"' if token.meta.get("kind") == "term" else ""
+        kind = ' epub:type="glossref" role="doc-glossref"' if token.meta.get("kind") == "term" else ""
         return f'<a{self.renderAttrs(_only(token, "id", "lang"))} class="{token.meta["kind"]}" href="{escape(self.links.target(link))}"{kind}>'
 
     def span_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

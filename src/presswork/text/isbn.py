@@ -1,8 +1,10 @@
-"""ISBN validation: stores reject a book whose ISBN check digit is wrong."""
+"""ISBN validation (stores reject a book whose ISBN check digit is wrong) and hyphenation."""
 
 from __future__ import annotations
 
 import re
+
+from stdnum import isbn as stdnum_isbn
 
 
 class IsbnError(ValueError):
@@ -37,3 +39,11 @@ def isbn10_check(first9: str) -> str:
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
 
+
+
+def hyphenate_isbn(isbn: str) -> str:
+    """The ISBN-13 as printed: prefix, registration group, registrant, publication and check digit.
+    The group and registrant lengths vary by range, so they come from the International ISBN
+    Agency's range data, which python-stdnum ships and updates with each release; a number in a
+    range not yet assigned keeps the neutral prefix-rest-check grouping."""
+    return stdnum_isbn.format(isbn)
