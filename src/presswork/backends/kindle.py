@@ -19,6 +19,7 @@ from ..errors import Diagnostics, PressworkError
 from ..files.output import atomic_path, write_atomic
 from ..model import Book, Contributor, NotePlacement
 from ..package.epub import EpubBuilder, Profile
+from ..render.cover import generated_cover
 from .options import Artifacts
 
 KINDLE = Profile(suffix="-kindle.epub", layers=("base", "kindle"), notes=NotePlacement.POPUPS, jpeg_cover=True)
@@ -63,6 +64,9 @@ def convert_to_azw3(converter: str, epub: Path, azw3: Path, book: Book) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CALIBRE_CONFIG_DIRECTORY": config}
     wanted = Path(config) / "metadata.json"
     wanted.write_text(json.dumps({"authors": [_sort_form(p) for p in people], "subjects": meta.subjects}), encoding="utf-8")
+    if not meta.cover:  # else calibre may take a figure for the cover: give it the one the Kindle EPUB carries
+        (Path(config) / "cover.jpg").write_bytes(generated_cover(book))
+        args += ["--cover", str(Path(config) / "cover.jpg")]
     try:
         with atomic_path(azw3) as tmp:
             args[2] = str(tmp)

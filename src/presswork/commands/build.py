@@ -28,6 +28,7 @@ from ..load.book import load_book
 from ..model import Book, PrintOptions
 from ..progress import Progress, silent
 from ..render.fonts import check_glyphs
+from ..text.markers import require_no_marks
 
 
 class Reporter(Protocol):
@@ -139,6 +140,7 @@ def build(
 ) -> list[Path]:
     """Every product of `backends` in `out_dir`: all of them or none."""
     pipeline = Pipeline(load(root, diagnostics, report), diagnostics, options or BuildOptions(), cache, report.info)
+    require_no_marks(pipeline.book, diagnostics)  # the importer's notes to the editor: a warning, an error with --strict
     products = []
     created = not out_dir.exists()
     with writing_into(out_dir):

@@ -22,7 +22,7 @@ from ..load.yamlfile import LineDict, line_of, parse_yaml, text
 from ..model import IMAGE_TYPES, Biographies, Book, Chapter, Chronology, Glossary, Note
 from ..render import fonts
 from ..text.markdown import parse
-from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS
+from ..text.markers import chapter_marks
 from ..text.scripts import mixed_scripts
 
 CODES = {
@@ -40,6 +40,7 @@ CODES = {
     "N004": ("error", "empty note", "write the note's text or delete it"),
     "N005": ("warning", "note the import found without a call", "place its call in the text, then delete the marker"),
     "N006": ("warning", "note whose text the import did not find", "find the note's text, or delete the call"),
+    "I006": ("warning", "placeholder figure (the import found no image)", "supply the image and describe it, or delete the figure"),
     "K001": ("error", "cross-reference to no id", "correct the id, or give the target that id"),
     "K002": ("warning", "glossary term never referred to", "mark it in the text ([term]{.term}) or drop it"),
     "K003": ("warning", "person never referred to", "mark them in the text ([Name]{.person}) or drop the note"),
@@ -142,8 +143,8 @@ class Checker:
             calls += self._blocks(source, note.tokens)
             if not any(tok.content.strip() for tok in note.tokens):
                 self.add("N004", source, note.where.line, f"[^{note.label}]")
-            elif any(MISSING_NOTE_TEXT in tok.content for tok in note.tokens):
-                self.add("N006", source, note.where.line, f"[^{note.label}]")
+        for mark in chapter_marks(chapter):  # what the import left for the editor (N005, N006, I006)
+            self.add(mark.code, mark.where.file or source, mark.where.line, mark.detail)
         self._order(source, calls)
 
     def _blocks(self, source: Path, tokens: list[Token], entry: Location | None = None) -> list[tuple[str, int | None]]:
@@ -167,7 +168,7 @@ class Checker:
             self._text(source, at(offset), line)
         self._balance(source, first, inline)
         calls: list[tuple[str, int | None]] = []
-        offset, marker = 0, False
+        offset = 0
         for child in inline.children or []:
             offset += child.type in ("softbreak", "hardbreak")
             if child.type == "footnote_ref":
@@ -175,10 +176,6 @@ class Checker:
             elif child.type == "text":
                 for match in _NOTE_CALL.finditer(child.content):
                     self.add("N001", source, at(offset), f"[^{match.group(1)}]")
-            elif child.type == "span_open" and UNCALLED_NOTES_CLASS in str(child.attrGet("class") or "").split():
-                marker = True
-        for label, line in calls if marker else []:
-            self.add("N005", source, line, f"[^{label}]")
         return calls
 
     def _text(self, source: Path, number: int | None, line: str) -> None:

@@ -19,6 +19,7 @@ from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED, Book
 from ..package.a11y import book_claims
+from ..text.markers import require_no_marks
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
 from .onix import OnixFacts, onix_record
@@ -28,6 +29,7 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
                 cache: Cache | None = None) -> Path:  # fmt: skip
     """Make the bundle in a staging folder in `dist_dir`, then put it at `dist_dir/<ISBN or slug>`,
     replacing only a bundle dist made there before."""
+    require_no_marks(book, diagnostics, refuse=True)  # what ships holds no note to the editor
     ebook_id = book.metadata.isbn_ebook or book.metadata.slug
     final = dist_dir / ebook_id
     _replaceable(final)  # before minutes of work, and again before replacing

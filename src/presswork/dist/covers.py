@@ -8,7 +8,7 @@ import io
 
 import barcode
 from barcode.writer import SVGWriter
-from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat
+from PIL import Image, ImageOps, ImageStat
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -16,51 +16,27 @@ from weasyprint.urls import URLFetcher
 from ..files.output import pdf_bytes
 from ..model import STANDARD_BLEED, Book
 from ..render import fonts
+from ..render.cover import SIZE as RETAIL_SIZE
+from ..render.cover import jpeg, typographic_cover
 from ..render.xhtml import escape
 from ..text.typography import smarten_string
 
-RETAIL_SIZE = (1600, 2560)  # width × height px: KDP's ideal marketing cover, height:width 1.6
-RETAIL_QUALITY = 90
 SPINE_TEXT_MIN_PAGES = 80  # KDP prints spine text only on books of more than 79 pages
 SAFE = 0.375  # inches: text keeps this far inside the trim
 
 
 def cover_art(book: Book) -> Image.Image:
-    """The manuscript's cover image, or a plain typographic cover made from the metadata."""
+    """The manuscript's cover image, or the typographic cover every product of the book carries."""
     meta = book.metadata
     if meta.cover:
         with Image.open(book.root / meta.cover) as image:
             return image.convert("RGB")
-    image = Image.new("RGB", RETAIL_SIZE, (28, 42, 64))
-    draw = ImageDraw.Draw(image)
-    face = str(fonts.FONT_DIR / fonts.FACES[0].file)
-    title_font, author_font = ImageFont.truetype(face, 130), ImageFont.truetype(face, 80)
-    y = 700
-    for line in _wrap(smarten_string(meta.title, meta.language), title_font, draw, 1300):
-        draw.text((800, y), line, font=title_font, fill=(240, 228, 200), anchor="mm")
-        y += 160
-    draw.text((800, 2200), ", ".join(a.name for a in meta.authors), font=author_font, fill=(240, 228, 200), anchor="mm")
-    return image
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, draw: ImageDraw.ImageDraw, width: int) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if draw.textlength(trial, font=font) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return [*lines, line]
+    return typographic_cover(book)
 
 
 def retail_cover(book: Book) -> bytes:
     """RGB JPEG, 1600 × 2560 px, cropped from the centre of the art if its proportions differ."""
-    image = ImageOps.fit(cover_art(book), RETAIL_SIZE, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=RETAIL_QUALITY, optimize=True)
-    return out.getvalue()
+    return jpeg(ImageOps.fit(cover_art(book), RETAIL_SIZE, Image.Resampling.LANCZOS))
 
 
 def barcode_svg(isbn: str) -> str:

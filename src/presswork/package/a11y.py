@@ -4,19 +4,12 @@ them from `claims`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import Book
+from ..text.markers import is_placeholder
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-# The legacy importer's stand-in for a lost illustration says so in its alt text; so may an author's.
-_PLACEHOLDER = re.compile(r"\s*placeholder\b", re.IGNORECASE)
-
-
-def is_placeholder(alt: str) -> bool:
-    """An image that stands in for a missing one describes nothing, whatever its alt text says."""
-    return bool(_PLACEHOLDER.match(alt))
 
 
 def describes(alt: str) -> bool:
@@ -92,7 +85,7 @@ def book_claims(book: Book, page_list: bool) -> Claims:
     """The claims of an EPUB of `book` (with the print edition's page list when `page_list`)."""
     figures = list(book.figures())
     content = Content(
-        images=len(figures) + (book.metadata.cover is not None),
+        images=len(figures) + 1,  # the cover: the manuscript's, or the one presswork draws
         figures=len(figures),
         undescribed=sum(not describes(f.alt) for f in figures),
         index=bool(book.index),

@@ -42,6 +42,7 @@ from ..layout.pagemap import PageMap
 from ..model import IMAGE_TYPES, Book, NotePlacement
 from ..render import fonts
 from ..render.book import RenderedBook, TocEntry, render_book
+from ..render.cover import generated_cover
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
@@ -54,6 +55,7 @@ H = "{http://www.w3.org/1999/xhtml}"
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+GENERATED_COVER = Path("cover.jpg")  # the image key of the cover drawn for a book without one: images/cover.jpg
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,17 @@ class EpubBuilder:
         )
         self.items.append(epub.EpubItem(ident, f"text/{ident}.xhtml", XHTML, xhtml.encode()))
 
+    def _cover_src(self) -> Path:
+        """The cover's image: the manuscript's, or the typographic one presswork draws for a book without."""
+        return self.book.metadata.cover or GENERATED_COVER
+
     def _cover_page(self) -> None:
         meta = self.book.metadata
-        if not meta.cover:
-            return
         authors = ", ".join(a.name for a in meta.authors)
         alt = escape(f"{meta.title}, by {authors}")
         body = (
             f'<section class="cover" epub:type="cover" aria-label="{escape(word(meta.language, "cover"))}">\n'
-            f'<img src="{self._image_href(meta.cover)}" alt="{alt}" />\n</section>'
+            f'<img src="{self._image_href(self._cover_src())}" alt="{alt}" />\n</section>'
         )
         self._document("cover", word(meta.language, "cover"), body, epub_type="cover")
 
@@ -152,9 +156,12 @@ class EpubBuilder:
     def _images(self) -> None:
         for src, href in sorted(self.image_hrefs.items(), key=lambda kv: kv[1]):
             path = self.book.root / src
-            if src == self.book.metadata.cover:  # ebooklib declares it with the cover-image property
+            if src == self._cover_src():  # ebooklib declares it with the cover-image property
                 image: epub.EpubItem = epub.EpubCover("cover-image", href)
-                image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else path.read_bytes()
+                if not self.book.metadata.cover:
+                    image.content = generated_cover(self.book)
+                else:
+                    image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else path.read_bytes()
             else:
                 ident = "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
                 image = epub.EpubImage(uid=ident, file_name=href, content=path.read_bytes())
@@ -193,8 +200,8 @@ class EpubBuilder:
     def _landmarks(self, rendered: RenderedBook) -> list[dict[str, str]]:
         lang = self.book.metadata.language
         first_body = next(d.id for d in rendered.documents if d.matter == "body")
-        marks = [("cover", "text/cover.xhtml", word(lang, "cover"))] if self.book.metadata.cover else []
-        marks += [
+        marks = [
+            ("cover", "text/cover.xhtml", word(lang, "cover")),
             ("titlepage", "text/titlepage.xhtml", word(lang, "titlepage")),
             ("toc", "nav.xhtml#toc", word(lang, "contents")),
             ("bodymatter", f"text/{first_body}.xhtml", word(lang, "start")),
@@ -232,8 +239,7 @@ class EpubBuilder:
             refine("series", "collection-type", "series")
             if meta.series_number:
                 refine("series", "group-position", str(meta.series_number))
-        if meta.cover:
-            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # how Kindle finds it
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # how Kindle finds it
         for prop, value in book_claims(self.book, page_list=bool(self.pages)).metadata():
             book.add_metadata(None, "meta", value, {"property": prop})
         if self.pages:  # the edition whose pages the page list gives, declared as its source of pagination

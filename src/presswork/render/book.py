@@ -23,7 +23,7 @@ from ..model import (
 )
 from ..text.isbn import hyphenate_isbn
 from ..text.labels import chapter_label, part_label, role_label, word
-from ..text.typography import smarten_string
+from ..text.typography import display_string, smarten_string
 from .back import biographies_html, chronology_html, glossary_html, index_html
 from .xhtml import Links, XhtmlRenderer, escape
 
@@ -128,7 +128,7 @@ def _toc_title(chapter: Chapter, book: Book) -> str:
 def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int = 1) -> Document:
     lang = book.metadata.language
     epub_type, role = KINDS[chapter.kind]
-    title = renderer.text_html(smarten_string(chapter.title, lang), lang)
+    title = renderer.text_html(display_string(chapter.title, lang), lang)
     heading = f'<h1 id="{chapter.id}-title">{title}</h1>'
     if chapter.number:
         heading = f'<header>\n<p class="chapter-label">{escape(chapter_label(lang, chapter.number))}</p>\n{heading}\n</header>'
@@ -184,7 +184,7 @@ def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
     body = (
         f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" aria-labelledby="{part.id}-title">\n'
         f'{renderer.block(part.id)}<h1 id="{part.id}-title"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
-        f'<span class="part-title">{renderer.text_html(smarten_string(part.title, lang), lang)}</span></h1>\n</section>'
+        f'<span class="part-title">{renderer.text_html(display_string(part.title, lang), lang)}</span></h1>\n</section>'
     )
     return Document(part.id, part.title, "part", "body", body)
 
@@ -194,7 +194,7 @@ def _half_title(book: Book, renderer: XhtmlRenderer) -> Document:
     plain = smarten_string(book.metadata.title, lang)
     body = (
         f'<section id="halftitle" class="halftitle" epub:type="halftitlepage" aria-label="{escape(plain)}">\n'
-        f'<p class="title">{renderer.text_html(plain, lang)}</p>\n</section>'
+        f'<p class="title">{renderer.text_html(display_string(book.metadata.title, lang), lang)}</p>\n</section>'
     )
     return Document("halftitle", book.metadata.title, "halftitle", "front", body)
 
@@ -203,9 +203,9 @@ def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:
     meta = book.metadata
     lang = meta.language
     lines = [f'<p class="author">{_names(meta.authors, renderer)}</p>']
-    lines.append(f'<h1 class="title" id="titlepage-title">{renderer.text_html(smarten_string(meta.title, lang), lang)}</h1>')
+    lines.append(f'<h1 class="title" id="titlepage-title">{renderer.text_html(display_string(meta.title, lang), lang)}</h1>')
     if meta.subtitle:
-        lines.append(f'<p class="subtitle">{renderer.text_html(smarten_string(meta.subtitle, lang), lang)}</p>')
+        lines.append(f'<p class="subtitle">{renderer.text_html(display_string(meta.subtitle, lang), lang)}</p>')
     for role in ROLES:
         people = [c for c in meta.contributors if c.role == role]
         label = role_label(lang, role)

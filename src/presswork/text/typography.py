@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # no break on either side, and no width
 
 # (open double, close double, open single, close single) by primary language subtag.
 QUOTES: dict[str, tuple[str, str, str, str]] = {
@@ -134,3 +135,14 @@ def _punctuation(text: str, lang: str) -> str:
 def smarten_string(text: str, lang: str) -> str:
     """Typography for a stand-alone string (titles, captions, metadata)."""
     return smarten(text, lang, QuoteState())
+
+
+_RANGE = re.compile(r"(?<=\d)([–-])(?=\d)")  # 1923–1927: a dash allows a break after it
+_SHORT_LAST = re.compile(r"\s+(?=\w{1,3}\W*$)")  # the space before a last word of three letters or fewer
+
+
+def display_string(text: str, lang: str) -> str:
+    """Typography for a title set large (title page, chapter and part headings): a number range
+    stays on one line and a short last word never stands alone on the last one."""
+    text = _RANGE.sub(WORD_JOINER + "\\1" + WORD_JOINER, smarten_string(text, lang))
+    return _SHORT_LAST.sub(NBSP, text)
