@@ -1,34 +1,135 @@
-"""Print PDF backend: the laid-out pages (the layout stage's `Layout`) assembled into one PDF,
-with blank versos before rectos and page labels equal to the printed folios."""
+"""Print PDF backend: the laid-out pieces (the layout stage's `Layout`, one PDF each) assembled
+into one PDF with pikepdf (qpdf): pages in print order with blank versos before rectos, folios
+stamped from the folio sheets, page labels equal to the printed folios, one outline, one set of
+named destinations, and links between pieces pointed at them.
+
+The first piece's catalog (output intents, XMP metadata, language) and document information
+are kept, so PDF/X and PDF/A variants stay what WeasyPrint made them.
+"""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
 
-import pydyf
+import pikepdf
 
 from ..errors import Diagnostics
-from ..files.output import pdf_bytes, write_atomic
-from ..layout.pieces import Layout
+from ..files.output import write_atomic
+from ..layout.pieces import PIECES_URL, Layout, Piece
 from ..model import Book
 from .options import Artifacts
 
-if TYPE_CHECKING:
-    from weasyprint import Document
+PT_PER_PX = 0.75
+_OWN_KEYS = {"/Type", "/Pages", "/Names", "/Outlines", "/PageLabels"}  # catalog entries the assembly makes
 
 
 def pdf_document(book: Book, layout: Layout) -> bytes:
-    """The PDF of every page of `layout`, in print order."""
-    sequence = list(layout.sequence(layout.blank))
-    front_pages = sum(1 for roman, _, _ in sequence if roman)
-    document = layout.front[0].document.copy([page for _, _, page in sequence])
+    """The PDF of every page of `layout`, in print order; the same bytes for the same layout."""
+    sequence = list(layout.sequence())
+    opened: dict[int, pikepdf.Pdf] = {}  # id of a LaidOut -> its PDF, opened once
 
-    def finish(doc: Document, pdf: pydyf.PDF) -> None:
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
-            0, pydyf.Dictionary({"S": "/r"}), front_pages, pydyf.Dictionary({"S": "/D"})])})  # fmt: skip
+    def source(laid) -> pikepdf.Pdf:
+        if id(laid) not in opened:
+            opened[id(laid)] = pikepdf.open(io.BytesIO(laid.pdf))
+        return opened[id(laid)]
 
-    return pdf_bytes(document, book.metadata, layout.options.pdf_variant, finish)
+    first = source(layout.front[0].laid)
+    out = pikepdf.new()
+    for key, value in first.Root.items():
+        if key not in _OWN_KEYS:
+            out.Root[key] = out.copy_foreign(value) if value.is_indirect else value
+    out.docinfo = out.copy_foreign(first.docinfo)
+    placed: dict[tuple[int, int], int] = {}  # (id of a piece, page index in it) -> page index in `out`
+    for number, (_, _, piece, index) in enumerate(sequence):
+        if piece is None:
+            out.pages.append(source(layout.blank).pages[0])
+            continue
+        out.pages.append(source(piece.laid).pages[index])
+        _stamp(out, out.pages[-1], source(piece.sheet).pages[index], pikepdf.Name(f"/Folio{number}"))
+        placed[id(piece), index] = number
+    _link_pieces(out)
+    _named_destinations(out, layout.front + layout.body, source, placed)
+    _outline(out, sequence)
+    front_pages = sum(1 for roman, *_ in sequence if roman)
+    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+        0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))  # fmt: skip
+    buffer = io.BytesIO()
+    # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; the same settings for every variant
+    out.save(buffer, deterministic_id=True, min_version=first.pdf_version,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)  # fmt: skip
+    return buffer.getvalue()
+
+
+def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page, name: pikepdf.Name) -> None:
+    """Draw the folio sheet's page over `page`, as pikepdf's add_overlay does, but under a name
+    of our choosing (add_overlay's is random, and the bytes must repeat). The pages of a piece
+    share one resource dictionary, so each page's name is its own."""
+    form = out.copy_foreign(sheet.as_form_xobject())
+    page.add_resource(form, pikepdf.Name.XObject, name)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox)))
+
+
+def _link_pieces(out: pikepdf.Pdf) -> None:
+    """Turn the links the layout wrote as `PIECES_URL#id` into links to the named destination `id`."""
+    for page in out.pages:
+        for annot in page.obj.get("/Annots", []):
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(PIECES_URL + "#"):
+                del annot.A
+                annot.Dest = pikepdf.String(uri[len(PIECES_URL) + 1:])
+
+
+def _named_destinations(out: pikepdf.Pdf, pieces: list[Piece], source, placed: dict[tuple[int, int], int]) -> None:
+    """Every piece's named destinations, pointed at the piece's pages in `out`, in one sorted list."""
+    entries = []
+    for piece in pieces:
+        pdf = source(piece.laid)
+        index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        for name, dest in zip(names[::2], names[1::2]):
+            target = out.pages[placed[id(piece), index[dest[0].objgen]]].obj
+            entries.append((bytes(name), pikepdf.Array([target, *dest[1:]])))
+    entries.sort(key=lambda entry: entry[0])
+    flat = pikepdf.Array()
+    for name, dest in entries:
+        flat.append(pikepdf.String(name))
+        flat.append(dest)
+    out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=flat))
+
+
+def _outline(out: pikepdf.Pdf, sequence: list) -> None:
+    """One outline for the book, nested across pieces as WeasyPrint nests one document's (with its
+    own function: WeasyPrint is loaded by now, the layout having used it)."""
+    from weasyprint.matrix import Matrix
+    from weasyprint.anchors import make_page_bookmark_tree
+
+    root: list = []
+    skipped: list[int] = []
+    last_by_depth = [root]
+    level = 0
+    for number, (_, _, piece, index) in enumerate(sequence):
+        if piece is None:
+            continue
+        page = piece.laid.pages[index]
+        matrix = Matrix(a=PT_PER_PX, d=-PT_PER_PX, f=page.height * PT_PER_PX)
+        level = make_page_bookmark_tree(SimpleNamespace(bookmarks=page.bookmarks), skipped, last_by_depth, level,
+                                        number, matrix)  # fmt: skip
+
+    def items(tree: list) -> list[pikepdf.OutlineItem]:
+        made = []
+        for title, (page_number, x, y), children, state in tree:
+            item = pikepdf.OutlineItem(title, page_number, pikepdf.PageLocation.XYZ, left=x, top=y, zoom=0)
+            item.children.extend(items(children))
+            item.is_closed = state == "closed"
+            made.append(item)
+        return made
+
+    with out.open_outline() as outline:
+        outline.root.extend(items(root))
 
 
 def write_pdf(book: Book, out_dir: Path, diagnostics: Diagnostics, artifacts: Artifacts) -> list[Path]:
