@@ -39,7 +39,7 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     out = pikepdf.new()
     for key, value in first.Root.items():
         if key not in _OWN_KEYS:
-            out.Root[key] = out.copy_foreign(value) if value.is_indirect else value
+            out.Root[key] = out.copy_foreign(value if value.is_indirect else first.make_indirect(value))
     out.docinfo = out.copy_foreign(first.docinfo)
     placed: dict[tuple[int, int], int] = {}  # (id of a piece, page index in it) -> page index in `out`
     for number, (_, _, piece, index) in enumerate(sequence):

@@ -82,7 +82,7 @@ class PrintLayout:
                                 build_time(self.book.metadata).isoformat(),
                                 content_digest(self.book.root / profile) if profile else None, folders=("images",))  # fmt: skip
         layout = self._pieces(rendered)
-        self._pieces_total = len(layout.front) + len(layout.body) + 1  # and the blank page for versos
+        self._pieces_total = len(layout.front) + len(layout.body)
         gutter = self.options.gutter(self._estimated_pages())
         with typesetters(self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata) as typeset:
             self._typeset = typeset
@@ -122,9 +122,7 @@ class PrintLayout:
         text = layout.body[:-1] if index else layout.body
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
-        blank = Piece("blank", '<section class="part"></section>', roman=False)  # a head- and folio-less page
-        self._lay_out([*layout.front, *text, blank], gutter)
-        layout.blank = blank.laid
+        self._lay_out([*layout.front, *text], gutter)
         self._number(text, layout.front)
         if index is not None:  # its first page is known now; its page numbers once the front is numbered
             index.first = first_recto(last_folio(text) + 1)
@@ -150,7 +148,8 @@ class PrintLayout:
 
     def _stamp_folios(self, layout: Layout, gutter: float) -> None:
         """Lay out each piece's folio sheet: a page per page of the piece holding only its folio
-        (and the proof's mark), in the piece's margin boxes, for the PDF backend to overlay."""
+        (and the proof's mark), in the piece's margin boxes, for the PDF backend to overlay; and
+        the blank page the backend puts before rectos."""
         pieces = layout.front + layout.body
         sheets = []
         for piece in pieces:
@@ -160,7 +159,9 @@ class PrintLayout:
                          "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n")  # fmt: skip
             sheets.append(Job(f"folios of {piece.key}", self._html(pages, piece.level),
                               self._page_css(gutter, piece.roman, sheet=True) + sheet_css))  # fmt: skip
-        for piece, sheet in zip(pieces, self._run(sheets, quiet=True)):
+        blank = Job("blank", self._html('<section class="part"></section>', 1), self._page_css(gutter, False, sheet=False))
+        *made, layout.blank = self._run([*sheets, blank], quiet=True)  # the blank: a head- and folio-less page
+        for piece, sheet in zip(pieces, made):
             piece.sheet = sheet
 
     def _lay_out(self, pieces: list[Piece], gutter: float) -> None:
@@ -184,7 +185,7 @@ class PrintLayout:
             for number in missing:
                 self._say(jobs[number].key)
         elif missing:
-            self.progress(f"Laying out {len(missing)} folio sheets")
+            self.progress(f"Laying out {len(missing)} folio sheets and blanks")
         assert self._typeset is not None, "run() opens the typesetters"
         for number, laid in zip(missing, self._typeset([jobs[n] for n in missing])):
             found[number] = laid
@@ -282,7 +283,7 @@ class PrintLayout:
         meta = self.book.metadata
         counter = ("counter(page, lower-roman)" if roman else "counter(page)") if sheet else HIDDEN_FOLIO
         verso = smarten_string(meta.title, meta.language) if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
-        marks = "marks: crop;" if o.marks else ""
+        marks = "marks: crop;" if o.marks and not sheet else ""  # drawn once, by the piece
         bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
         cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
         if o.output_profile:
