@@ -122,7 +122,7 @@ class PrintLayout:
         text = layout.body[:-1] if index else layout.body
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
-        self._lay_out([*layout.front, *text], gutter)
+        self._lay_out([*text, *layout.front], gutter)
         self._number(text, layout.front)
         if index is not None:  # its first page is known now; its page numbers once the front is numbered
             index.first = first_recto(last_folio(text) + 1)
