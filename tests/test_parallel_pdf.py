@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 from conftest import ROOT, build
@@ -107,6 +108,28 @@ def test_every_link_lands_on_its_destination(serial: Path, sample_copy: Path):
 def test_fonts_are_embedded_and_subset(serial: Path):
     lines = subprocess.run(["pdffonts", str(serial)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert lines and all(line.split()[-5:-3] == ["yes", "yes"] for line in lines)
+
+
+def test_a_font_name_names_one_font_program(serial: Path):
+    """Pieces and folio sheets embed subsets of their own: no two different programs share a
+    BaseFont or FontName, and identical programs are one object."""
+    by_name: dict[str, set[bytes]] = {}
+    by_content: dict[bytes, set[tuple[int, int]]] = {}
+    with pikepdf.open(serial) as pdf:
+        fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"]
+        for font in fonts:
+            member = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = member.get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            [program] = [descriptor[key] for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor]
+            content = program.read_bytes()
+            by_content.setdefault(content, set()).add(program.objgen)
+            for name in (font.BaseFont, member.BaseFont, descriptor.FontName):
+                assert re.fullmatch(r"/[A-Z]{6}\+\S+", str(name))
+                by_name.setdefault(str(name), set()).add(content)
+    assert len(by_content) > 4 and all(len(programs) == 1 for programs in by_name.values())
+    assert all(len(objects) == 1 for objects in by_content.values())
 
 
 def test_outline_nests_chapters_under_parts_across_pieces(serial: Path):
