@@ -64,9 +64,11 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
         0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))  # fmt: skip
     buffer = io.BytesIO()
-    # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; the same settings for every variant
-    out.save(buffer, deterministic_id=True, min_version=first.pdf_version,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable)  # fmt: skip
+    # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; from PDF 1.5 on, objects go into
+    # object streams as WeasyPrint puts them (a third of the file, for the links and destinations)
+    major, minor = (int(part) for part in str(first.pdf_version).split(".")[:2])
+    streams = pikepdf.ObjectStreamMode.generate if (major, minor) >= (1, 5) else pikepdf.ObjectStreamMode.disable
+    out.save(buffer, deterministic_id=True, min_version=first.pdf_version, object_stream_mode=streams)
     return buffer.getvalue()
 
 
