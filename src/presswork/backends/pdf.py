@@ -83,19 +83,22 @@ def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page, name: pike
 
 
 @cache
-def _book_faces() -> dict[str, bytes]:
-    """The book's faces by PostScript name: the font files the pieces' subsets were cut from."""
+def _book_faces() -> dict[tuple, bytes]:
+    """The book's faces by identity (PostScript name, revision and dates): the font files the
+    pieces' subsets were cut from. A book's own face of the same name but another make is not one."""
     faces = {}
     for face in book_fonts.FACES:
         data = (book_fonts.FONT_DIR / face.file).read_bytes()
-        faces[_postscript_name(data)] = data
+        faces[_identity(data)] = data
     return faces
 
 
-def _postscript_name(data: bytes) -> str | None:
+def _identity(data: bytes) -> tuple | None:
+    """What a subset keeps of the face it was cut from: PostScript name, revision and dates."""
     try:
         with TTFont(io.BytesIO(data), lazy=True) as font:
-            return font["name"].getDebugName(6)
+            head = font["head"]
+            return font["name"].getDebugName(6), head.fontRevision, head.created, head.modified, head.unitsPerEm
     except Exception:  # noqa: BLE001 - not a font we can read: not one of ours
         return None
 
@@ -160,7 +163,7 @@ def _merge_subsets(out: pikepdf.Pdf) -> None:
     draws the same glyphs from it), with one width array and one ToUnicode map, and point every
     font resource at that one font. Fonts that are not the book's faces are left as they are."""
     faces = _book_faces()
-    groups: dict[str, list[pikepdf.Dictionary]] = {}
+    groups: dict[tuple, list[pikepdf.Dictionary]] = {}
     for obj in out.objects:
         if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
                 and obj.get("/Subtype") == pikepdf.Name.Type0 and obj.get("/Encoding") == pikepdf.Name("/Identity-H")
@@ -171,12 +174,12 @@ def _merge_subsets(out: pikepdf.Pdf) -> None:
         if (member.get("/Subtype") != pikepdf.Name.CIDFontType0 or member.get("/CIDToGIDMap") != pikepdf.Name.Identity
                 or descriptor is None or "/FontFile3" not in descriptor or "/W" not in member):  # fmt: skip
             continue
-        name = _postscript_name(descriptor.FontFile3.read_bytes())
-        if name in faces:
-            groups.setdefault(name, []).append(obj)
+        identity = _identity(descriptor.FontFile3.read_bytes())
+        if identity in faces:
+            groups.setdefault(identity, []).append(obj)
     replaced: dict[tuple[int, int], pikepdf.Object] = {}
-    for name in sorted(groups):
-        members = groups[name]
+    for identity in sorted(groups, key=repr):
+        members = groups[identity]
         widths: dict[int, object] = {}
         to_unicode: dict[int, bytes] = {}
         maps = [_to_unicode(font.ToUnicode) for font in members]
@@ -188,7 +191,7 @@ def _merge_subsets(out: pikepdf.Pdf) -> None:
             for cid, text in cmap.items():
                 to_unicode.setdefault(cid, text)
         glyphs = sorted(set(widths) | set(to_unicode) | {0})
-        program = _subset(faces[name], glyphs)
+        program = _subset(faces[identity], glyphs)
         if program is None:
             continue
         first = members[0]
