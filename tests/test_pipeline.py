@@ -21,7 +21,7 @@ from hostile import run, snapshot
 from presswork.commands import build as orchestrator
 from presswork.commands.diff import diff_revisions
 from presswork.errors import Diagnostics
-from presswork.files.cache import KEEP, Cache, book_key
+from presswork.files.cache import KEEP_OTHERS, Cache, book_key
 from presswork.layout.pagemap import PageMap
 from presswork.load.book import load_book
 
@@ -205,13 +205,13 @@ def test_the_cache_keeps_the_newest_entries_clears_torn_writes_and_deletes_nothi
     torn.write_text("{")  # what a killed run's write_atomic leaves
     os.utime(torn, (1_000_000, 1_000_000))
     fresh.write_text("{")  # another run's write in progress
-    keys = [f"{n:032x}" for n in range(KEEP + 3)]
+    keys = [f"{n:032x}" for n in range(KEEP_OTHERS + 3)]
     for age, key in enumerate(keys):
         cache.store("pagemap", key, b"{}")
         os.utime(folder / f"pagemap-{key}", (1_000_000 + age, 1_000_000 + age))
     cache.store("other", "a" * 32, b"{}")
     kept = sorted(p.name for p in folder.glob("pagemap-*") if len(p.name) == 40)
-    assert kept == sorted(f"pagemap-{k}" for k in keys[-KEEP:])
+    assert kept == sorted(f"pagemap-{k}" for k in keys[-KEEP_OTHERS:])
     assert not torn.exists() and fresh.exists()
     assert all((folder / name).exists() for name in ("notes.txt", f"pagemap-{'f' * 31}", f"other-{'a' * 32}"))
 

@@ -213,7 +213,7 @@ def test_a_folder_where_a_product_goes_stops_the_build_before_anything_moves(sma
 @pytest.mark.parametrize("command", ["proof", "dist"])
 def test_proof_and_dist_report_each_print_piece_in_lines_and_nothing_with_quiet(small_book, tmp_path: Path, command: str):
     root = small_book({"manuscript/book.yaml": PRINTED})
-    result = run([command, root, "--out", tmp_path / "lines"])
+    result = run([command, root, "--out", tmp_path / "lines", "--cache", tmp_path / "cache"])  # no piece laid out before
     assert result.exit_code == 0, result.output
     pieces = [line for line in result.stderr.splitlines() if re.fullmatch(r"Laying out \d/3: \w+", line)]
     assert pieces == ["Laying out 1/3: one", "Laying out 2/3: opening", "Laying out 3/3: contents"]

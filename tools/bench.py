@@ -7,6 +7,11 @@ allocations (tracemalloc, in a separate pass so it does not slow the timed runs)
 build and, for comparison, a plain WeasyPrint render of the same text with a minimal
 stylesheet each run once in a child process, whose peak resident memory is reported.
 
+The print PDF as a typesetter rebuilds it (`pdf_rebuilds`), each a `presswork build pdf` process
+with its own build cache, against the plain render: cold with --jobs 1 and --jobs 2, then after a
+one-word edit and after an edit that adds a page, both in a middle chapter; with the peak memory of
+any one process (the command or a worker) and the PDF's size. `--pdf-only` runs this part alone.
+
 Then the commands a user runs, each once as its own process with a private build cache:
 `build epub --out B` after `build pdf --out A` (the layout's page map comes from the cache)
 against Pandoc making an EPUB of the same chapters (goal: at most 0.5×), and a cold
@@ -111,6 +116,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=850)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF stages (about a minute)")
+    parser.add_argument("--pdf-only", action="store_true", help="only the plain render and the PDF rebuilds")
     parser.add_argument("--stage", nargs=3, metavar=("STAGE", "BOOK", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
@@ -119,6 +125,10 @@ def main() -> None:
         root = Path(tmp) / "book"
         generate(root, chapters=args.chapters, words=args.words, notes=args.notes)
         out = Path(tmp) / "book.epub"
+        if args.pdf_only:
+            plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
+            print(f"{'plain WeasyPrint render, minimal stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)   {plain_pages} pages")
+            return pdf_rebuilds(root, Path(tmp), plain_s)
         book = load_book(root)
         chapters = list(book.chapters())
         links = Links(target=lambda ident: f"{book.targets[ident]}.xhtml#{ident}", image=lambda p: "../" + p.as_posix())
@@ -152,6 +162,43 @@ def main() -> None:
         print(f"{'ratio full / plain':48s} {pdf_s / plain_s:6.2f} x")
         print(f"{'pdf without back matter, marks or index':48s} {bare_s:6.2f} s   peak {bare_mb:7.1f} MB (RSS)   {bare_pages} pages")
         print(f"{'back matter + index marks + index add':48s} {pdf_s - bare_s:6.2f} s")
+        pdf_rebuilds(root, Path(tmp), plain_s)
+
+
+def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, float]:
+    """Seconds and peak resident MB of any one process of `presswork build pdf --jobs JOBS`: wait4
+    reports the largest of the command and the workers it waited for."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", "from presswork.cli import main; main()", "build", "pdf", str(root),
+                             "--out", str(out), "--jobs", str(jobs), "-q"],
+                            env={**os.environ, "PRESSWORK_CACHE": str(cache)})  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status:
+        raise SystemExit("build pdf failed")
+    return time.perf_counter() - start, usage.ru_maxrss / 1e3
+
+
+def pdf_rebuilds(root: Path, tmp: Path, plain_s: float) -> None:
+    """Cold builds with one and two jobs, then rebuilds after edits to a middle chapter, against the plain render."""
+    chapter = sorted((root / "manuscript" / "chapters").glob("*.md"))[len(list((root / "manuscript" / "chapters").glob("*.md"))) // 2]
+    head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
+    paragraph = max(body.split("\n\n"), key=len)
+    rows = [
+        ("`build pdf --jobs 1`, cold cache", lambda: None, 1, "1"),
+        ("`build pdf --jobs 2`, cold cache", lambda: None, 2, "2"),
+        ("rebuild after a one-word edit (--jobs 2)",
+         lambda: chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8"), 2, "2"),
+        ("rebuild after an edit adding a page (--jobs 2)",
+         lambda: chapter.write_text(head + "\n\n" + body + ("\n\n" + paragraph) * 4, encoding="utf-8"), 2, "2"),
+    ]  # fmt: skip
+    goals = {1: "(goal: no slower than before)", 2: "(goal <= 0.7)", 3: "(goal <= 0.15)", 4: ""}
+    for number, (name, edit, jobs, cache) in enumerate(rows, 1):
+        edit()
+        out = tmp / f"rebuild-{number}"
+        seconds, peak = timed_build(root, out, tmp / f"pdf-cache-{cache}", jobs)
+        size = next(out.glob("*.pdf")).stat().st_size / 1e6
+        print(f"{name:48s} {seconds:6.2f} s   {seconds / plain_s:5.2f} x plain {goals[number]:30s} "
+              f"peak {peak:7.1f} MB (RSS, one process)   PDF {size:.1f} MB")  # fmt: skip
 
 
 def run_command(args: list[str | Path], cache: Path) -> float:

@@ -123,6 +123,13 @@ def cache_option(command):
                              "or ~/.cache/presswork].")(command)  # fmt: skip
 
 
+def jobs_option(command):
+    """--jobs, for the commands that lay the print book out."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                        help="Worker processes laying the print book out, at most one a core "
+                             "[default: one a core; 1: no workers].")(command)  # fmt: skip
+
+
 def open_cache(cache_dir: Path | None, diagnostics: Diagnostics) -> Cache:
     return Cache(cache_dir or default_folder(), diagnostics)
 
@@ -145,10 +152,11 @@ def main() -> None:
 @click.option("--marks", is_flag=True, help="PDF: add crop marks (as print.marks: true does).")
 @click.option("--require-azw3", is_flag=True, help="Kindle: fail when calibre cannot make the AZW3.")
 @cache_option
+@jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
 def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, require_azw3: bool,
-                  cache_dir: Path | None, quiet: bool, verbose: bool) -> None:  # fmt: skip
+                  cache_dir: Path | None, jobs: int | None, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Build FORMAT (epub, pdf, kindle, or all) from the book in BOOK_DIR [default: .].
 
     \b
@@ -174,7 +182,7 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, mar
     try:
         with report:
             build(root, expand(names), out_dir or default_out(root, "build"), diagnostics, report,
-                  BuildOptions(require_azw3=require_azw3, marks=marks), open_cache(cache_dir, diagnostics))  # fmt: skip
+                  BuildOptions(require_azw3=require_azw3, marks=marks, jobs=jobs), open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         report.warnings(diagnostics)
         _fail(exc)
@@ -204,9 +212,10 @@ def check_command(book_dir: Path, fmt: str) -> None:
 @click.option("--resolution", type=click.IntRange(20, 300), default=50, show_default=True, help="Preview resolution (dpi).")
 @click.option("--marks", is_flag=True, help="Add crop marks (as print.marks: true does).")
 @cache_option
+@jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: bool, cache_dir: Path | None,
-                  quiet: bool) -> None:  # fmt: skip
+                  jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Make a review copy in build/proof/: the print PDF marked PROOF with the date, a PNG of every
     page, and contact sheets of spreads."""
     from .commands.proof import make_proof
@@ -217,7 +226,7 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: 
         out = out_dir or default_out(book_dir, "build/proof")
         book = load_book(book_dir, diagnostics)
         with report:
-            files = make_proof(book, out, diagnostics, report.info, resolution, BuildOptions(marks=marks),
+            files = make_proof(book, out, diagnostics, report.info, resolution, BuildOptions(marks=marks, jobs=jobs),
                                open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         report.warnings(diagnostics)
@@ -264,9 +273,10 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--require-azw3", is_flag=True, help="Fail when calibre cannot make the AZW3.")
 @cache_option
+@jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool, cache_dir: Path | None,
-                 quiet: bool) -> None:  # fmt: skip
+                 jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Make the distribution bundle dist/<ISBN>/: EPUB, Kindle files and print interior named by
     ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
     from .dist.bundle import make_bundle
@@ -277,7 +287,7 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
         out = out_dir or default_out(book_dir, "dist")
         book = load_book(book_dir, diagnostics)
         with report:
-            folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3), report.info,
+            folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3, jobs=jobs), report.info,
                                  open_cache(cache_dir, diagnostics))  # fmt: skip
     except PressworkError as exc:
         report.warnings(diagnostics)

@@ -14,6 +14,7 @@ class BuildOptions:
     require_azw3: bool = False  # Kindle: fail, rather than warn, when calibre cannot make the AZW3
     marks: bool = False  # print: crop marks, whatever book.yaml says
     page_map: bool = True  # EPUBs: carry the print edition's page numbers when the book has one
+    jobs: int | None = None  # print: worker processes laying pieces out (None: one a core; 1: in this process)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class Pipeline:
         """Stage: the print layout. Its page map goes to the cache for later EPUB builds."""
         if self._layout is None:
             started = time.perf_counter()
-            self._layout = lay_out(self.book, self.diagnostics, self.print_options(), self.margin_css, self.progress)
+            self._layout = lay_out(self.book, self.diagnostics, self.print_options(), self.margin_css, self.progress,
+                                   self.options.jobs, self.cache)  # fmt: skip
             self.progress(f"Laid out {self._layout.page_count()} pages in {time.perf_counter() - started:.2f} s")
             self._pages = self._layout.pages
             if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
@@ -107,12 +108,13 @@ class Pipeline:
         return backend.write(self.book, out_dir, self.diagnostics, self.artifacts(backend))
 
 
-def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_css: str, progress: Progress) -> Layout:
+def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_css: str, progress: Progress,
+            jobs: int | None, cache: Cache | None) -> Layout:  # fmt: skip
     """Stage: the print layout. WeasyPrint is imported here, not at start-up: loading it costs a
     third of a second that an EPUB built with the page map from the cache need not pay."""
     from ..layout import print as print_layout
 
-    return print_layout.lay_out(book, diagnostics, options, margin_css, progress)
+    return print_layout.lay_out(book, diagnostics, options, margin_css, progress, jobs, cache)
 
 
 def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:

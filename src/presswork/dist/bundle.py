@@ -51,7 +51,7 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         files: list[tuple[str, str, str]] = []  # (name, role, specification)
         say("Laying out the print interior …")
         sequence = list(pipeline.layout().sequence())
-        pages, main = len(sequence), sum(1 for roman, _, _ in sequence if not roman)
+        pages, main = len(sequence), sum(1 for roman, *_ in sequence if not roman)
         opts = book.print
         files.append((f"{print_id}_interior.pdf", "print interior",
                       f"{opts.width:g} × {opts.height:g} in trim{f', bleed {opts.bleed:.4g} in' if opts.bleed else ''}, {pages} pages, "

@@ -1,4 +1,4 @@
-"""The build cache: work that costs seconds to minutes (the print layout's page map), kept between runs and shared by every output folder, so `build epub --out B` after
+"""The build cache: work that costs seconds to minutes (the print layout's page map and laid-out pieces), kept between runs and shared by every output folder, so `build epub --out B` after
 `build pdf --out A` does not lay the book out again.
 
 It lives in the user's cache folder, never in the book, so a read-only book builds. It trusts
@@ -26,7 +26,8 @@ from .output import write_atomic
 from .revisions import MAX_FILE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent.parent
-KEEP = 32  # entries kept per kind: a few books, or a few versions of one
+KEEP = {"piece": 1000}  # entries kept per kind: a few books' pieces and folio sheets, in a few versions
+KEEP_OTHERS = 32  # of any other kind: a few books, or a few versions of one
 MAX_ENTRY = 64_000_000  # bytes read from one entry; a 1,000-page book's page map is well under 1 MB
 _ENTRY = re.compile(r"([a-z]+)-([0-9a-f]{32})")
 _HEADER = b"presswork cache entry, sha256 "  # then the hex digest of the data, a newline, the data
@@ -113,7 +114,7 @@ class Cache:
             elif (_TORN.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
                   and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER):  # fmt: skip
                 (folder / entry.name).unlink(missing_ok=True)
-        for _, name in sorted(entries, reverse=True)[KEEP:]:
+        for _, name in sorted(entries, reverse=True)[KEEP.get(kind, KEEP_OTHERS):]:
             (folder / name).unlink(missing_ok=True)
 
 
@@ -144,12 +145,12 @@ def _unsafe(folder: Path) -> str | None:
     return None
 
 
-def book_key(book: Book, *settings: object) -> str:
-    """A digest of every input an artifact of `book` can depend on: the book's manuscript, styles
-    and images (each as `content_digest` tells it), presswork itself (`code_key`), and `settings`.
+def book_key(book: Book, *settings: object, folders: tuple[str, ...] = ("manuscript", "styles", "images")) -> str:
+    """A digest of every input an artifact of `book` can depend on: the book's `folders` (each file
+    as `content_digest` tells it), presswork itself (`code_key`), and `settings`.
     Only files inside the book count: a symlink out of it is neither followed nor read."""
     digest = hashlib.sha256(f"{code_key(*settings)}\n".encode())
-    for name in ("manuscript", "styles", "images"):
+    for name in folders:
         for path in _files(book.root / name, book.root):
             # name first: no two sets of files hash alike
             digest.update(f"{(Path('book') / path.relative_to(book.root)).as_posix()}\0{content_digest(path)}\0".encode())

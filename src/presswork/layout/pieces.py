@@ -1,5 +1,6 @@
 """The laid-out print book, the artifact the layout stage hands to the PDF backend: pieces of
-pages, each starting on a recto with a known folio, and the page map they yield."""
+pages (PDF bytes laid out without folios), each starting on a recto with a known folio, their
+folio sheets, and the page map they yield."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from ..model import PrintOptions
 from .pagemap import PageMap
 
 if TYPE_CHECKING:
-    from weasyprint import Document, Page
+    from .typeset import LaidOut
+
+PIECES_URL = "https://pieces.invalid/"  # the layout's links to `PIECES_URL#id` become links to the named destination `id`
 
 
 @dataclass
@@ -23,12 +26,12 @@ class Piece:
     roman: bool
     level: int = 1
     first: int = 1  # folio of its first page
-    document: Document | None = None
-    laid_out_as: tuple | None = None  # what `document` was laid out from, to skip repeating work
+    laid: LaidOut | None = None  # its pages, without folios
+    sheet: LaidOut | None = None  # its folio sheet: a page per page with only the folio, laid over it
 
     @property
     def pages(self) -> int:
-        return len(self.document.pages) if self.document else 0
+        return len(self.laid.pages) if self.laid else 0
 
 
 @dataclass
@@ -39,20 +42,21 @@ class Layout:
     front: list[Piece] = field(default_factory=list)
     body: list[Piece] = field(default_factory=list)
     pages: PageMap | None = None
-    blank: Page | None = None  # a truly blank page of this layout, for the versos inserted before rectos
+    blank: LaidOut | None = None  # a truly blank page of this layout, for the versos inserted before rectos
 
-    def sequence(self, blank: Page | None = None) -> Iterator[tuple[bool, str, Page | None]]:
-        """Every page in print order as (roman?, folio label, page); inserted blank versos are `blank`."""
+    def sequence(self) -> Iterator[tuple[bool, str, Piece | None, int]]:
+        """Every page in print order as (roman?, folio label, piece, page's index in the piece);
+        an inserted blank verso has no piece."""
         for roman, pieces in ((True, self.front), (False, self.body)):
             folio = 1
             for piece in pieces:
                 for number in range(folio, piece.first):
-                    yield roman, label(number, roman), blank
-                for number, page in enumerate(piece.document.pages, piece.first):
-                    yield roman, label(number, roman), page
+                    yield roman, label(number, roman), None, 0
+                for number in range(piece.pages):
+                    yield roman, label(piece.first + number, roman), piece, number
                 folio = piece.first + piece.pages
             if roman and (folio - 1) % 2:
-                yield roman, label(folio, roman), blank
+                yield roman, label(folio, roman), None, 0
 
     def page_count(self) -> int:
         front = last_folio(self.front)

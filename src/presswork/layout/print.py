@@ -1,24 +1,26 @@
 """The print layout stage: WeasyPrint lays the rendered book out in pieces, yielding every page
-(the `Layout` the PDF backend writes) and the page map (where each printed page begins).
+(the `Layout` the PDF backend assembles) and the page map (where each printed page begins).
 
-Each piece (the opening pages, the contents, each chapter or part) is laid out on its own with
-its first folio known in advance, so pieces can later be laid out in parallel and cached; the
-contents are laid out last, when every piece's first page is known.
+Each piece (the opening pages, the contents, each chapter or part) is laid out on its own, in
+worker processes (`typeset.py`), and kept in the build cache. A piece is laid out without its
+folios, which a "folio sheet" (a page per page of the piece with only the folio) stamps at
+assembly: a chapter that grows by a page moves later chapters' folios, not their layout, so
+only the changed piece, the contents and the index are laid out again. Links point at
+`PIECES_URL#id`, which the PDF backend turns into links to named destinations, so they cross pieces.
 """
 
 from __future__ import annotations
 
-import gc
 import mimetypes
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from PIL import Image
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Diagnostics, PressworkError
+from ..files.cache import Cache, book_key, code_key, content_digest
 from ..files.folders import resolved
 from ..files.output import build_time
 from ..load.printopts import profile_space
@@ -32,63 +34,67 @@ from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
 from ..text.typography import smarten_string
 from .pagemap import PageMap
-from .pieces import Layout, Piece, first_recto, label, last_folio
+from .pieces import PIECES_URL, Layout, Piece, first_recto, label, last_folio
+from .typeset import Job, LaidOut, jobs_default, typesetters
 
-LINKS = Links(target=lambda ident: f"#{ident}", image=lambda path: quote(path.as_posix()))
 # Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
 # for every book folder and installation. `.invalid` names can never reach the network.
 BOOK_URL = "https://book.invalid/"
 FONTS_URL = "https://fonts.invalid/"
+LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
+HIDDEN_FOLIO = '"000"; visibility: hidden'  # a piece's folio boxes keep their room; the folio sheet prints them
 
 
 def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, margin_css: str = "",
-            progress: Progress | None = None) -> Layout:  # fmt: skip
+            progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None) -> Layout:  # fmt: skip
     """The print book laid out with `options` (the book's own by default), its page map included.
-    `margin_css` styles the page margins only (a proof's mark), so it moves no page break."""
-    return PrintLayout(book, diagnostics, options, margin_css, progress).run()
+    `margin_css` styles the page margins only (a proof's mark), so it moves no page break. `jobs`
+    worker processes lay pieces out (the number of cores by default); `cache` keeps laid-out pieces."""
+    return PrintLayout(book, diagnostics, options, margin_css, progress, jobs, cache).run()
 
 
 class PrintLayout:
-    """One run of the layout stage; its WeasyPrint settings (fonts, colour profiles, page CSS)
-    are shared by every piece."""
+    """One run of the layout stage: the book's HTML and CSS for each piece, laid out by a pool of
+    typesetters, taken from the build cache when a piece was laid out alike before."""
 
     def __init__(self, book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, margin_css: str = "",
-                 progress: Progress | None = None):  # fmt: skip
+                 progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None):  # fmt: skip
         self.book = book
         self.diagnostics = diagnostics
         self.options = options or book.print
         self.margin_css = margin_css
         self.progress = progress or silent
-        self.font_config = FontConfiguration()
-        self.color_profiles: dict = {}  # filled by @color-profile rules as the page CSS is parsed
-        self._fetch = BookFetcher(self.book.root)
-        self.css: CSS | None = None
-        self.page_css: dict[bool, CSS] = {}
+        self.jobs = jobs or jobs_default()
+        self.cache = cache
+        self.css = ""
+        self._typeset: Callable[[list[Job]], Iterator[LaidOut]] | None = None
+        self._inputs = ""  # a digest of what every piece depends on besides its HTML and page CSS
         self._pieces_total = 0
         self._laid_out: set[str] = set()  # keys of the pieces laid out at least once, for progress lines
 
     def run(self) -> Layout:
-        """Lay the whole book out (pieces, contents, index) and record where its pages begin."""
+        """Lay the whole book out (pieces, contents, index, folio sheets) and record where its pages begin."""
         self._check_variant()
         rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
-        self.css = CSS(string=self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics),
-                       font_config=self.font_config, url_fetcher=self._fetch, base_url=BOOK_URL)  # fmt: skip
+        self.css = self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
+        profile = self.options.output_profile
+        self._inputs = book_key(self.book, self.css, self.options.pdf_variant, repr(self.book.metadata),
+                                build_time(self.book.metadata).isoformat(),
+                                content_digest(self.book.root / profile) if profile else None, folders=("images",))  # fmt: skip
         layout = self._pieces(rendered)
         self._pieces_total = len(layout.front) + len(layout.body)
         gutter = self.options.gutter(self._estimated_pages())
-        for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
-            self._pass(layout, rendered, gutter)
-            wanted = self.options.gutter(layout.page_count())
-            if wanted <= gutter:
-                break
-            self.progress(f"Laying out again: {layout.page_count()} pages need a {wanted:g} in inside margin")
-            gutter = wanted
+        with typesetters(self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata) as typeset:
+            self._typeset = typeset
+            for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
+                self._pass(layout, rendered, gutter)
+                wanted = self.options.gutter(layout.page_count())
+                if wanted <= gutter:
+                    break
+                self.progress(f"Laying out again: {layout.page_count()} pages need a {wanted:g} in inside margin")
+                gutter = wanted
+            self._stamp_folios(layout, gutter)
         layout.pages = self._page_map(layout, rendered.blocks)
-        layout.blank = HTML(string='<html><body><section class="part"></section></body></html>').render(
-            stylesheets=[self.css, self.page_css[False]], font_config=self.font_config,
-            color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
-        ).pages[0]  # a page of the head- and folio-less "plain" kind
-        gc.collect()  # discarded trial layouts (contents, gutter) hold cycles of boxes: free them before painting
         return layout
 
     def _estimated_pages(self) -> int:
@@ -109,34 +115,95 @@ class PrintLayout:
         return layout
 
     def _pass(self, layout: Layout, rendered: RenderedBook, gutter: float) -> None:
-        """Lay every piece out with this inside margin; pieces already laid out alike are kept."""
-        self.page_css = {
-            roman: CSS(string=self._page_css(gutter, roman), font_config=self.font_config,
-                       color_profiles=self.color_profiles, url_fetcher=self._fetch)
-            for roman in (True, False)
-        }  # fmt: skip
+        """Lay every piece out with this inside margin: all but the contents and the index at once
+        (their layout needs no folio), then the contents until the front matter's folios settle,
+        then the index."""
         index = layout.body[-1] if layout.body and layout.body[-1].key == "index" else None
         text = layout.body[:-1] if index else layout.body
-        self._run(text, start=1)
-        if index is not None:  # its first page is known now; its page numbers once the front is laid out
-            index.first = first_recto(last_folio(text) + 1)
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
+        self._lay_out([*text, *layout.front], gutter)
+        self._number(text, layout.front)
+        if index is not None:  # its first page is known now; its page numbers once the front is numbered
+            index.first = first_recto(last_folio(text) + 1)
         for _ in range(3):  # front folios depend on the contents' length, and the contents list them
-            self._run(layout.front, start=1)
-            html = self._contents(rendered, layout, placeholder=False)
             pages_before = contents.pages
-            contents.html = html
-            self._render(contents)
+            contents.html = self._contents(rendered, layout, placeholder=False)
+            self._lay_out([contents], gutter)
+            self._number(layout.front)
             if contents.pages == pages_before:
                 break
         if index is not None:
             index.html = self._index(layout.front + text)
-            self._render(index)
+            self._lay_out([index], gutter)
+
+    @staticmethod
+    def _number(*runs: list[Piece]) -> None:
+        """Give each piece of each run its first folio: the first recto after the piece before it."""
+        for pieces in runs:
+            folio = 1
+            for piece in pieces:
+                piece.first = first_recto(folio)
+                folio = piece.first + piece.pages
+
+    def _stamp_folios(self, layout: Layout, gutter: float) -> None:
+        """Lay out each piece's folio sheet: a page per page of the piece holding only its folio
+        (and the proof's mark), in the piece's margin boxes, for the PDF backend to overlay; and
+        the blank page the backend puts before rectos."""
+        pieces = layout.front + layout.body
+        sheets = []
+        for piece in pieces:
+            pages = "".join('<div class="folio"></div>' if p.folio else '<div class="folio plain"></div>'
+                            for p in piece.laid.pages)  # fmt: skip
+            sheet_css = (f"@page :first {{ counter-reset: page {piece.first} }}\n"
+                         "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n")  # fmt: skip
+            sheets.append(Job(f"folios of {piece.key}", self._html(pages, piece.level),
+                              self._page_css(gutter, piece.roman, sheet=True) + sheet_css))  # fmt: skip
+        blank = Job("blank", self._html('<section class="part"></section>', 1), self._page_css(gutter, False, sheet=False))
+        *made, layout.blank = self._run([*sheets, blank], quiet=True)  # the blank: a head- and folio-less page
+        for piece, sheet in zip(pieces, made):
+            piece.sheet = sheet
+
+    def _lay_out(self, pieces: list[Piece], gutter: float) -> None:
+        jobs = [Job(p.key, self._html(p.html, p.level), self._page_css(gutter, p.roman, sheet=False)) for p in pieces]
+        for piece, laid in zip(pieces, self._run(jobs)):
+            piece.laid = laid
+
+    def _run(self, jobs: list[Job], quiet: bool = False) -> list[LaidOut]:
+        """Each job laid out, from the build cache when it holds it; the rest by the typesetters, at once."""
+        keys = [code_key("piece", self._inputs, job.html, job.page_css) for job in jobs]
+        found: dict[int, LaidOut] = {}
+        for number, key in enumerate(keys):
+            data = self.cache.load("piece", key) if self.cache is not None else None
+            laid = LaidOut.from_bytes(data) if data is not None else None
+            if laid is not None:
+                found[number] = laid
+        missing = [number for number in range(len(jobs)) if number not in found]
+        if found and not quiet:
+            self.progress(f"{len(found)} of {len(jobs)} pieces taken from the build cache")
+        if not quiet:
+            for number in missing:
+                self._say(jobs[number].key)
+        elif missing:
+            self.progress(f"Laying out {len(missing)} folio sheets and blanks")
+        assert self._typeset is not None, "run() opens the typesetters"
+        for number, laid in zip(missing, self._typeset([jobs[n] for n in missing])):
+            found[number] = laid
+            if self.cache is not None:
+                self.cache.store("piece", keys[number], laid.to_bytes())
+        return [found[number] for number in range(len(jobs))]
+
+    def _say(self, key: str) -> None:
+        if key in self._laid_out:  # the count stays: it is of pieces laid out at least once
+            self.progress(f"Laying out {key} again", (len(self._laid_out), self._pieces_total))
+        else:
+            self._laid_out.add(key)
+            self.progress(f"Laying out {len(self._laid_out)}/{self._pieces_total}: {key}",
+                          (len(self._laid_out), self._pieces_total))  # fmt: skip
 
     def _index(self, pieces: list[Piece]) -> str:
         anchors = {anchor: label(number, piece.roman) for piece in pieces
-                   for number, page in enumerate(piece.document.pages, piece.first) for anchor in page.anchors}  # fmt: skip
+                   for number, page in enumerate(piece.laid.pages, piece.first) for anchor in page.anchors}  # fmt: skip
         renderer = XhtmlRenderer(LINKS, self.book.metadata.scripts)
         title = word(self.book.metadata.language, "index")
         return index_html(self.book, title, renderer, LINKS.target, anchors)
@@ -150,7 +217,8 @@ class PrintLayout:
         pages = PageMap()
         waiting: list[str] = []
         top = (self.options.top + self.options.bleed) * 96 + 1  # CSS px from the page's top edge
-        for roman, folio, page in layout.sequence():
+        for roman, folio, piece, number in layout.sequence():
+            page = piece.laid.pages[number] if piece else None
             if page is not None:
                 pages.labels.update({a: folio for a in page.anchors if a in located})
             if roman:
@@ -168,31 +236,7 @@ class PrintLayout:
             pages.breaks.setdefault(blocks[-1], []).extend(waiting)
         return pages
 
-    def _run(self, pieces: list[Piece], start: int) -> None:
-        folio = start
-        for piece in pieces:
-            piece.first = first_recto(folio)
-            self._render(piece)
-            folio = piece.first + piece.pages
-
-    def _render(self, piece: Piece) -> None:
-        key = (piece.first, piece.html, id(self.page_css[piece.roman]))
-        if piece.laid_out_as == key:
-            return
-        piece.laid_out_as = key
-        if piece.key in self._laid_out:  # the count stays: it is of pieces laid out at least once
-            self.progress(f"Laying out {piece.key} again", (len(self._laid_out), self._pieces_total))
-        else:
-            self._laid_out.add(piece.key)
-            self.progress(f"Laying out {len(self._laid_out)}/{self._pieces_total}: {piece.key}",
-                          (len(self._laid_out), self._pieces_total))  # fmt: skip
-        first_page = CSS(string=f"@page :first {{ counter-reset: page {piece.first} }}", font_config=self.font_config)
-        piece.document = HTML(string=self._html(piece), base_url=BOOK_URL, url_fetcher=self._fetch).render(
-            stylesheets=[self.css, self.page_css[piece.roman], first_page], font_config=self.font_config,
-            color_profiles=self.color_profiles, pdf_variant=self.options.pdf_variant,
-        )
-
-    def _html(self, piece: Piece) -> str:
+    def _html(self, body: str, level: int) -> str:
         meta = self.book.metadata
         stamp = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
         head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
@@ -205,7 +249,7 @@ class PrintLayout:
                  '<meta name="generator" content="presswork">']  # fmt: skip
         return (
             f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
-            f'<body class="level-{piece.level}">\n{piece.html}\n</body>\n</html>\n'
+            f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
         )
 
     def _contents(self, rendered: RenderedBook, layout: Layout, placeholder: bool) -> str:
@@ -222,7 +266,7 @@ class PrintLayout:
             for e in entries:
                 sub = f"\n<ol>\n{items(e.children)}\n</ol>" if e.children else ""
                 cls = ' class="part"' if e.children else ""
-                out.append(f'<li{cls}><a href="#{e.doc}">{escape(e.title)}</a> <span class="page">{folio(e)}</span>{sub}</li>')
+                out.append(f'<li{cls}><a href="{LINKS.target(e.doc)}">{escape(e.title)}</a> <span class="page">{folio(e)}</span>{sub}</li>')
             return "\n".join(out)
 
         return (
@@ -232,12 +276,14 @@ class PrintLayout:
         )
 
     # -- styles and checks ---------------------------------------------------------------
-    def _page_css(self, gutter: float, roman: bool) -> str:
+    def _page_css(self, gutter: float, roman: bool, sheet: bool) -> str:
+        """The pages' CSS. A piece's folios are hidden; a folio `sheet` shows only folios and the
+        proof's mark (`margin_css`), so a proof lays out no piece of its own."""
         o = self.options
         meta = self.book.metadata
-        counter = "counter(page, lower-roman)" if roman else "counter(page)"
+        counter = ("counter(page, lower-roman)" if roman else "counter(page)") if sheet else HIDDEN_FOLIO
         verso = smarten_string(meta.title, meta.language) if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
-        marks = "marks: crop;" if o.marks else ""
+        marks = "marks: crop;" if o.marks and not sheet else ""  # drawn once, by the piece
         bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
         cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
         if o.output_profile:
@@ -257,8 +303,8 @@ class PrintLayout:
 @page plain {{ @top-left {{ content: none; }} @top-center {{ content: none; }} @top-right {{ content: none; }}
   @bottom-center {{ content: none; }} }}
 {cmyk}
-{self.margin_css}
-"""
+""" + ("@page :left { @top-center { content: none; } } @page :right { @top-center { content: none; } }\n"
+       + self.margin_css if sheet else "")
 
     def _font_faces(self) -> str:
         return "\n".join(

@@ -1,0 +1,154 @@
+"""Laying one piece out with WeasyPrint, in this process or in a worker: a WeasyPrint document
+cannot cross a process boundary, so a piece leaves as PDF bytes plus what the parent needs of
+each page (anchors with their positions, bookmarks, whether it carries a folio).
+
+A worker parses the book's shared CSS once (the pool's initializer) and each page CSS once, so
+a piece costs only its own layout and PDF writing.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PressworkError
+from ..files.output import pdf_bytes
+from ..model import Metadata
+
+_MAGIC = b"presswork piece 1\n"
+
+
+@dataclass
+class PageInfo:
+    """What the parent needs of one laid-out page."""
+
+    anchors: dict[str, tuple[float, float]]  # anchor id -> (x, y) in CSS px from the page's top left
+    bookmarks: list[tuple[int, str, tuple[float, float], str]]  # WeasyPrint's (level, label, (x, y), state)
+    height: float  # CSS px, for the bookmarks' PDF coordinates
+    folio: bool  # whether the page carries a folio (not a blank or "plain" page)
+
+
+@dataclass
+class LaidOut:
+    """A piece laid out: its PDF and its pages."""
+
+    pdf: bytes
+    pages: list[PageInfo]
+
+    def to_bytes(self) -> bytes:
+        info = json.dumps([[p.anchors, p.bookmarks, p.height, p.folio] for p in self.pages]).encode()
+        return _MAGIC + f"{len(info)}\n".encode() + info + self.pdf
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LaidOut | None:
+        """The piece `to_bytes` wrote, or None for anything else (a garbled cache entry)."""
+        if not data.startswith(_MAGIC):
+            return None
+        size, _, rest = data[len(_MAGIC):].partition(b"\n")
+        try:
+            pages = [PageInfo({a: (float(x), float(y)) for a, (x, y) in anchors.items()},
+                              [(int(lv), str(lb), (float(x), float(y)), str(st)) for lv, lb, (x, y), st in marks],
+                              float(height), bool(folio))
+                     for anchors, marks, height, folio in json.loads(rest[:int(size)])]  # fmt: skip
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            return None
+        pdf = rest[int(size):]
+        return cls(pdf, pages) if pdf.startswith(b"%PDF-") else None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One piece to lay out: its whole HTML and its page CSS (the shared CSS is the worker's)."""
+
+    key: str  # the piece's name, for progress lines
+    html: str
+    page_css: str
+
+
+class Typesetter:
+    """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour profiles."""
+
+    def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .print import BOOK_URL, BookFetcher
+
+        self.variant = variant
+        self.metadata = metadata
+        self.fetch = BookFetcher(root)
+        self.font_config = FontConfiguration()
+        self.color_profiles: dict = {}  # filled by @color-profile rules as page CSS is parsed
+        self.css = CSS(string=css, font_config=self.font_config, url_fetcher=self.fetch, base_url=BOOK_URL)
+        self._page_css: dict[str, CSS] = {}
+
+    def lay_out(self, job: Job) -> LaidOut:
+        from weasyprint import CSS, HTML
+
+        from .print import BOOK_URL
+
+        if job.page_css not in self._page_css:
+            self._page_css[job.page_css] = CSS(string=job.page_css, font_config=self.font_config,
+                                               color_profiles=self.color_profiles, url_fetcher=self.fetch)  # fmt: skip
+        document = HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch).render(
+            stylesheets=[self.css, self._page_css[job.page_css]], font_config=self.font_config,
+            color_profiles=self.color_profiles, pdf_variant=self.variant,
+        )
+        pages = [
+            PageInfo({a: box[:2] for a, box in page.anchors.items()}, list(page.bookmarks), page.height,
+                     not (page._page_box.page_type.blank or page._page_box.page_type.name == "plain"))
+            for page in document.pages
+        ]  # fmt: skip
+        return LaidOut(pdf_bytes(document, self.metadata, self.variant), pages)
+
+
+_worker: Typesetter | None = None  # this worker process's typesetter
+
+
+def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata) -> None:
+    global _worker
+    _worker = Typesetter(root, css, variant, metadata)
+
+
+def _lay_out_in_worker(job: Job) -> LaidOut:
+    assert _worker is not None, "the pool's initializer makes the typesetter"
+    return _worker.lay_out(job)
+
+
+def jobs_default() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def typesetters(jobs: int, root: Path, css: str, variant: str | None,
+                metadata: Metadata) -> Iterator[Callable[[list[Job]], Iterator[LaidOut]]]:  # fmt: skip
+    """A function laying jobs out in order: in this process with one job at a time (the serial
+    build), else in a pool of at most `jobs` worker processes (never more than the cores). The same
+    code lays every piece out either way, so the bytes do not depend on `jobs`."""
+    jobs = max(1, min(jobs, jobs_default()))
+    if jobs == 1:
+        here = Typesetter(root, css, variant, metadata)
+        yield lambda batch: map(here.lay_out, batch)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(root, css, variant, metadata))
+
+    def run(batch: list[Job]) -> Iterator[LaidOut]:
+        try:
+            yield from pool.map(_lay_out_in_worker, batch)
+        except BrokenProcessPool:
+            raise PressworkError("a layout worker process died (out of memory, or killed)", None,
+                                 "try again with fewer --jobs, or --jobs 1") from None  # fmt: skip
+
+    try:
+        yield run
+    finally:
+        pool.shutdown(cancel_futures=True)

@@ -1,0 +1,168 @@
+"""The print PDF laid out in worker processes and from the build cache: the same bytes whatever
+the number of jobs, only changed pieces laid out again, links that cross pieces, a clean error
+when a worker dies."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from conftest import ROOT, build
+
+from presswork.layout import typeset
+from presswork.layout.typeset import LaidOut, Typesetter, jobs_default
+from presswork.load.book import load_book
+
+LAID_OUT = re.compile(r"^Laying out (?:\d+/\d+: (\S+)|(\S+) again)$", re.M)
+
+
+def laid_out(output: str) -> list[str]:
+    """The pieces a build's progress lines say it laid out (folio sheets aside)."""
+    return [first or again for first, again in LAID_OUT.findall(output)]
+
+
+@pytest.fixture(scope="module")
+def sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book in a folder of its own, built once with `--jobs 1` and a private cache."""
+    root = tmp_path_factory.mktemp("book")
+    for name in ("manuscript", "styles", "images"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def serial(sample_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out, cache = tmp_path_factory.mktemp("serial"), tmp_path_factory.mktemp("serial-cache")
+    result = build(sample_copy, "--out", str(out), "--cache", str(cache), "--jobs", "1", fmt="pdf")
+    assert result.exit_code == 0, result.output
+    return out / "pressmans-craft.pdf"
+
+
+@pytest.mark.skipif(jobs_default() < 2, reason="one core: --jobs 2 runs as --jobs 1")
+def test_two_jobs_give_the_bytes_of_one(sample_copy: Path, serial: Path, tmp_path: Path):
+    result = build(sample_copy, "--out", str(tmp_path), "--cache", str(tmp_path / "cache"), "--jobs", "2", fmt="pdf")
+    assert result.exit_code == 0, result.output
+    assert len(laid_out(result.output)) >= 15  # a cold cache: every piece laid out, in the workers
+    assert (tmp_path / "pressmans-craft.pdf").read_bytes() == serial.read_bytes()
+
+
+def test_an_edit_lays_out_only_its_piece_again(sample_copy: Path, tmp_path: Path):
+    book = tmp_path / "book"
+    shutil.copytree(sample_copy, book)
+    cache = tmp_path / "cache"
+    args = ("--out", str(tmp_path / "out"), "--cache", str(cache), "--jobs", "1")
+    assert build(book, *args, fmt="pdf").exit_code == 0
+    chapter = book / "manuscript" / "chapters" / "02-mainz.md"
+    head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
+    assert " the " in body
+    chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8")  # a word in its text
+    result = build(book, *args, fmt="pdf")
+    assert result.exit_code == 0, result.output
+    again = laid_out(result.output)
+    assert "ch-mainz" in again and set(again) <= {"ch-mainz", "contents", "index"}, result.output
+
+
+def test_a_garbled_piece_in_the_cache_is_laid_out_again(sample_copy: Path, serial: Path, tmp_path: Path):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    args = ("--out", str(out), "--cache", str(cache), "--jobs", "1")
+    cold = build(sample_copy, *args, fmt="pdf")
+    assert cold.exit_code == 0, cold.output
+    for number, entry in enumerate(sorted(cache.glob("piece-*"))):
+        if number % 2:
+            entry.write_bytes(entry.read_bytes()[:-100])  # torn: its checksum fails
+        else:
+            header, _, body = entry.read_bytes().partition(b"\n")
+            entry.write_bytes(header + b"\n" + bytes(len(body)))  # garbled under its old checksum
+    result = build(sample_copy, *args, fmt="pdf")
+    assert result.exit_code == 0, result.output
+    assert laid_out(result.output) == laid_out(cold.output)  # every piece laid out again, none taken from the cache
+    assert (out / "pressmans-craft.pdf").read_bytes() == serial.read_bytes()
+
+
+def test_a_piece_reads_back_as_written_and_anything_else_as_missing():
+    piece = LaidOut(b"%PDF-1.7 ...", [typeset.PageInfo({"p-1": (1.5, 2.0)}, [(1, "Mainz", (0.0, 3.0), "open")], 864.0, True)])
+    assert LaidOut.from_bytes(piece.to_bytes()) == piece
+    data = piece.to_bytes()
+    for bad in (b"", b"junk", data[:30], data.replace(b"[[", b"[{", 1), data.replace(b"%PDF-", b"%XYZ-")):
+        assert LaidOut.from_bytes(bad) is None
+
+
+def test_every_link_lands_on_its_destination(serial: Path, sample_copy: Path):
+    reader = pypdf.PdfReader(serial)
+    destinations = reader.named_destinations
+    links = [annot.get_object() for page in reader.pages for annot in page.get("/Annots", [])]
+    named = [str(link["/Dest"]) for link in links if "/Dest" in link]
+    assert len(named) > 50 and not [link for link in links if "/A" in link]  # no link left to pieces.invalid
+    assert set(named) <= set(destinations)
+    outline = {item.title: reader.get_destination_page_number(item) for item in _flat(reader.outline)}
+    for chapter in load_book(sample_copy).chapters():  # the contents' links, across pieces
+        assert reader.get_destination_page_number(destinations[chapter.id]) == outline[chapter.title]
+
+
+def test_fonts_are_embedded_and_subset(serial: Path):
+    lines = subprocess.run(["pdffonts", str(serial)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert lines and all(line.split()[-5:-3] == ["yes", "yes"] for line in lines)
+
+
+def test_a_font_name_names_one_font_program(serial: Path):
+    """Pieces and folio sheets embed subsets of their own, merged at assembly into one per face:
+    no two different programs share a BaseFont or FontName, and identical programs are one object."""
+    by_name: dict[str, set[bytes]] = {}
+    by_content: dict[bytes, set[tuple[int, int]]] = {}
+    with pikepdf.open(serial) as pdf:
+        fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"]
+        for font in fonts:
+            member = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = member.get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            [program] = [descriptor[key] for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor]
+            content = program.read_bytes()
+            by_content.setdefault(content, set()).add(program.objgen)
+            for name in (font.BaseFont, member.BaseFont, descriptor.FontName):
+                assert re.fullmatch(r"/[A-Z]{6}\+\S+", str(name))
+                by_name.setdefault(str(name), set()).add(content)
+    assert by_content and all(len(programs) == 1 for programs in by_name.values())
+    assert all(len(objects) == 1 for objects in by_content.values())
+    faces = {name.split("+", 1)[1] for name in by_name}
+    assert len(by_content) == len(faces)  # one subset of each face for the whole book, as a serial build has
+
+
+def test_outline_nests_chapters_under_parts_across_pieces(serial: Path):
+    reader = pypdf.PdfReader(serial)
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    nested = [item for item in reader.outline if isinstance(item, list)]
+    assert any(t.title.startswith("Part One") for t in top) and nested
+    assert reader.page_labels[:2] == ["i", "ii"] and "1" in reader.page_labels
+
+
+def _die(job: typeset.Job) -> LaidOut:
+    os._exit(3)
+
+
+@pytest.mark.skipif(jobs_default() < 2, reason="one core: no worker processes")
+def test_a_dying_worker_is_a_one_line_error(sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(typeset, "_lay_out_in_worker", _die)  # the forked workers inherit it
+    result = build(sample_copy, "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--jobs", "2", fmt="pdf")
+    assert result.exit_code == 1
+    assert "error: a layout worker process died" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_serial_typesetter_and_a_worker_write_the_same_piece(sample_copy: Path):
+    book = load_book(sample_copy)
+    job = typeset.Job("p", "<html><body><p>Printing</p></body></html>", "@page { size: 4in 6in; }")
+    here = Typesetter(sample_copy, "", None, book.metadata).lay_out(job)
+    with typeset.typesetters(2, sample_copy, "", None, book.metadata) as run:
+        [there] = list(run([job]))
+    assert there == here and here.pdf.startswith(b"%PDF-")
+
+
+def _flat(items: list) -> list:
+    return [leaf for item in items for leaf in (_flat(item) if isinstance(item, list) else [item])]
