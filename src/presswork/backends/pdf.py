@@ -252,23 +252,19 @@ def _number(x: float) -> int | float:
 def _repoint(obj: pikepdf.Object, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
     """Point the references in `obj` and its direct parts that `replaced` names at their replacements."""
     if isinstance(obj, pikepdf.Dictionary):
-        for key, value in list(obj.items()):
-            if not isinstance(value, pikepdf.Object):
-                continue
-            if value.is_indirect:
-                if value.objgen in replaced:
-                    obj[key] = replaced[value.objgen]
-            elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
-                _repoint(value, replaced)
+        entries = list(obj.items())
     elif isinstance(obj, pikepdf.Array):
-        for i, value in enumerate(list(obj)):
-            if not isinstance(value, pikepdf.Object):
-                continue
-            if value.is_indirect:
-                if value.objgen in replaced:
-                    obj[i] = replaced[value.objgen]
-            elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
-                _repoint(value, replaced)
+        entries = list(enumerate(obj))
+    else:
+        return
+    for key, value in entries:
+        if not isinstance(value, pikepdf.Object):
+            continue
+        if value.is_indirect:
+            if value.objgen in replaced:
+                obj[key] = replaced[value.objgen]
+        elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
+            _repoint(value, replaced)
 
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
