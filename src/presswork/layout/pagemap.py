@@ -1,7 +1,7 @@
 """Where the print edition's pages begin, for the EPUB's page list and the index's locators.
 
-The layout stage records, for every printed page of the body, the block (paragraph, heading,
-figure, chapter opening …) in which that page begins, and for every index anchor the page it
+The layout stage records, for every printed page, roman ones included, the block (paragraph,
+heading, figure, glossary entry, table row …) in which that page begins, and for every index anchor the page it
 falls on. Laying out costs seconds to minutes, so the build cache keeps the map as JSON.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+CONTENTS = "contents"  # the block of the printed contents, which an EPUB's navigation document stands for
+
 
 @dataclass
 class PageMap:
     labels: dict[str, str] = field(default_factory=dict)  # index anchor id -> page label
     breaks: dict[str, list[str]] = field(default_factory=dict)  # block id -> labels of pages beginning in it
-    pages: list[str] = field(default_factory=list)  # every body page label, in order
+    pages: list[str] = field(default_factory=list)  # every page label, in order
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), sort_keys=True).encode()

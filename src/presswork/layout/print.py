@@ -33,7 +33,7 @@ from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
 from ..text.typography import smarten_string
-from .pagemap import PageMap
+from .pagemap import CONTENTS, PageMap
 from .pieces import PIECES_URL, Layout, Piece, first_recto, label, last_folio
 from .typeset import Job, LaidOut, jobs_default, typesetters
 
@@ -209,20 +209,20 @@ class PrintLayout:
         return index_html(self.book, title, renderer, LINKS.target, anchors)
 
     def _page_map(self, layout: Layout, blocks: list[str]) -> PageMap:
-        """For each body page, the block it begins in. WeasyPrint anchors an element on every page
-        that holds a piece of it, so the page begins in the latest-opened block anchored at the
-        top of its text area. Blank versos share the place of the page that follows them."""
-        order = {block: number for number, block in enumerate(blocks)}
+        """For each page, roman ones included, the block it begins in. WeasyPrint anchors an
+        element on every page that holds a piece of it, so the page begins in the latest-opened
+        block anchored at the top of its text area. A page with no block (a blank verso, the half
+        title, which an EPUB lacks) shares the place of the page that follows it."""
+        at = blocks.index("copyright") + 1 if "copyright" in blocks else 0
+        order = {block: number for number, block in enumerate([*blocks[:at], CONTENTS, *blocks[at:]])}
         located = {loc.anchor for entry in self.book.index.values() for e in [entry, *entry.subentries.values()] for loc in e.locators}
         pages = PageMap()
         waiting: list[str] = []
         top = (self.options.top + self.options.bleed) * 96 + 1  # CSS px from the page's top edge
-        for roman, folio, piece, number in layout.sequence():
+        for _, folio, piece, number in layout.sequence():
             page = piece.laid.pages[number] if piece else None
             if page is not None:
                 pages.labels.update({a: folio for a in page.anchors if a in located})
-            if roman:
-                continue
             pages.pages.append(folio)
             present = sorted((order[a], box[1], a) for a, box in (page.anchors.items() if page else ()) if a in order)
             if not present:
@@ -270,7 +270,7 @@ class PrintLayout:
             return "\n".join(out)
 
         return (
-            f'<nav class="contents" id="contents" role="doc-toc" aria-labelledby="contents-title">\n'
+            f'<nav class="contents" id="{CONTENTS}" role="doc-toc" aria-labelledby="contents-title">\n'
             f'<section data-running-head="{title}"><h1 id="contents-title">{title}</h1>\n'
             f"<ol>\n{items(rendered.toc)}\n</ol>\n</section>\n</nav>"
         )

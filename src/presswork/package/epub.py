@@ -38,7 +38,7 @@ from PIL import Image
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.output import build_time
-from ..layout.pagemap import PageMap
+from ..layout.pagemap import CONTENTS, PageMap
 from ..model import IMAGE_TYPES, Book, NotePlacement
 from ..render import fonts
 from ..render.book import RenderedBook, TocEntry, render_book
@@ -187,8 +187,9 @@ class EpubBuilder:
         book.toc = _toc(rendered.toc, itertools.count(1))
         book.guide = self._landmarks(rendered)
         if self.pages:
-            where = {label: rendered.block_docs[block] for block, labels in self.pages.breaks.items() for label in labels}
-            book.pages = [(f"text/{where[label]}.xhtml", f"page-{label}", label) for label in self.pages.pages]
+            files = {block: f"text/{doc}.xhtml" for block, doc in rendered.block_docs.items()} | {CONTENTS: "nav.xhtml"}
+            where = {label: files[block] for block, labels in self.pages.breaks.items() for label in labels}
+            book.pages = [(where[label], f"page-{label}", label) for label in self.pages.pages]
         return book
 
     def _reading_order(self, nav: epub.EpubNav) -> list[epub.EpubItem]:
@@ -304,7 +305,12 @@ class _Writer(epub.EpubWriter):
         body.set(EPUB_TYPE, "frontmatter")
         toc, landmarks = body.findall(f"{H}nav")
         toc.set("id", "toc")
-        _label(toc, "toc-title").tag = f"{H}h1"
+        heading = _label(toc, "toc-title")
+        heading.tag = f"{H}h1"
+        for file_name, ident, label in self.book.pages:  # the printed contents' pages: markers in its heading
+            if file_name == "nav.xhtml":
+                marker = {"id": ident, "class": "pagebreak", EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "aria-label": label}
+                heading.append(etree.Element(f"{H}span", marker))
         _label(landmarks, "landmarks-title")
         landmarks.set("hidden", "hidden")
         if self.book.pages:

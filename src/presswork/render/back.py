@@ -11,15 +11,18 @@ from ..text.typography import smarten_string
 from .xhtml import XhtmlRenderer, escape
 
 
-def _section(ident: str, kind: str, role: str, title: str, body: str, renderer: XhtmlRenderer) -> str:
+def _section(ident: str, kind: str, role: str, title: str, body: str, markers: str) -> str:
+    """The section around back matter; `markers` are its own block's, recorded before its entries'
+    so that the page map sees the blocks in reading order."""
     return (
         f'<section id="{ident}" class="{ident}" epub:type="{kind}" role="{role}" aria-labelledby="{ident}-title" '
-        f'data-running-head="{escape(title)}">\n{renderer.block(ident)}'
+        f'data-running-head="{escape(title)}">\n{markers}'
         f'<h1 id="{ident}-title">{escape(title)}</h1>\n{body}\n</section>'
     )
 
 
 def glossary_html(glossary: Glossary, book: Book, renderer: XhtmlRenderer) -> str:
+    markers = renderer.block("glossary")
     entries = []
     for term in glossary.terms:
         original = ""
@@ -30,13 +33,14 @@ def glossary_html(glossary: Glossary, book: Book, renderer: XhtmlRenderer) -> st
         entries.append(
             f'<dt id="{term.id}">{renderer.block(term.id)}<dfn epub:type="glossterm">'
             f'{renderer.text_html(smarten_string(term.term, book.metadata.language))}</dfn>{original}</dt>\n'
-            f'<dd epub:type="glossdef">{definition}</dd>'
+            f'<dd id="{term.id}-def" epub:type="glossdef">{renderer.block(f"{term.id}-def")}{definition}</dd>'
         )
     body = '<dl class="glossary">\n' + "\n".join(entries) + "\n</dl>"
-    return _section("glossary", "glossary", "doc-glossary", glossary.title, body, renderer)
+    return _section("glossary", "glossary", "doc-glossary", glossary.title, body, markers)
 
 
 def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer) -> str:
+    opening = renderer.block("chronology")
     heads = "".join(f'<th scope="col">{escape(c)}</th>' for c in chronology.columns)
     groups = []
     for number, group in enumerate(chronology.groups, 1):
@@ -47,16 +51,19 @@ def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer)
             rows.append(f'<tr class="group"><th colspan="{len(chronology.columns)}" scope="rowgroup">{markers}'
                         f"{renderer.text_html(smarten_string(group.title, book.metadata.language))}</th></tr>")  # fmt: skip
             markers = ""
-        for row in group.rows:
+        for row_number, row in enumerate(group.rows, 1):
+            row_id = f"{ident}-{row_number}"  # a page can begin at any row
+            markers += renderer.block(row_id)
             cells = "".join(f"<td>{markers if i == 0 else ''}{renderer.inline_html(cell)}</td>" for i, cell in enumerate(row))
-            rows.append(f"<tr>{cells}</tr>")
+            rows.append(f'<tr id="{row_id}">{cells}</tr>')
             markers = ""
         groups.append(f'<tbody id="{ident}">\n' + "\n".join(rows) + "\n</tbody>")
     body = f'<table class="chronology">\n<thead><tr>{heads}</tr></thead>\n' + "\n".join(groups) + "\n</table>"
-    return _section("chronology", "appendix", "doc-appendix", chronology.title, body, renderer)
+    return _section("chronology", "appendix", "doc-appendix", chronology.title, body, opening)
 
 
 def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRenderer) -> str:
+    markers = renderer.block("biographies")
     entries = []
     for person in biographies.people:
         names = " ".join(p for p in (person.given, person.patronymic) if p)
@@ -67,11 +74,12 @@ def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRender
         if life:
             head += f' <span class="life">({escape(life)})</span>'
         text = renderer.html(person.text)
-        entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n<dd>{text}</dd>')
+        entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n'
+                       f'<dd id="{person.id}-text">{renderer.block(f"{person.id}-text")}{text}</dd>')
     body = '<dl class="biographies">\n' + "\n".join(entries) + "\n</dl>"
     if biographies.note:
         body += f'\n<div class="source-note">{renderer.html(biographies.note)}</div>'
-    return _section("biographies", "appendix", "doc-appendix", biographies.title, body, renderer)
+    return _section("biographies", "appendix", "doc-appendix", biographies.title, body, markers)
 
 
 def _life(born: LifeEvent, died: LifeEvent) -> str:
@@ -88,6 +96,7 @@ def index_html(
 ) -> str:
     """Entries grouped by letter; locators are printed page numbers (ranges collapsed) linking to
     the marked place, or, with no print layout, the numbers of the chapters holding them."""
+    markers = renderer.block("index")
     groups = []
     entries = sorted(book.index.values(), key=lambda e: sort_key(e.heading))
     for letter, members in groupby(entries, key=lambda e: initial(e.heading)):
@@ -97,7 +106,7 @@ def index_html(
             f'<h2 id="index-{letter}">{escape(letter)}</h2>\n<ul class="index-entries">\n{items}\n</ul>\n</section>'
         )
     body = '<div class="index-body">\n' + "\n".join(groups) + "\n</div>"
-    return _section("index", "index", "doc-index", title, body, renderer)
+    return _section("index", "index", "doc-index", title, body, markers)
 
 
 def _entry(entry: IndexEntry, book: Book, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None) -> str:

@@ -190,6 +190,7 @@ def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
 
 
 def _half_title(book: Book, renderer: XhtmlRenderer) -> Document:
+    """No block for the page map: an EPUB has no half title, so its page's marker joins the title page's."""
     lang = book.metadata.language
     plain = smarten_string(book.metadata.title, lang)
     body = (
@@ -216,6 +217,7 @@ def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:
         lines.append(f'<p class="publisher">{escape(meta.publisher)}{place}</p>')
     body = (
         '<section id="titlepage" class="titlepage" epub:type="titlepage" aria-labelledby="titlepage-title">\n'
+        + renderer.block("titlepage")
         + "\n".join(lines)
         + "\n</section>"
     )
@@ -245,6 +247,7 @@ def _copyright_page(book: Book, renderer: XhtmlRenderer) -> Document:
         '<section id="copyright" class="copyright" epub:type="copyright-page" aria-label="'
         + escape(word(lang, "copyright"))
         + '">\n'
+        + renderer.block("copyright")
         + "\n".join(lines)
         + "\n</section>"
     )

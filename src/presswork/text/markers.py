@@ -20,7 +20,9 @@ MISSING_NOTE_TEXT = "The text of this note is missing from the export."
 # The importer's stand-in for a lost illustration says so in its alt text; so may an author's.
 _PLACEHOLDER = re.compile(r"\s*placeholder\b", re.IGNORECASE)
 # What each kind of mark is, by the code `check` reports it under.
-KINDS = {"N005": "note without a call", "N006": "note without its text", "I006": "placeholder figure"}
+# What each mark is, in the singular and the plural.
+KINDS = {"N005": ("note without a call", "notes without a call"), "N006": ("note without its text", "notes without their text"),
+         "I006": ("placeholder figure", "placeholder figures")}
 
 
 def is_placeholder(alt: str) -> bool:
@@ -75,7 +77,7 @@ def require_no_marks(book: Book, diagnostics: Diagnostics, refuse: bool = False)
     if not marks:
         return
     counts = Counter(mark.code for mark in marks)
-    kinds = ", ".join(f"{n} {KINDS[code]}{'s' if n > 1 else ''}" for code, n in sorted(counts.items()))
+    kinds = ", ".join(f"{n} {KINDS[code][n > 1]}" for code, n in sorted(counts.items()))
     message = f"{len(marks)} editor's mark{'s' if len(marks) > 1 else ''} would reach readers ({kinds}); the first is here"
     hint = "resolve them (presswork check lists them all under N005, N006, I006)"
     if refuse:
