@@ -9,10 +9,12 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
+import pypdf
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import ROOT, build, problems, run_epubcheck
+from test_page_list import page_list
 
 from presswork.cli import main
 from presswork.legacy.blocks import read_blocks
@@ -338,6 +340,10 @@ def test_corpus_builds_to_a_valid_epub_and_loses_no_words(corpus_book, tmp_path:
     with zipfile.ZipFile(epub) as archive:
         glossary = archive.read("EPUB/text/glossary.xhtml").decode()
     assert "**" not in glossary and "<strong" not in glossary.split("<dl")[1].split("<dd")[0]
+    with zipfile.ZipFile(epub) as archive:  # a page-list marker for every printed page, roman ones included
+        files = {n: archive.read(n) for n in archive.namelist()}
+    [pdf] = tmp_path.glob("*.pdf")
+    assert page_list(files) == list(pypdf.PdfReader(pdf).page_labels)
 
 
 def corpus_chapter(out: Path, number: int) -> tuple[str, dict[str, str]]:
