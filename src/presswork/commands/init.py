@@ -8,7 +8,7 @@ import yaml
 
 from ..errors import PressworkError
 from ..load.metadata import LANGUAGE_TAG
-from ..load.sources import _XML_ILLEGAL
+from ..load.sources import XML_ILLEGAL
 
 _CHAPTER = """---
 title: The First Chapter
@@ -73,7 +73,7 @@ def _check_options(title: str, author: str, language: str) -> None:
     for option, value in (("--title", title), ("--author", author)):
         if not value.strip():
             raise PressworkError(f"{option} is empty", None, f"give it some text, e.g. {option} 'Some Words'")
-        if match := _XML_ILLEGAL.search(value):
+        if match := XML_ILLEGAL.search(value):
             raise PressworkError(f"{option} holds the control character U+{ord(match.group()):04X}", None, "remove it")
     if not LANGUAGE_TAG.match(language):
         raise PressworkError(f"--language {language!r} is not a language tag", None, "write e.g. en, en-GB or ru")

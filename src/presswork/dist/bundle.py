@@ -156,7 +156,8 @@ def _seal(folder: Path, files: list[tuple[str, str, str]]) -> None:
         data = (folder / name).read_bytes()
         entries.append({"file": name, "role": role, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
                         "meets": spec})  # fmt: skip
-    write_atomic(folder / "manifest.json", (json.dumps({"files": entries}, indent=2, ensure_ascii=False) + "\n").encode())
-    names = sorted([*(e["file"] for e in entries), "manifest.json"])
-    lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}" for n in names]
+    manifest = (json.dumps({"files": entries}, indent=2, ensure_ascii=False) + "\n").encode()
+    write_atomic(folder / "manifest.json", manifest)
+    digests = {e["file"]: e["sha256"] for e in entries} | {"manifest.json": hashlib.sha256(manifest).hexdigest()}
+    lines = [f"{digests[n]}  {n}" for n in sorted(digests)]
     write_atomic(folder / "checksums.sha256", ("\n".join(lines) + "\n").encode())

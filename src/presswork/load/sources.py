@@ -21,7 +21,7 @@ MAX_TEXT_BYTES = 20 * 2**20
 MAX_IMAGE_PIXELS = 100_000_000
 
 # Characters XML 1.0 forbids; a stray one would make every product invalid.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def resolve_inside(root: Path, relative: str, where: Location, base: Path | None = None) -> Path:
@@ -66,10 +66,10 @@ def read_text(root: Path, relative: Path, diagnostics: Diagnostics) -> str:
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     line_at = line_finder(text)
-    for match in _XML_ILLEGAL.finditer(text):
+    for match in XML_ILLEGAL.finditer(text):
         diagnostics.warn(f"control character U+{ord(match.group()):04X} removed", Location(relative, line_at(match.start())),
                          code="L004")  # fmt: skip
-    return _XML_ILLEGAL.sub("", text)
+    return XML_ILLEGAL.sub("", text)
 
 
 def line_finder(text: str) -> Callable[[int], int]:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..errors import Location, PressworkError
-from .sources import _XML_ILLEGAL
+from .sources import XML_ILLEGAL
 
 MAX_BYTES = 4 * 1024 * 1024  # far above any real book.yaml or back-matter file; parsing it takes seconds
 MAX_NODES = 100_000  # values and keys in one file: a 5,000-term glossary has about 60,000
@@ -80,7 +80,7 @@ class _Loader(yaml.SafeLoader):
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> LineStr:
     value = LineStr(loader.construct_scalar(node))
     value.line = node.start_mark.line + loader.first_line
-    if match := _XML_ILLEGAL.search(value):
+    if match := XML_ILLEGAL.search(value):
         raise loader.refuse(f"control character U+{ord(match.group()):04X} in a text", node.start_mark,
                             "remove the \\0, \\x.. or \\u.. escape from the quoted text")  # fmt: skip
     return value
