@@ -13,6 +13,7 @@ import shutil
 import stat
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -73,7 +74,7 @@ class Pipeline:
             self.progress(f"Laid out {self._layout.page_count()} pages in {time.perf_counter() - started:.2f} s")
             self._pages = self._layout.pages
             if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
-                self.cache.store("pagemap", self._page_map_key(), self._pages.to_json())
+                self.cache.store("pagemap", self._page_map_key, self._pages.to_json())
         return self._layout
 
     def page_map(self) -> PageMap | None:
@@ -82,7 +83,7 @@ class Pipeline:
         if not (self.book.metadata.isbn_paperback and self.options.page_map):
             return None
         if self._pages is None and self.cache is not None:
-            data = self.cache.load("pagemap", self._page_map_key())
+            data = self.cache.load("pagemap", self._page_map_key)
             self._pages = PageMap.from_json(data) if data is not None else None
             if self._pages is not None:
                 self.progress("Print page map taken from the build cache")
@@ -91,8 +92,10 @@ class Pipeline:
             self.layout()
         return self._pages
 
+    @cached_property
     def _page_map_key(self) -> str:
-        # crop marks sit in the bleed, outside the pages' boxes: with or without them the breaks are the same
+        """Digested once a run: it reads every file of the book. Crop marks sit in the bleed, outside
+        the pages' boxes: with or without them the breaks are the same."""
         return book_key(self.book, "pagemap", replace(self.print_options(), marks=False))
 
     def artifacts(self, backend: Backend) -> Artifacts:

@@ -19,8 +19,7 @@ UNCALLED_NOTES_LABEL = "Notes the export gives without a call in the text:"
 MISSING_NOTE_TEXT = "The text of this note is missing from the export."
 # The importer's stand-in for a lost illustration says so in its alt text; so may an author's.
 _PLACEHOLDER = re.compile(r"\s*placeholder\b", re.IGNORECASE)
-# What each kind of mark is, by the code `check` reports it under.
-# What each mark is, in the singular and the plural.
+# What each kind of mark is, singular and plural, by the code `check` reports it under.
 KINDS = {"N005": ("note without a call", "notes without a call"), "N006": ("note without its text", "notes without their text"),
          "I006": ("placeholder figure", "placeholder figures")}
 
