@@ -6,9 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   ?= .
-OUT    ?= build
+CATALOGUE ?= catalogue.yaml
+OUT    ?=
+# --out only when OUT is given: presswork's default is the book's own build/ (BOOK/build).
+OUT_OPTION = $(if $(OUT),--out $(OUT))
 
-.PHONY: help install system-deps epub pdf kindle all dist check proof test bench images clean
+.PHONY: help install system-deps epub pdf kindle all dist check proof test test-all bench images clean catalogue bench-catalogue
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
@@ -44,28 +47,34 @@ system-deps:  ## Install optional system tools with apt-get, and DAISY Ace with 
 	  $$SUDO env ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install -g --no-audit --no-fund --loglevel=error $(ACE_PACKAGE) >/dev/null; \
 	else echo "no npm here: install Node.js, then npm install -g $(ACE_PACKAGE) for the accessibility tests"; fi
 
-epub: $(STAMP)  ## Build build/<slug>.epub from the book in BOOK (default: this folder)
-	$(BIN)/presswork build epub $(BOOK) --out $(OUT)
+epub: $(STAMP)  ## Build <slug>.epub in BOOK/build (or OUT) from the book in BOOK (default: this folder)
+	$(BIN)/presswork build epub $(BOOK) $(OUT_OPTION)
 
-pdf: $(STAMP)  ## Build build/<slug>.pdf, the print interior
-	$(BIN)/presswork build pdf $(BOOK) --out $(OUT)
+pdf: $(STAMP)  ## Build <slug>.pdf, the print interior, in BOOK/build (or OUT)
+	$(BIN)/presswork build pdf $(BOOK) $(OUT_OPTION)
 
-kindle: $(STAMP)  ## Build build/<slug>-kindle.epub and, with calibre, build/<slug>.azw3
-	$(BIN)/presswork build kindle $(BOOK) --out $(OUT)
+kindle: $(STAMP)  ## Build <slug>-kindle.epub and, with calibre, <slug>.azw3 in BOOK/build (or OUT)
+	$(BIN)/presswork build kindle $(BOOK) $(OUT_OPTION)
 
-all: $(STAMP)  ## Build every product presswork makes so far
-	$(BIN)/presswork build all $(BOOK) --out $(OUT)
+all: $(STAMP)  ## Build the EPUB, the print PDF and the Kindle files in BOOK/build (or OUT)
+	$(BIN)/presswork build all $(BOOK) $(OUT_OPTION)
 
 check: $(STAMP)  ## List the problems a machine can find in the manuscript
 	$(BIN)/presswork check $(BOOK)
 
-proof: $(STAMP)  ## Make review copies in build/proof/ (PROOF-marked PDF, page PNGs, contact sheets)
+proof: $(STAMP)  ## Make review copies in BOOK/build/proof/ (PROOF-marked PDF, page PNGs, contact sheets)
 	$(BIN)/presswork proof $(BOOK)
 
-dist: $(STAMP)  ## Make the distribution bundle dist/<ISBN>/ (store files, covers, ONIX, reports)
+dist: $(STAMP)  ## Make the distribution bundle BOOK/dist/<ISBN>/ (store files, covers, ONIX, reports)
 	$(BIN)/presswork dist $(BOOK)
 
-test: $(STAMP)  ## Run the test suite
+catalogue: $(STAMP)  ## Build every book of CATALOGUE (default: the sample catalogue.yaml) on a Dask LocalCluster
+	$(BIN)/presswork catalogue build $(CATALOGUE)
+
+test: $(STAMP)  ## Run the quick tests: all but the full-size book's (pytest marker `slow`)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)  ## Run every test, the full-size book's included (what CI runs)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)  ## Time each stage on a generated full-size book, `build epub` against Pandoc, and the importer
@@ -73,8 +82,11 @@ bench: $(STAMP)  ## Time each stage on a generated full-size book, `build epub` 
 	@if [ -f ../shared/corpus/legacy-export-excerpt.txt ]; then $(BIN)/python tools/bench_import.py; \
 	else echo "importer benchmark skipped: no ../shared/corpus/legacy-export-excerpt.txt"; fi
 
+bench-catalogue: $(STAMP)  ## Time a catalogue of 20 generated books: 1 worker against 2, and against `build all` of one book
+	$(BIN)/python tools/bench_catalogue.py
+
 images: $(STAMP)  ## Redraw the sample book's figures and cover
 	$(BIN)/python tools/draw_images.py images
 
-clean:  ## Remove built products and caches (keeps .venv)
+clean:  ## Remove this folder's build/ and dist/ and the test caches (keeps .venv and the build cache)
 	rm -rf build dist .pytest_cache .hypothesis

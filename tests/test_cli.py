@@ -10,6 +10,7 @@ from conftest import BOOK_YAML, build
 
 from presswork import __version__
 from presswork.cli import main
+from presswork.text.labels import counted
 
 
 def assert_fails_cleanly(root: Path, *expected: str, extra: tuple[str, ...] = ()) -> str:
@@ -49,6 +50,13 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path):
 def test_unknown_format_is_a_usage_error(small_book):
     result = CliRunner().invoke(main, ["build", "docx", str(small_book())])
     assert result.exit_code == 2 and "unknown format 'docx'" in result.output
+
+
+def test_a_book_folder_that_does_not_exist_is_named_as_such(tmp_path: Path):
+    missing = tmp_path / "no" / "book"
+    result = CliRunner().invoke(main, ["build", "epub", str(missing)])
+    assert result.exit_code == 1
+    assert result.output == f"error: {missing}: the book folder does not exist — give the folder that holds manuscript/book.yaml\n"
 
 
 def test_missing_listed_file(small_book):
@@ -140,6 +148,13 @@ def test_quiet_prints_nothing_on_success(small_book):
 def test_verbose_lists_every_file(small_book):
     result = build(small_book(), "-v")
     assert result.exit_code == 0 and "manuscript/chapters/one.md: One (" in result.output
+
+
+def test_counts_agree_with_their_nouns(small_book):
+    """One file with one note and no figure: \"1 file\", \"1 note\", \"0 figures\", never \"1 notes\"."""
+    output = build(small_book(), "-v").output
+    assert "words, 1 note, 0 figures)" in output and "Loaded 1 file, " in output and " words, 1 note in " in output
+    assert counted(1, "biography", "biographies") == "1 biography" and counted(1200, "note") == "1,200 notes"
 
 
 def test_impossible_date_in_yaml_is_a_clean_error(small_book):

@@ -134,3 +134,22 @@ def test_book_without_isbn_or_cover_gets_a_slug_bundle_and_a_typographic_cover(s
     folder = tmp_path / "a-small-book"
     assert (folder / "a-small-book_cover.jpg").is_file() and (folder / "a-small-book_interior.pdf").is_file()
     assert Image.open(folder / "a-small-book_cover.jpg").size == (1600, 2560)
+
+
+def test_the_print_blocks_paper_sets_the_spine_and_is_checked(small_book, tmp_path: Path):
+    """`print: paper: cream`, as README shows it: the cover wrap's spine, never an unknown value."""
+    white, cream = (load_book(small_book({"manuscript/book.yaml": BOOK_YAML + f"print:\n  paper: {paper}\n"})) for paper in ("white", "cream"))
+    assert wrap_size(cream, 320)[2] == pytest.approx(0.8) and wrap_size(white, 320)[2] == pytest.approx(0.72064)
+    result = make_dist(small_book({"manuscript/book.yaml": BOOK_YAML + "print:\n  paper: glossy\n"}), tmp_path)
+    assert result.exit_code == 1 and "manuscript/book.yaml:11: paper 'glossy' is not one of white, cream" in result.output
+
+
+def test_strict_and_quiet_dist_stops_at_a_warning_and_keeps_the_last_bundle(small_book, tmp_path: Path):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML.replace('isbn: {ebook: "9780000000002"}\n', "")})
+    assert make_dist(root, tmp_path).exit_code == 0  # warns of the missing ISBN, and makes the bundle
+    before = {p.name: p.read_bytes() for p in (tmp_path / "a-small-book").iterdir()}
+    result = make_dist(root, tmp_path, "--strict", "-q")
+    assert result.exit_code == 1
+    assert result.output == ("error: no ISBN, so no ONIX record: stores identify products by ISBN (an error "
+                             "because of --strict) — add isbn: {ebook: …, paperback: …} to book.yaml\n")  # fmt: skip
+    assert {p.name: p.read_bytes() for p in (tmp_path / "a-small-book").iterdir()} == before

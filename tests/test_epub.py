@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import NS, ROOT, build, problems, run_epubcheck
+from conftest import NS, ROOT, build, css_value, problems, run_epubcheck
 from fontTools.ttLib import TTFont
 from lxml import etree
 
@@ -142,6 +142,14 @@ def test_embedded_fonts_are_subset_to_the_characters_used(sample_files):
     assert ord("Ф") in cmap and ord("σ") in cmap and ord("ס") in cmap
     assert len(cmap) < 600  # the full face has over 2,000 characters
     assert b"@font-face" in sample_files["EPUB/css/book.css"]
+
+
+def test_marked_names_and_terms_stay_links_but_read_as_text(sample_files):
+    css = sample_files["EPUB/css/book.css"].decode()
+    for selector in ("a.person", "a.term"):
+        assert css_value(css, selector, "color") == "inherit" and css_value(css, selector, "text-decoration") == "none"
+    chapter = xml(sample_files, "EPUB/text/ch-mainz.xhtml")
+    assert chapter.findall(".//h:a[@class='person'][@href]", NS) and chapter.findall(".//h:a[@class='term'][@href]", NS)
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path):

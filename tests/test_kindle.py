@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BOOK_YAML, ROOT, build, problems, run_epubcheck
+from conftest import BOOK_YAML, ROOT, build, css_value, problems, run_epubcheck
 from lxml import etree
 from PIL import Image
 
@@ -53,6 +53,24 @@ def test_no_markup_or_css_that_kindle_rejects(kindle_files):
     for name, data in kindle_files.items():
         if name.endswith(".xhtml"):
             assert b" style=" not in data and b"<!--" not in data, name
+
+
+def test_kindle_css_follows_kdps_rules_for_reflowable_text(kindle_files):
+    """Body text in the reader's own size and line height; every heading aligned, since Kindle
+    justifies by default; notes no smaller than 0.9em; no sizes in px or pt; no negative margins;
+    images no wider than the screen; marked names and terms read as text."""
+    css = kindle_files["EPUB/css/book.css"].decode()
+    for selector in ("html", "body", "p"):
+        assert css_value(css, selector, "line-height") is None and css_value(css, selector, "font-size") is None, selector
+    for heading in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        assert css_value(css, heading, "text-align") in ("left", "center", "right"), heading
+    section, aside = (float((css_value(css, s, "font-size") or "1em").removesuffix("em")) for s in ("section.notes", "aside.note"))
+    assert section * aside >= 0.9
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    assert not re.search(r"font-size:\s*[\d.]+(px|pt)", rules) and not re.search(r"margin[\w-]*:[^;}]*-\d", rules)
+    assert css_value(css, "figure img", "max-width") == "100%"
+    for selector in ("a.person", "a.term"):
+        assert css_value(css, selector, "color") == "inherit" and css_value(css, selector, "text-decoration") == "none"
 
 
 def test_nav_and_ncx_are_both_present_and_two_levels_deep(kindle_files):

@@ -317,6 +317,7 @@ def test_corpus_mismatched_notes_are_reported_not_lost(corpus_book):
         assert chapter is not None and f"[^{row['note']}]: *(" in chapter.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_corpus_builds_to_a_valid_epub_and_loses_no_words(corpus_book, tmp_path: Path):
     out, _ = corpus_book

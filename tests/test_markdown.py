@@ -34,6 +34,13 @@ def test_table_caption_paragraph_moves_into_the_table():
     assert tokens[0].meta["caption"].children[0].content == "Early towns"
 
 
+def test_a_table_caption_gets_the_typography_of_the_text():
+    tokens, _ = parse('Table: "Hours" -- a table\n\n| a |\n|---|\n| 1 |\n\n"Hours" -- a paragraph\n', "en")
+    caption = tokens[0].meta["caption"].children[0].content
+    paragraph = next(t for t in tokens if t.type == "inline" and "paragraph" in t.content).children[0].content
+    assert caption == paragraph.replace("paragraph", "table") and "“Hours”" in caption and "--" not in caption
+
+
 def test_heading_attributes_are_taken_off_the_text():
     tokens, _ = parse("## The press {#sec-press .wide}\n", "en")
     assert tokens[0].attrGet("id") == "sec-press"

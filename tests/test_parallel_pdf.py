@@ -4,6 +4,7 @@ when a worker dies."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -15,7 +16,11 @@ import pypdf
 import pytest
 from conftest import ROOT, build
 
+from presswork.backends.pdf import _FolioPrinter
+from presswork.errors import Diagnostics
 from presswork.layout import typeset
+from presswork.layout.pieces import FIRST, FOLIO_CHARACTERS, RECTO, VERSO, Folios
+from presswork.layout.print import PrintLayout
 from presswork.layout.typeset import LaidOut, Typesetter, jobs_default
 from presswork.load.book import load_book
 
@@ -23,7 +28,7 @@ LAID_OUT = re.compile(r"^Laying out (?:\d+/\d+: (\S+)|(\S+) again)$", re.M)
 
 
 def laid_out(output: str) -> list[str]:
-    """The pieces a build's progress lines say it laid out (folio sheets aside)."""
+    """The pieces a build's progress lines say it laid out (folio samples aside)."""
     return [first or again for first, again in LAID_OUT.findall(output)]
 
 
@@ -111,7 +116,7 @@ def test_fonts_are_embedded_and_subset(serial: Path):
 
 
 def test_a_font_name_names_one_font_program(serial: Path):
-    """Pieces and folio sheets embed subsets of their own, merged at assembly into one per face:
+    """Pieces and folio samples embed subsets of their own, merged at assembly into one per face:
     no two different programs share a BaseFont or FontName, and identical programs are one object."""
     by_name: dict[str, set[bytes]] = {}
     by_content: dict[bytes, set[tuple[int, int]]] = {}
@@ -166,3 +171,80 @@ def test_the_serial_typesetter_and_a_worker_write_the_same_piece(sample_copy: Pa
 
 def _flat(items: list) -> list:
     return [leaf for item in items for leaf in (_flat(item) if isinstance(item, list) else [item])]
+
+
+
+def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path):
+    """The backend's folio for a page, made from the two samples, is the folio WeasyPrint lays out
+    for that text: the same glyphs, kerning and place (centred on first pages, left on versos,
+    right on rectos), for arabic and kerned roman folios alike."""
+    book = load_book(sample_copy)
+    layout = PrintLayout(book, Diagnostics(), jobs=1)
+    layout.run()  # for its stylesheet
+    gutter = 0.9
+    texts = ("lxxxviii", "407")
+    with typeset.typesetters(1, sample_copy, layout.css, None, book.metadata) as run:
+        first, second, _ = run(layout._folio_jobs(gutter))
+        pages = layout._html('<div class="folio"></div>' * 3, 1)
+        css = "div.folio + div.folio { break-before: page; }"
+        wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + css) for t in texts]))
+    opened: dict[int, pikepdf.Pdf] = {}
+    printer = _FolioPrinter(pikepdf.new(), Folios((FOLIO_CHARACTERS, "1"), (first, second)),
+                            lambda laid: opened.setdefault(id(laid), pikepdf.open(io.BytesIO(laid.pdf))))  # fmt: skip
+    for text, laid in zip(texts, wanted):
+        pdf = pikepdf.open(io.BytesIO(laid.pdf))
+        for kind in (FIRST, VERSO, RECTO):
+            x, run_ = _folio_text(printer.form(kind, text))
+            expected_x, expected_run = _folio_text(pdf.pages[kind])
+            assert run_ == expected_run, (text, kind)  # the glyphs and their adjustments
+            assert abs(x - expected_x) < 0.01, (text, kind)  # where the folio starts, in CSS px
+
+
+def _folio_text(page: pikepdf.Page | pikepdf.Stream) -> tuple[float, list]:
+    """The x of the last text matrix before the one glyph run of `page`, and the run."""
+    x, shows = 0.0, []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "Tm":
+            x = float(operands[4])
+        elif str(operator) == "TJ":
+            shows.append((x, [bytes(o) if isinstance(o, pikepdf.String) else float(o) for o in operands[0]]))
+    [show] = shows
+    return show
+
+
+def test_every_page_of_a_proof_is_marked_blank_versos_too(sample_copy: Path, serial: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from presswork.cli import main
+
+    result = CliRunner().invoke(main, ["proof", str(sample_copy), "--out", str(tmp_path), "--cache", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    [proof] = tmp_path.glob("*-proof.pdf")
+    texts = [page.extract_text() for page in pypdf.PdfReader(proof).pages]
+    blanks = [n for n, text in enumerate(pypdf.PdfReader(serial).pages) if not text.extract_text().strip()]
+    assert blanks  # the sample has blank versos before rectos
+    assert all("PROOF ·" in text for text in texts)
+    assert all(texts[n].strip().startswith("PROOF ·") for n in blanks)  # the mark and nothing else
+
+
+def test_a_long_running_head_leaves_room_for_a_wide_folio(small_book, tmp_path: Path):
+    """Folios are printed after layout, so the head beside them was laid out with the room of a
+    stand-in folio: it must be the widest one, or a long head runs into "xxviii"."""
+    import pdfplumber
+
+    title = "A Very Long Title of Many Words That Runs Across the Whole Head of Every Verso Page"
+    root = small_book({
+        "manuscript/book.yaml": f"title: {title}\nlanguage: en\ncontributors:\n  - name: Test Writer\n    role: author\n"
+                                "contents:\n  front:\n    - front/preface.md\n  body:\n    - chapters/one.md\n",
+        "manuscript/front/preface.md": "# Preface\n\n" + "Words that fill the front matter. " * 4300 + "\n",
+    })  # fmt: skip
+    out = tmp_path / "out"
+    assert build(root, "--out", str(out), "--cache", str(tmp_path / "c"), fmt="pdf").exit_code == 0
+    [pdf] = out.glob("*.pdf")
+    with pdfplumber.open(pdf) as document:
+        labels = pypdf.PdfReader(pdf).page_labels
+        page = document.pages[labels.index("xxviii")]
+        head = [w for w in page.extract_words() if w["bottom"] < 60]
+    folio = next(w for w in head if w["text"] == "xxviii")
+    rest = [w for w in head if w is not folio]
+    assert rest and folio["x1"] + 2 < min(w["x0"] for w in rest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -86,6 +87,14 @@ def test_outline_lists_parts_and_every_chapter(outline, book):
     assert any(t.startswith("Part One") and depths[t] == 0 for t in titles)
 
 
+def test_a_parts_bookmark_reads_as_its_contents_entry(small_book, tmp_path: Path):
+    """"Part One: Metal and Ink", not the heading's two lines run together."""
+    parted = BOOK_YAML.replace("    - chapters/one.md\n", "    - part: Metal and Ink\n      chapters: [chapters/one.md]\n")
+    assert build(small_book({"manuscript/book.yaml": parted}), "--out", str(tmp_path), fmt="pdf").exit_code == 0
+    outline = pypdf.PdfReader(tmp_path / "a-small-book.pdf").outline
+    assert [item.title for item in outline if not isinstance(item, list)][-1] == "Part One: Metal and Ink"
+
+
 def test_page_labels_are_roman_then_arabic(reader: pypdf.PdfReader):
     labels = reader.page_labels
     first_arabic = labels.index("1")
@@ -110,6 +119,32 @@ def test_contents_page_numbers_match_where_chapters_start(reader, texts, outline
         assert line.rstrip().endswith(f" {label}"), (line, label)
 
 
+def test_contents_folios_align_right_and_leader_dots_line_up(texts, sample_pdf: Path):
+    """Every entry's folio ends at one x, its leader's last dot stands at one x, and the leader
+    keeps clear of the title (no dot right after its last letter, which reads as a full stop)."""
+    contents = next(i for i, t in enumerate(texts) if t.startswith("Contents"))
+    with pdfplumber.open(sample_pdf) as pdf:
+        rows: dict[int, list[dict]] = {}
+        for char in pdf.pages[contents].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    entries = [sorted(row, key=lambda c: c["x0"]) for row in rows.values() if sum(c["text"] == "." for c in row) > 5]
+    assert len(entries) >= 10
+    folio_ends = [row[-1]["x1"] for row in entries]
+    last_dots = [max(c["x0"] for c in row if c["text"] == ".") for row in entries]
+    assert max(folio_ends) - min(folio_ends) < 0.5 and max(last_dots) - min(last_dots) < 0.5, (folio_ends, last_dots)
+    for row in entries:
+        marks = [c for c in row if c["text"].strip()]
+        first_dot = next(i for i, c in enumerate(marks) if c["text"] == marks[i + 1]["text"] == ".")
+        assert marks[first_dot]["x0"] - marks[first_dot - 1]["x1"] > 4, "".join(c["text"] for c in row)
+
+
+def test_no_line_starts_with_a_close_dash_or_ends_a_paragraph_with_a_word_tail(texts):
+    lines = [line.strip() for text in texts for line in text.splitlines()]
+    assert not [line for line in lines if re.match(r"—\w", line)]
+    tails = [(a, b) for a, b in itertools.pairwise(lines) if a.endswith(("-", "‐")) and re.fullmatch(r"\w+[.!?”’]+\d*", b)]
+    assert not tails
+
+
 def test_running_heads_on_body_pages_but_not_on_chapter_openers(reader, texts, outline, book):
     where = starts(outline, book)
     for chapter in book.chapters():
@@ -128,14 +163,9 @@ def test_running_heads_on_body_pages_but_not_on_chapter_openers(reader, texts, o
 def test_footnotes_sit_on_the_page_of_their_call(reader: pypdf.PdfReader, book):
     """Each call leaves an anchor (…-nrefN) and each note one (…-nN): compare their pages."""
     pages = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-    placed = moved = 0
-    for chapter in book.chapters():
-        for note in chapter.notes:
-            call, text = pages[f"{chapter.id}-nref{note.number}"], pages[f"{chapter.id}-n{note.number}"]
-            assert text in (call, call + 1), (chapter.id, note.number, call, text)
-            placed, moved = placed + (text == call), moved + (text != call)
-    assert placed + moved == sum(len(c.notes) for c in book.chapters()) >= 40
-    assert placed / (placed + moved) >= 0.85, (placed, moved)
+    notes = [(chapter.id, note.number) for chapter in book.chapters() for note in chapter.notes]
+    assert len(notes) >= 40
+    assert not [(c, n) for c, n in notes if pages[f"{c}-nref{n}"] != pages[f"{c}-n{n}"]]
 
 
 def test_only_intended_blank_pages_are_empty(texts, outline):
@@ -159,16 +189,6 @@ def test_two_builds_are_byte_identical(tmp_path: Path, sample_pdf: Path):
 
 PRINT_BOOK = BOOK_YAML + "print:\n  trim: 5x8\n"
 CHAPTER = "# One\n\n" + "Words of a chapter that fills a page. " * 60 + "[^a]\n\n[^a]: A note.\n"
-
-
-def test_bleed_and_crop_marks_grow_the_page_around_the_trim(small_book):
-    root = small_book({"manuscript/book.yaml": PRINT_BOOK + "  bleed: true\n  marks: true\n", "manuscript/chapters/one.md": CHAPTER})
-    assert build(root, fmt="pdf").exit_code == 0
-    page = pypdf.PdfReader(root / "build/a-small-book.pdf").pages[0]
-    trim = page.trimbox
-    assert (round(float(trim.width)), round(float(trim.height))) == (5 * PT, 8 * PT)
-    assert float(page.bleedbox.width) == pytest.approx(5.25 * PT, abs=0.5)
-    assert float(page.mediabox.height) == pytest.approx(8.25 * PT, abs=0.5)
 
 
 def test_endnotes_option_puts_notes_at_the_chapter_end(small_book):
@@ -217,17 +237,3 @@ def test_pdf_x4_is_written_with_an_output_intent(small_book):
     assert build(root, fmt="pdf").exit_code == 0
     catalog = pypdf.PdfReader(root / "build/a-small-book.pdf").trailer["/Root"]
     assert "/OutputIntents" in catalog
-
-
-def test_marks_option_draws_crop_marks_outside_the_trim(small_book):
-    root = small_book({"manuscript/book.yaml": PRINT_BOOK + "  bleed: true\n"})
-    assert build(root, fmt="pdf").exit_code == 0
-    assert build(root, "--marks", "--out", str(root / "marked"), fmt="pdf").exit_code == 0
-
-    def short_lines(path: Path) -> int:
-        """Crop marks: 8 strokes a page, each shorter than the bleed (the text page has no rules)."""
-        with pdfplumber.open(path) as pdf:
-            return sum(1 for ln in pdf.pages[0].lines if max(ln["width"], ln["height"]) <= 9)
-
-    assert short_lines(root / "build/a-small-book.pdf") == 0
-    assert short_lines(root / "marked/a-small-book.pdf") == 8

@@ -9,11 +9,13 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import BOOK_YAML, ROOT, build
+from conftest import BOOK_YAML, CHAPTER, ROOT, build
 from PIL import Image
+from weasyprint import HTML
 
 from presswork.cli import main
-from presswork.commands.check import check_book
+from presswork.commands.check import Problem, check_book, render
+from presswork.commands.diff import DiffResult, diff_pdfs, diff_words
 
 CLEAN = "# One\n\nA clean line of text with a note.[^a]\n\n[^a]: The note.\n"
 GLOSSARY_BOOK = BOOK_YAML.replace("    - chapters/one.md\n", "    - chapters/one.md\n  back:\n    - back/glossary.yaml\n    - back/biographies.yaml\n")
@@ -103,6 +105,12 @@ def test_json_matches_text_and_exit_codes(small_book):
     assert runner.invoke(main, ["check", str(warnings_only)]).exit_code == 0
 
 
+def test_the_count_of_problems_agrees_with_its_nouns():
+    one = [Problem("T002", "warning", "manuscript/chapters/one.md", 3, "double space", "use one space")]
+    assert render(one, "text").splitlines()[-1] == "0 errors, 1 warning"
+    assert "<h1>presswork check: 0 errors, 1 warning</h1>" in render(one, "html")
+
+
 def test_ignore_list_in_book_yaml(small_book):
     root = small_book({"manuscript/chapters/one.md": "# One\n\nTwo  spaces and Bыход.\n",
                        "manuscript/book.yaml": BOOK_YAML + "check:\n  ignore: [T002, {code: S001, file: manuscript/chapters/one.md}]\n"})  # fmt: skip
@@ -132,6 +140,46 @@ def test_diff_of_a_one_word_change_names_that_chapter_and_word(small_book, tmp_p
     result = CliRunner().invoke(main, ["diff", str(tmp_path / "old/a-small-book.epub"), str(tmp_path / "new/a-small-book.epub"),
                                        str(old), "--out", str(tmp_path / "diff.html")])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "1 changed: One" in result.output and "-'slowly.' +'quickly.'" in result.output
+    assert "1 changed: One" in result.output and "One: … compositor set the type [-slowly.-]{+quickly.+}" in result.output
     page = (tmp_path / "diff.html").read_text()
     assert "<del>slowly.</del>" in page and "<ins>quickly.</ins>" in page and "Two" not in page.split("<body>")[1]
+
+
+def test_diff_prints_each_change_on_its_own_line_in_its_context():
+    old = "The press stood in the yard and the type was cast in Mainz that winter by the master".split()
+    new = "The press stood in the yard and the type was set in Mainz that winter by his master".split()
+    summary = DiffResult([diff_words("One", old, new)]).summary().splitlines()
+    assert summary[1:] == ["  One: … and the type was [-cast-]{+set+} in Mainz that winter …",
+                           "  One: … Mainz that winter by [-the-]{+his+} master"]  # fmt: skip
+
+
+def test_diff_names_the_new_file_when_it_is_missing(tmp_path: Path):
+    (tmp_path / "old.epub").write_bytes(b"an EPUB")
+    result = CliRunner().invoke(main, ["diff", str(tmp_path / "old.epub"), str(tmp_path / "new.epub"), "--out", str(tmp_path / "d.html")])
+    assert result.exit_code == 1 and result.output == f"error: {tmp_path / 'new.epub'}: no such file — compare two .epub or two .pdf files, or two git revisions\n"
+
+
+def test_diff_of_pdfs_ignores_words_hyphenated_anew(tmp_path: Path):
+    """The same text hyphenated at line ends and not: `re‐ cords` is `records`, not an edit."""
+    text = "The papers of lawsuits preserve astonishingly particular testimony about workshops and presses. " * 3
+    for name, hyphens in (("old", "auto"), ("new", "none")):
+        page = f"<html lang='en'><body style='width: 9em'><p style='hyphens: {hyphens}'>{text}</p></body></html>"
+        HTML(string=page).write_pdf(tmp_path / f"{name}.pdf")
+    assert "\u2010\n" in pypdf.PdfReader(tmp_path / "old.pdf").pages[0].extract_text()  # words broken at line ends
+    assert diff_pdfs(tmp_path / "old.pdf", tmp_path / "new.pdf").changes == []
+
+
+def test_diff_outside_a_book_writes_no_report_unless_told(small_book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = small_book()
+    assert build(root, "--out", str(tmp_path / "old")).exit_code == 0
+    (root / "manuscript/chapters/one.md").write_text(CHAPTER.replace("Some text", "Other text"))
+    assert build(root, "--out", str(tmp_path / "new")).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    files = [str(tmp_path / folder / "a-small-book.epub") for folder in ("old", "new")]
+    result = CliRunner().invoke(main, ["diff", *files])
+    assert result.exit_code == 0 and list(elsewhere.iterdir()) == []
+    assert "One: Chapter 1 One [-Some-]{+Other+} text with a note. …" in result.output and "not a book folder" in result.output
+    assert CliRunner().invoke(main, ["diff", *files, str(root)]).exit_code == 0
+    assert (root / "build/diff.html").is_file()

@@ -1,6 +1,7 @@
 import zipfile
 from pathlib import Path
 
+import pdfplumber
 from conftest import build
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -123,3 +124,23 @@ def test_an_inline_note_renders_as_a_numbered_note(small_book):
         text = archive.read("EPUB/text/one.xhtml").decode()
     assert 'role="doc-noteref">1</a>' in text and 'role="doc-noteref">2</a>' in text
     assert "An inline note." in text
+
+
+def test_a_table_caption_reaches_the_epub_and_the_pdf_with_curled_quotes_and_a_dash(small_book):
+    root = small_book({"manuscript/chapters/one.md": '# One\n\nTable: "Hours" -- a table\n\n| a | b |\n|---|---|\n| 1 | 2 |\n'})
+    assert build(root).exit_code == 0 and build(root, fmt="pdf").exit_code == 0
+    with zipfile.ZipFile(root / "build/a-small-book.epub") as archive:
+        caption = etree.fromstring(archive.read("EPUB/text/one.xhtml")).find(".//{*}caption")
+    assert "".join(caption.itertext()) == "“Hours”\u00a0– a table"
+    with pdfplumber.open(root / "build/a-small-book.pdf") as pdf:
+        text = " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).split())  # the caption wraps at the table's width
+    assert "“Hours” – a table" in text and '"Hours"' not in text
+
+
+def test_print_keeps_a_paragraphs_last_two_words_together_and_the_ebooks_do_not():
+    """Only when a word comes before them: a span after a lone space loses the space in the PDF's text."""
+    body, _ = split_notes(parse("An old printers' tradition.[^1]\n\n*Two* more words.\n\n[^1]: A note.\n", "en")[0])
+    printed = XhtmlRenderer(LINKS, SCRIPTS, block_ids=True).chapter(body, "ch", "en")
+    assert 'An old <span class="last-words">printers’\u00a0tradition.</span><sup class="noteref">' in printed
+    assert "<em>Two</em> more words.</p>" in printed
+    assert "last-words" not in XhtmlRenderer(LINKS, SCRIPTS).chapter(body, "ch", "en")

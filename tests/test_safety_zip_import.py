@@ -109,14 +109,16 @@ def test_diff_of_ordinary_epubs_still_works(tmp_path: Path):
     old = epub(tmp_path / "old.epub", {"one.xhtml": XHTML})
     new = epub(tmp_path / "new.epub", {"one.xhtml": XHTML.replace(b"Some", b"Other")})
     result = diff_files(tmp_path, old, new)
-    assert result.exit_code == 0 and "-'Some' +'Other'" in result.output, result.output
+    assert result.exit_code == 0 and "[-Some-]{+Other+}" in result.output, result.output
 
 
 def test_diff_does_not_write_through_a_report_link_planted_in_the_book(tmp_path: Path):
     """A book from someone else with build/diff.html linked to a user's file: the file stays as it was
     (an explicit --out that is such a link is replaced, not written through)."""
     world = make_world(tmp_path, tmp_path / "book")
-    (world.book / "build").mkdir(parents=True)
+    (world.book / "manuscript").mkdir(parents=True)
+    (world.book / "manuscript" / "book.yaml").write_text("title: A Book\n")  # a book folder: the report's default is its build/
+    (world.book / "build").mkdir()
     (world.book / "build" / "diff.html").symlink_to(world.outside / "documents" / "thesis.txt")
     old = epub(tmp_path / "old.epub", {"one.xhtml": XHTML})
     new = epub(tmp_path / "new.epub", {"one.xhtml": XHTML.replace(b"Some", b"Other")})

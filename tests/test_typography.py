@@ -1,4 +1,4 @@
-from presswork.text.typography import NBSP, QuoteState, smarten, smarten_string
+from presswork.text.typography import NBSP, WORD_JOINER, QuoteState, smarten, smarten_string
 
 
 def test_english_quotes_and_apostrophes_curl():
@@ -10,11 +10,11 @@ def test_russian_quotes_are_guillemets_with_inner_low_quotes():
 
 
 def test_dashes_and_ellipsis():
-    assert smarten_string("1450--1500 --- and so... on", "en") == "1450–1500 — and so… on"
+    assert smarten_string("1450--1500 --- and so... on", "en") == f"1450–1500{NBSP}— and so… on"
 
 
 def test_spaced_hyphen_becomes_en_dash_in_english_and_em_dash_in_russian():
-    assert smarten_string("this - that", "en") == "this – that"
+    assert smarten_string("this - that", "en") == f"this{NBSP}– that"
     assert smarten_string("Москва - город", "ru") == f"Москва{NBSP}— город"
 
 
@@ -36,3 +36,15 @@ def test_quote_state_carries_across_pieces_of_one_paragraph():
 
 def test_elided_year_gets_an_apostrophe_not_an_opening_quote():
     assert smarten_string("the '90s", "en") == "the ’90s"
+
+
+def test_a_close_em_dash_is_joined_to_the_word_before_so_no_line_starts_with_it():
+    assert smarten_string("the press---and its ink", "en") == f"the press{WORD_JOINER}—and its ink"
+    state = QuoteState()  # a dash after emphasis opens the next text piece
+    assert smarten("Gorodets", "en", state) + smarten("—who", "en", state) == f"Gorodets{WORD_JOINER}—who"
+
+
+def test_a_spaced_dash_keeps_the_word_before_it_but_an_opening_one_stands_free():
+    assert smarten_string("ink --- and paper", "en") == f"ink{NBSP}— and paper"
+    assert smarten_string("Да, - сказал он", "ru") == f"Да,{NBSP}— сказал он"
+    assert smarten_string("--- after Moxon", "en") == "— after Moxon"

@@ -8,7 +8,8 @@ build and, for comparison, a plain WeasyPrint render of the same text with a min
 stylesheet each run once in a child process, whose peak resident memory is reported.
 
 The print PDF as a typesetter rebuilds it (`pdf_rebuilds`), each a `presswork build pdf` process
-with its own build cache, against the plain render: cold with --jobs 1 and --jobs 2, then after a
+with its own build cache, against the plain render run the same way, as the `weasyprint` command
+(start-up, import and writing the file included on both sides): cold with --jobs 1 and --jobs 2, then after a
 one-word edit and after an edit that adds a page, both in a middle chapter; with the peak memory of
 any one process (the command or a worker) and the PDF's size. `--pdf-only` runs this part alone.
 
@@ -90,14 +91,31 @@ def child_stage(stage: str, root: Path, out: Path) -> None:
             for f in fonts.FACES
         )
         body = "\n".join(d.body for d in rendered.documents)
-        data = HTML(string=f"<html lang=en><body>{body}</body></html>", base_url=root.as_uri() + "/").write_pdf(
-            stylesheets=[CSS(string=faces + PLAIN_CSS)]
-        )
+        html = f"<html lang=en><body>{body}</body></html>"
+        if stage == "plain-files":  # for the plain render as a command: its input files, then no render here
+            out.with_suffix(".html").write_text(html, encoding="utf-8")
+            out.with_suffix(".css").write_text(faces + PLAIN_CSS, encoding="utf-8")
+            print("0 0")
+            return
+        data = HTML(string=html, base_url=root.as_uri() + "/").write_pdf(stylesheets=[CSS(string=faces + PLAIN_CSS)])
     seconds = time.perf_counter() - start
     out.write_bytes(data)
     from pypdf import PdfReader
 
     print(f"{seconds:.2f} {len(PdfReader(out).pages)}")
+
+
+def plain_command(root: Path, out: Path) -> tuple[float, float]:
+    """Seconds and peak MB of `weasyprint plain.html out.pdf` as a user runs it, start-up included,
+    on the same text and stylesheet as the plain stage: what the `build pdf` commands compare with."""
+    run_child("plain-files", root, out)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "weasyprint", "-u", root.as_uri() + "/", "-s", str(out.with_suffix(".css")),
+                             str(out.with_suffix(".html")), str(out)])  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status:
+        raise SystemExit("weasyprint failed")
+    return time.perf_counter() - start, usage.ru_maxrss / 1e3
 
 
 def run_child(stage: str, root: Path, out: Path) -> tuple[float, int, float]:
@@ -128,7 +146,7 @@ def main() -> None:
         if args.pdf_only:
             plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
             print(f"{'plain WeasyPrint render, minimal stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)   {plain_pages} pages")
-            return pdf_rebuilds(root, Path(tmp), plain_s)
+            return pdf_rebuilds(root, Path(tmp))
         book = load_book(root)
         chapters = list(book.chapters())
         links = Links(target=lambda ident: f"{book.targets[ident]}.xhtml#{ident}", image=lambda p: "../" + p.as_posix())
@@ -162,7 +180,7 @@ def main() -> None:
         print(f"{'ratio full / plain':48s} {pdf_s / plain_s:6.2f} x")
         print(f"{'pdf without back matter, marks or index':48s} {bare_s:6.2f} s   peak {bare_mb:7.1f} MB (RSS)   {bare_pages} pages")
         print(f"{'back matter + index marks + index add':48s} {pdf_s - bare_s:6.2f} s")
-        pdf_rebuilds(root, Path(tmp), plain_s)
+        pdf_rebuilds(root, Path(tmp))
 
 
 def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, float]:
@@ -178,8 +196,12 @@ def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, f
     return time.perf_counter() - start, usage.ru_maxrss / 1e3
 
 
-def pdf_rebuilds(root: Path, tmp: Path, plain_s: float) -> None:
-    """Cold builds with one and two jobs, then rebuilds after edits to a middle chapter, against the plain render."""
+def pdf_rebuilds(root: Path, tmp: Path) -> None:
+    """Cold builds with one and two jobs, then rebuilds after edits to a middle chapter, against the
+    plain render run as a command (`weasyprint`), as each build is (`presswork build pdf`)."""
+    plain_s, plain_mb = plain_command(root, tmp / "plain-command.pdf")
+    print(f"{'`weasyprint` command, same text, plain stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)"
+          "   (start-up and import included, like the builds below)")  # fmt: skip
     chapter = sorted((root / "manuscript" / "chapters").glob("*.md"))[len(list((root / "manuscript" / "chapters").glob("*.md"))) // 2]
     head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
     paragraph = max(body.split("\n\n"), key=len)

@@ -370,7 +370,7 @@ class Writer:
     def figure(self, fig_id: str, index: int) -> str:
         r = self.rng
         alt = f"A simple drawing of {' '.join(self.noun_phrase())} with labelled parts"
-        caption = " ".join(self.sentence(r.randint(6, 14)))
+        caption = " ".join(self.sentence(r.randint(6, 14))).replace('"', '\\"')  # a bare quote would end the title
         file = FIGURE_FILES[index % len(FIGURE_FILES)]
         return f'![{alt}](images/{file} "{caption}"){{#{fig_id}}}'
 

@@ -17,12 +17,13 @@ from . import __version__
 from .backends import BACKENDS
 from .backends.options import BuildOptions
 from .commands.build import build, expand
-from .commands.init import create_book
-from .errors import Diagnostics, PressworkError
+from .commands.init import AUTHOR, TITLE, create_book
+from .errors import Diagnostics, Location, PressworkError
 from .files.cache import Cache, default_folder
 from .files.folders import default_out
 from .files.output import writing_into
 from .load.book import load_book
+from .text.labels import counted
 
 # Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
 # problems presswork reports itself. Quietened when the command starts, never on import.
@@ -170,6 +171,10 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, mar
     rest = [a for a in args if a not in names]
     known = ", ".join([*BACKENDS, "all"])
     unknown = [a for a in rest if not Path(a).is_dir()]
+    for name in unknown:
+        if os.sep in name or "/" in name or Path(name).exists():  # meant as a book folder, not a format
+            problem = "a file, not a book folder" if Path(name).exists() else "the book folder does not exist"
+            raise PressworkError(problem, Location(Path(name)), "give the folder that holds manuscript/book.yaml")
     if unknown:
         raise click.UsageError(f"unknown format {unknown[0]!r} (formats: {known}; a book folder must exist)")
     if not names:
@@ -233,38 +238,32 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: 
         _fail(exc)
     report.warnings(diagnostics)
     pngs = [f for f in files if f.name.startswith("page-")]
-    report.info(f"Wrote {files[0]}, {len(pngs)} page previews and {len(files) - 1 - len(pngs)} contact sheets")
+    report.info(f"Wrote {files[0]}, {counted(len(pngs), 'page preview')} and {counted(len(files) - 1 - len(pngs), 'contact sheet')}")
 
 
 @main.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("old")
 @click.argument("new")
 @click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="HTML report [default: BOOK_DIR/build/diff.html].")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML report [default: BOOK_DIR/build/diff.html when BOOK_DIR is a book folder, else none].")
 def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> None:
     """Show what changed between OLD and NEW: two EPUBs, two PDFs, or two git revisions of the
-    book in BOOK_DIR. Prints the changed chapters (pages, for PDFs) and writes a word-level HTML diff."""
-    from .commands.diff import diff_epubs, diff_pdfs, diff_revisions, write_html
+    book in BOOK_DIR. Prints each change in its context (by chapter; by page, for PDFs) and writes a
+    word-level HTML diff."""
+    from .commands.diff import compare, default_report, write_html
 
     try:
-        target = out_file or default_out(book_dir, "build/diff.html")
-        old_path, new_path = Path(old), Path(new)
-        if old_path.is_file() and new_path.is_file():
-            kinds = {old_path.suffix.lower(), new_path.suffix.lower()}
-            if kinds == {".epub"}:
-                result = diff_epubs(old_path, new_path)
-            elif kinds == {".pdf"}:
-                result = diff_pdfs(old_path, new_path)
-            else:
-                raise PressworkError("compare two EPUBs or two PDFs", None, "give files of the same kind")
-        else:
-            result = diff_revisions(book_dir, old, new, lambda m: click.echo(m, err=True))
+        target = out_file or default_report(book_dir)
+        result = compare(old, new, book_dir, lambda m: click.echo(m, err=True))
     except PressworkError as exc:
         _fail(exc)
-    with writing_into(target.parent):
-        write_html(result, target, f"{old} → {new}")
+    if target is not None:
+        with writing_into(target.parent):
+            write_html(result, target, f"{old} → {new}")
     click.echo(result.summary())
-    click.echo(f"Word-level diff: {target}", err=True)
+    click.echo(f"Word-level diff: {target}" if target else
+               f"No word-level diff written: {book_dir} is not a book folder (name the report with --out FILE)", err=True)  # fmt: skip
 
 
 @main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})
@@ -327,8 +326,8 @@ def import_legacy_command(export: Path, out_dir: Path, as_json: bool, quiet: boo
 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="Untitled Book", show_default=True, help="The new book's title.")
-@click.option("--author", default="Anonymous Author", show_default=True, help="The new book's author.")
+@click.option("--title", default=TITLE.value, show_default=True, help="The new book's title.")
+@click.option("--author", default=AUTHOR.value, show_default=True, help="The new book's author.")
 @click.option("--language", default="en", show_default=True, help="The book's language (BCP 47 code).")
 def init_command(directory: Path, title: str, author: str, language: str) -> None:
     """Create a new book folder in DIRECTORY that builds as it is."""
@@ -337,6 +336,50 @@ def init_command(directory: Path, title: str, author: str, language: str) -> Non
     except PressworkError as exc:
         _fail(exc)
     click.echo(f"Created {directory}. Next: presswork build epub {directory}", err=True)
+
+
+@main.group("catalogue", context_settings={"help_option_names": ["-h", "--help"]})
+def catalogue_group() -> None:
+    """Build every book of a publisher's list (catalogue.yaml), on this machine or a Dask cluster."""
+
+
+@catalogue_group.command("build", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("catalogue", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--scheduler", metavar="ADDRESS", help="An existing Dask scheduler, e.g. tcp://host:8786 "
+              "[default: a LocalCluster on this machine].")  # fmt: skip
+@click.option("--workers", type=click.IntRange(min=1), help="LocalCluster worker processes [default: one a core].")
+@click.option("--only", multiple=True, metavar="SLUG[,SLUG…]", help="Build only these books (repeatable).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output root [default: the catalogue's `out:`, else build/catalogue beside it].")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def catalogue_build_command(catalogue: Path, scheduler: str | None, workers: int | None, only: tuple[str, ...],
+                            out_dir: Path | None, quiet: bool) -> None:  # fmt: skip
+    """Build the products of every book in CATALOGUE into the output root, one Dask task a book,
+    skipping books whose inputs have not changed; writes report.html and report.json there.
+
+    \b
+    Examples:
+      presswork catalogue build catalogue.yaml
+      presswork catalogue build catalogue.yaml --only pressmans-craft
+      presswork catalogue build catalogue.yaml --scheduler tcp://10.0.0.5:8786
+    """
+    from .catalogue.spec import read_catalogue
+    from .commands.catalogue import build_catalogue  # Dask is imported only when a catalogue is built
+
+    if scheduler and workers:
+        raise click.UsageError("--workers sizes the LocalCluster; an existing cluster has the workers started for it")
+    progress = reporter(quiet)
+    try:
+        spec = read_catalogue(catalogue)
+        with progress:
+            result = build_catalogue(spec, out_dir or spec.out, only, scheduler, workers, progress)
+    except PressworkError as exc:
+        _fail(exc)
+    progress.info(f"Report: {result.report}")
+    for line in result.failures:
+        click.echo(f"error: {line}", err=True)
+    if result.failures:
+        sys.exit(1)
 
 
 def _fail(exc: PressworkError) -> None:

@@ -24,11 +24,12 @@ class PressworkError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, where: Location | None = None, hint: str | None = None):
+    def __init__(self, message: str, where: Location | None = None, hint: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.where = where or Location()
         self.hint = hint
+        self.code = code  # the stable code `presswork check` reports it under, if it has one (see README)
 
     def __str__(self) -> str:
         return format_problem(self.where, self.message, self.hint)

@@ -1,6 +1,6 @@
 """Print PDF backend: the laid-out pieces (the layout stage's `Layout`, one PDF each) assembled
 into one PDF with pikepdf (qpdf): pages in print order with blank versos before rectos, folios
-stamped from the folio sheets, page labels equal to the printed folios, one outline, one set of
+printed after the layout's folio samples, page labels equal to the printed folios, one outline, one set of
 named destinations, and links between pieces pointed at them.
 
 The first piece's catalog (output intents, XMP metadata, language) and document information
@@ -20,9 +20,10 @@ import pikepdf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from ..errors import Diagnostics
+from ..errors import Diagnostics, PressworkError
 from ..files.output import write_atomic
-from ..layout.pieces import PIECES_URL, Layout, Piece
+from ..layout.cropmarks import add_crop_marks
+from ..layout.pieces import FIRST, PIECES_URL, PLAIN_VERSO, RECTO, VERSO, Folios, Layout, Piece
 from ..model import Book
 from ..render import fonts as book_fonts
 from .options import Artifacts
@@ -48,13 +49,18 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
             out.Root[key] = out.copy_foreign(value if value.is_indirect else first.make_indirect(value))
     out.docinfo = out.copy_foreign(first.docinfo)
     placed: dict[tuple[int, int], int] = {}  # (id of a piece, page index in it) -> page index in `out`
-    for number, (_, _, piece, index) in enumerate(sequence):
-        if piece is None:
+    folios = _FolioPrinter(out, layout.folios, source)
+    for number, (_, folio, piece, index) in enumerate(sequence):
+        if piece is None:  # a blank verso: the margins of a page without folio, if they hold anything (a proof's mark)
             out.pages.append(source(layout.blank).pages[0])
+            if folios.marked:
+                _stamp(out.pages[-1], folios.form(PLAIN_VERSO, folio), pikepdf.Name(f"/Folio{number}"))
             continue
         out.pages.append(source(piece.laid).pages[index])
-        _stamp(out, out.pages[-1], source(piece.sheet).pages[index], pikepdf.Name(f"/Folio{number}"))
+        margins = folios.form(Folios.kind(piece.laid.pages[index], index), folio)
+        _stamp(out.pages[-1], margins, pikepdf.Name(f"/Folio{number}"))
         placed[id(piece), index] = number
+    add_crop_marks(out, layout.options)
     _link_pieces(out)
     _merge_subsets(out)
     _tag_fonts(out)
@@ -72,14 +78,117 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     return buffer.getvalue()
 
 
-def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page, name: pikepdf.Name) -> None:
-    """Draw the folio sheet's page over `page`, as pikepdf's add_overlay does, but under a name
-    of our choosing (add_overlay's is random, and the bytes must repeat). The pages of a piece
-    share one resource dictionary, so each page's name is its own."""
-    form = out.copy_foreign(sheet.as_form_xobject())
+def _stamp(page: pikepdf.Page, form: pikepdf.Stream, name: pikepdf.Name) -> None:
+    """Draw `form` over `page`, as pikepdf's add_overlay does, but under a name of our choosing
+    (add_overlay's is random, and the bytes must repeat). The pages of a piece share one resource
+    dictionary, so each page's name is its own."""
     page.add_resource(form, pikepdf.Name.XObject, name)
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(b"Q\n" + page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox)))
+
+
+_PAINTING = {"TJ", "Tj", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "BI"}
+
+
+class _FolioPrinter:
+    """Each page's margins as a form: the sample page of its kind (`Folios`), its folio's glyphs
+    and place replaced by those of the page's folio. Where the two samples differ is the folio
+    (its text matrix and glyph run); how their places differ tells its alignment (left, right or
+    centre: the same start, end or middle); HarfBuzz gives the glyphs and advances as Pango does."""
+
+    def __init__(self, out: pikepdf.Pdf, folios: Folios, source):
+        self.out = out
+        first, second = (source(sample) for sample in folios.samples)
+        self.kinds = []  # per kind: the form's dictionary, its content, and the folio's place in it
+        for kind, page in enumerate(first.pages):
+            form = out.copy_foreign(page.as_form_xobject())
+            content = pikepdf.parse_content_stream(page)
+            place = None
+            if kind in (FIRST, VERSO, RECTO):
+                place = self._folio(content, pikepdf.parse_content_stream(second.pages[kind]), folios.texts, page)
+            self.kinds.append((form, content, place))
+        self.marked = any(str(operator) in _PAINTING for _, operator in self.kinds[PLAIN_VERSO][1])
+
+    def _folio(self, content: list, other: list, texts: tuple[str, str], page: pikepdf.Page) -> tuple:
+        """(index of the Tm, of the TJ, the font's glyphs, anchor x, alignment: 0 left, 1 right, 0.5 centre)."""
+        differ = [i for i, (a, b) in enumerate(zip(content, other)) if list(a.operands) != list(b.operands)]
+        shows = [i for i in differ if str(content[i].operator) == "TJ"]
+        if len(content) != len(other) or len(shows) != 1:
+            raise PressworkError("the folio samples do not differ in one run of text", None,
+                                 "give each page's folio its own margin box")  # fmt: skip
+        tj = shows[0]
+        tm = max(i for i in range(tj) if str(content[i].operator) == "Tm")
+        tf = max(i for i in range(tj) if str(content[i].operator) == "Tf")
+        font_name, size = content[tf].operands
+        glyphs = _Glyphs.of(page.Resources.Font[font_name], float(size))
+        xs = [float(content[tm].operands[4]), float(other[tm].operands[4])]
+        widths = [glyphs.width(text) for text in texts]
+        for align in (0.0, 1.0, 0.5):  # the same start, end or middle
+            anchors = [x + align * w for x, w in zip(xs, widths)]
+            if abs(anchors[0] - anchors[1]) < 0.01:
+                return tm, tj, glyphs, anchors[0], align
+        raise PressworkError("the folio is aligned neither left, right nor centre in its margin box", None,
+                             "set text-align: left, right or center on the page's margin boxes")  # fmt: skip
+
+    def form(self, kind: int, folio: str) -> pikepdf.Stream:
+        """The margins of a page of `kind` whose folio is `folio`."""
+        form, content, place = self.kinds[kind]
+        if place is None:
+            return form
+        tm, tj, glyphs, anchor, align = place
+        content = list(content)
+        matrix = list(content[tm].operands)
+        matrix[4] = round(anchor - align * glyphs.width(folio), 6)
+        content[tm] = pikepdf.ContentStreamInstruction(matrix, pikepdf.Operator("Tm"))
+        content[tj] = pikepdf.ContentStreamInstruction([glyphs.run(folio)], pikepdf.Operator("TJ"))
+        made = pikepdf.Stream(self.out, pikepdf.unparse_content_stream(content))
+        for key, value in form.items():
+            if key not in ("/Length", "/Filter", "/DecodeParms"):
+                made[key] = value
+        return made
+
+
+class _Glyphs:
+    """A font's glyphs for a folio's text at one size, shaped by HarfBuzz from the shipped face the
+    font was cut from (or from the embedded program) and written as WeasyPrint writes a run: at
+    Pango's scale (1/1024 px), each glyph id, and after it, where its advance differs from its
+    width in the font's /W, the difference in thousandths of the size, truncated."""
+
+    def __init__(self, program: bytes, widths: dict[int, object], size: float):
+        self.font = hb.Font(hb.Face(hb.Blob(program)))
+        self.font.scale = (int(size * 1024),) * 2  # the size Pango asks for, in its units
+        self.size = size
+        self.widths = widths
+
+    @classmethod
+    def of(cls, font: pikepdf.Dictionary, size: float) -> _Glyphs:
+        member = font.DescendantFonts[0]
+        program = member.FontDescriptor.FontFile3.read_bytes()
+        return cls(_book_faces().get(_identity(program), program), _widths(member.W), size)
+
+    def _shaped(self, text: str) -> list[tuple[int, float]]:
+        """Each glyph id with its advance in thousandths of the size."""
+        buffer = hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        hb.shape(self.font, buffer, {})
+        return [(info.codepoint, position.x_advance * 1000 / 1024 / self.size)
+                for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)]  # fmt: skip
+
+    def width(self, text: str) -> float:
+        """The text's advance in CSS px."""
+        return sum(advance for _, advance in self._shaped(text)) * self.size / 1000
+
+    def run(self, text: str) -> pikepdf.Array:
+        run, glyphs = pikepdf.Array(), b""
+        for gid, advance in self._shaped(text):
+            glyphs += gid.to_bytes(2, "big")
+            if kerning := float(self.widths.get(gid, 0)) - advance:
+                run.extend([pikepdf.String(glyphs), int(kerning)])
+                glyphs = b""
+        if glyphs:
+            run.append(pikepdf.String(glyphs))
+        return run
 
 
 @cache
@@ -158,7 +267,7 @@ def _subset(face: bytes, glyphs: list[int]) -> bytes | None:
 
 
 def _merge_subsets(out: pikepdf.Pdf) -> None:
-    """Every piece and folio sheet embeds its own subset of each book face. Cut one subset of each
+    """Every piece and folio sample embeds its own subset of each book face. Cut one subset of each
     face holding every glyph any of them uses (WeasyPrint keeps glyph ids, so each piece's text
     draws the same glyphs from it), with one width array and one ToUnicode map, and point every
     font resource at that one font. Fonts that are not the book's faces are left as they are."""
@@ -289,7 +398,7 @@ def _retag(name: pikepdf.Name, tag: str) -> pikepdf.Name:
 
 
 def _tag_fonts(out: pikepdf.Pdf) -> None:
-    """Each piece and folio sheet embeds its own subset of a face, and WeasyPrint names every
+    """Each piece and folio sample embeds its own subset of a face, and WeasyPrint names every
     subset of a face alike: one name for different programs in one PDF, which a RIP may take for
     one font. Give each distinct font program a subset tag made from its bytes (on the font's
     /BaseFont, its CIDFont's and its descriptor's /FontName), and keep one object for identical
@@ -351,12 +460,13 @@ def _link_pieces(out: pikepdf.Pdf) -> None:
 def _named_destinations(out: pikepdf.Pdf, pieces: list[Piece], source, placed: dict[tuple[int, int], int]) -> None:
     """Every piece's named destinations, pointed at the piece's pages in `out`, in one sorted list."""
     entries = []
+    pages = list(out.pages)  # indexing `out.pages` walks the page tree each time
     for piece in pieces:
         pdf = source(piece.laid)
         index = {page.objgen: number for number, page in enumerate(pdf.pages)}
         names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for name, dest in zip(names[::2], names[1::2]):
-            target = out.pages[placed[id(piece), index[dest[0].objgen]]].obj
+            target = pages[placed[id(piece), index[dest[0].objgen]]].obj
             entries.append((bytes(name), pikepdf.Array([target, *dest[1:]])))
     entries.sort(key=lambda entry: entry[0])
     flat = pikepdf.Array()

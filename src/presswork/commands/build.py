@@ -29,6 +29,7 @@ from ..load.book import load_book
 from ..model import Book, PrintOptions
 from ..progress import Progress, silent
 from ..render.fonts import check_glyphs
+from ..text.labels import counted
 from ..text.markers import require_no_marks
 
 
@@ -71,7 +72,7 @@ class Pipeline:
             started = time.perf_counter()
             self._layout = lay_out(self.book, self.diagnostics, self.print_options(), self.margin_css, self.progress,
                                    self.options.jobs, self.cache)  # fmt: skip
-            self.progress(f"Laid out {self._layout.page_count()} pages in {time.perf_counter() - started:.2f} s")
+            self.progress(f"Laid out {counted(self._layout.page_count(), 'page')} in {time.perf_counter() - started:.2f} s")
             self._pages = self._layout.pages
             if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
                 self.cache.store("pagemap", self._page_map_key, self._pages.to_json())
@@ -94,8 +95,8 @@ class Pipeline:
 
     @cached_property
     def _page_map_key(self) -> str:
-        """Digested once a run: it reads every file of the book. Crop marks sit in the bleed, outside
-        the pages' boxes: with or without them the breaks are the same."""
+        """Digested once a run: it reads every file of the book. Crop marks are drawn at assembly,
+        outside the pages: with or without them the breaks are the same."""
         return book_key(self.book, "pagemap", replace(self.print_options(), marks=False))
 
     def artifacts(self, backend: Backend) -> Artifacts:
@@ -127,10 +128,10 @@ def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:
     check_glyphs(book, diagnostics)
     chapters = list(book.chapters())
     for chapter in chapters:
-        report.detail(f"  {chapter.source}: {chapter.title} ({chapter.words:,} words, {len(chapter.notes)} notes, "
-                      f"{len(chapter.figures)} figures)")  # fmt: skip
-    report.info(f"Loaded {len(chapters)} files, {sum(c.words for c in chapters):,} words, "
-                f"{sum(len(c.notes) for c in chapters)} notes in {time.perf_counter() - started:.2f} s")  # fmt: skip
+        report.detail(f"  {chapter.source}: {chapter.title} ({counted(chapter.words, 'word')}, {counted(len(chapter.notes), 'note')}, "
+                      f"{counted(len(chapter.figures), 'figure')})")  # fmt: skip
+    report.info(f"Loaded {counted(len(chapters), 'file')}, {counted(sum(c.words for c in chapters), 'word')}, "
+                f"{counted(sum(len(c.notes) for c in chapters), 'note')} in {time.perf_counter() - started:.2f} s")  # fmt: skip
     return book
 
 

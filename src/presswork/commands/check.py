@@ -15,22 +15,26 @@ from markdown_it.token import Token
 from PIL import Image
 
 from ..errors import Diagnostics, Location, PressworkError, Warning_
+from ..files.output import UNDATED
 from ..load.book import MANUSCRIPT, load_book
 from ..load.chapters import _split_front_matter, split_notes
 from ..load.sources import BOOK_YAML, read_text
 from ..load.yamlfile import LineDict, line_of, parse_yaml, text
 from ..model import IMAGE_TYPES, Biographies, Book, Chapter, Chronology, Glossary, Note
+from ..package.epub import cover_shortfalls
 from ..render import fonts
+from ..text.labels import counted
 from ..text.markdown import parse
 from ..text.markers import chapter_marks
 from ..text.scripts import mixed_scripts
+from .init import PLACEHOLDERS, STARTER_TEXT
 
 CODES = {
     "L001": ("error", "the book does not load", "fix the error named; the other checks need a loadable book"),
     "L002": ("warning", "the loader's warning", "see the message"),
     "L003": ("warning", "empty chapter", "write its text or remove it from book.yaml"),
     "L004": ("warning", "control character removed", "delete the invisible character from the file"),
-    "L005": ("warning", "unknown key in book.yaml, ignored", "check its spelling against the README"),
+    "L005": ("warning", "unknown key in book.yaml or a front matter, ignored", "check its spelling against the README"),
     "C001": ("error", "check setting that cannot be read", "write `check: {ignore: [T002, {code: S001, file: …}]}`"),
     "S001": ("error", "word mixing scripts", "retype the word in one alphabet (look-alike letters from two scripts)"),
     "F001": ("warning", "character the book face lacks", "replace it, or accept that readers see a fallback font"),
@@ -50,6 +54,9 @@ CODES = {
     "I003": ("warning", "image too coarse for print", "supply at least 300 ppi at the printed size"),
     "I004": ("error", "image without alt text", "describe the picture in the ![alt](…) text"),
     "I005": ("error", "image the PDF variant forbids", "convert to CMYK/greyscale or flatten transparency"),
+    "I007": ("warning", "CMYK image: e-book readers and KDP expect RGB",
+             ("the EPUB and Kindle EPUB carry an sRGB copy (the print PDF the CMYK file): look at its colours there, "
+              "or supply an RGB image if the print PDF need not be PDF/X-1a")),
     "T001": ("warning", "straight quote left unresolved", "use curly quotes, or balance the straight ones"),
     "T002": ("warning", "double space", "use one space"),
     "T003": ("warning", "hyphen used as a dash", "write -- (en dash) or --- (em dash)"),
@@ -59,7 +66,10 @@ CODES = {
     "M001": ("warning", "no ISBN", "add isbn: {ebook: …, paperback: …}; stores need one"),
     "M002": ("warning", "no description", "add description: for store pages"),
     "M003": ("warning", "no cover", "add cover: images/cover.jpg"),
-    "M004": ("warning", "cover too small", "supply a cover at least 1600 × 2560 px"),
+    "M004": ("warning", "cover smaller or of another shape than Kindle asks", "supply a cover of 1600 × 2560 px or larger"),
+    "M005": ("warning", "placeholder from presswork init", "replace it with the book's own text"),
+    "M006": ("warning", f"no publication date: every product is dated {UNDATED.isoformat()}",
+             "add date: YYYY-MM-DD, the day this edition is published (SOURCE_DATE_EPOCH, if set, dates the products)"),
 }
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
 # Inline markup in a block's source that is not prose: code, link targets, attributes, addresses, note calls.
@@ -82,9 +92,9 @@ class Problem:
         return f"{self.code} {self.severity} {where}: {self.message} — {self.fix}"
 
 
-def problem(code: str, file: Path | str, line: int | None, detail: str = "") -> Problem:
-    severity, message, fix = CODES[code]
-    return Problem(code, severity, str(file), line, f"{message}{': ' + detail if detail else ''}", fix)
+def problem(code: str, file: Path | str, line: int | None, detail: str = "", fix: str | None = None) -> Problem:
+    severity, message, default_fix = CODES[code]
+    return Problem(code, severity, str(file), line, f"{message}{': ' + detail if detail else ''}", fix or default_fix)
 
 
 def loader_warning(warning: Warning_) -> Problem:
@@ -102,23 +112,46 @@ class Checker:
         self.root = root
         self.problems: list[Problem] = []
 
-    def add(self, code: str, file: Path | str, line: int | None, detail: str = "") -> None:
-        self.problems.append(problem(code, file, line, detail))
+    def add(self, code: str, file: Path | str, line: int | None, detail: str = "", fix: str | None = None) -> None:
+        self.problems.append(problem(code, file, line, detail, fix))
 
     def run(self) -> list[Problem]:
-        diagnostics = Diagnostics()
+        diagnostics, failure = Diagnostics(), None
         try:
             book = load_book(self.root, diagnostics)
         except PressworkError as exc:
-            self.add("L001", exc.where.file or BOOK_YAML, exc.where.line, exc.message)
-            book = None
+            book, failure = None, exc
         self.problems += map(loader_warning, diagnostics.warnings)
         for chapter in book.chapters() if book is not None else self._unloaded():
             self._chapter(chapter)
         if book is not None:
             self._back(book)
             self._book(book)
+        else:
+            self._load_failure(failure)
+        self._placeholders()
         return sorted(self.problems, key=lambda p: (p.file, p.line or 0))
+
+    def _load_failure(self, exc: PressworkError) -> None:
+        """Why the book does not load, once: an error the checks below also find (an undefined note,
+        N001) replaces their report of the same place, in the loader's words; any other is L001."""
+        file, line = str(exc.where.file or BOOK_YAML), exc.where.line
+        if exc.code not in CODES:
+            self.add("L001", file, line, exc.message)
+            return
+        same = next((p for p in self.problems if (p.code, p.file, p.line) == (exc.code, file, line)), None)
+        if same is not None:
+            self.problems.remove(same)
+        stop = "until it is fixed the book does not load, and the checks that need it wait"
+        self.problems.append(Problem(exc.code, "error", file, line, exc.message, f"{exc.hint}; {stop}" if exc.hint else stop))
+
+    def _placeholders(self) -> None:
+        """What `presswork init` wrote for the author to replace and is still there, at its line."""
+        data = _book_data(self.root)
+        for placeholder in PLACEHOLDERS:
+            for value in _values(data, placeholder.keys):
+                if value == placeholder.value:
+                    self.add("M005", BOOK_YAML, line_of(value), f"{placeholder.what} is still {placeholder.value!r}", placeholder.fix)
 
     def _unloaded(self) -> Iterator[Chapter]:
         """The Markdown files of a book that does not load, parsed as the loader parses them but not
@@ -187,6 +220,9 @@ class Checker:
                 self.add("S001", source, number, f"{word!r} ({' + '.join(scripts)})")
         for char in fonts.missing_characters(prose):
             self.add("F001", source, number, f"{char!r} U+{ord(char):04X}")
+        for starter in STARTER_TEXT:
+            if starter in line:
+                self.add("M005", source, number, f"the starter text {starter!r}", "write the book's own text here")
         if re.search(r"\S  +\S", prose):
             self.add("T002", source, number)
         if re.search(r"\w - \w", prose):
@@ -254,8 +290,12 @@ class Checker:
             self.add("M003", BOOK_YAML, None)
         else:
             with Image.open(book.root / meta.cover) as cover:
-                if max(cover.size) < 1600:
-                    self.add("M004", meta.cover, None, f"{cover.size[0]} × {cover.size[1]} px")
+                for message, fix in cover_shortfalls(*cover.size):  # what `build kindle` warns about
+                    self.add("M004", meta.cover, None, message, fix)
+                if cover.mode == "CMYK":
+                    self.add("I007", meta.cover, None, f"the cover {meta.cover} is CMYK")
+        if not meta.date:
+            self.add("M006", BOOK_YAML, None)
         self._images(book)
         self._references(book)
 
@@ -275,6 +315,8 @@ class Checker:
                 if (variant == "pdf/x-1a" and image.mode not in ("CMYK", "L", "1")) or (
                     variant in ("pdf/x-1a", "pdf/x-3", "pdf/a-1b") and image.mode in ("RGBA", "LA", "PA")):  # fmt: skip
                     self.add("I005", figure.where.file, figure.where.line, f"{figure.src} is {image.mode}")
+                if image.mode == "CMYK":  # YCCK JPEGs too: Pillow reads them as CMYK
+                    self.add("I007", figure.where.file, figure.where.line, f"{figure.src} is CMYK")
         images = book.root / "images"
         for path in sorted(images.rglob("*")) if images.is_dir() else []:
             if path.suffix.lower() in IMAGE_TYPES and path.relative_to(book.root) not in used:
@@ -297,6 +339,26 @@ def _first_line(tokens: list[Token]) -> int | None:
     return next((tok.map[0] + 1 for tok in tokens if tok.map), None)
 
 
+def _book_data(root: Path) -> Any:
+    """book.yaml as the loader's bounded, line-aware YAML reads it; None when it cannot be read
+    (the loader says why: L001)."""
+    try:
+        return parse_yaml(read_text(root, BOOK_YAML, Diagnostics()), BOOK_YAML)
+    except (OSError, PressworkError):
+        return None
+
+
+def _values(data: Any, keys: tuple[str, ...]) -> Iterator[Any]:
+    """The values at `keys` in parsed YAML, "*" standing for each item of a list."""
+    if not keys:
+        yield data
+    elif keys[0] == "*" and isinstance(data, list):
+        for item in data:
+            yield from _values(item, keys[1:])
+    elif isinstance(data, dict) and keys[0] in data:
+        yield from _values(data[keys[0]], keys[1:])
+
+
 def check_book(root: Path, ignore: list[dict] | None = None) -> list[Problem]:
     problems = Checker(root).run()
     if ignore is None:
@@ -311,10 +373,7 @@ def check_book(root: Path, ignore: list[dict] | None = None) -> list[Problem]:
 def _ignore_rules(root: Path) -> list[dict[str, Any]]:
     """book.yaml `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`, read with the
     loader's bounded, line-aware YAML; a rule that cannot be read is a PressworkError at its line."""
-    try:
-        data = parse_yaml(read_text(root, BOOK_YAML, Diagnostics()), BOOK_YAML)
-    except (OSError, PressworkError):  # the loader reports why book.yaml cannot be read (L001)
-        return []
+    data = _book_data(root)
     if not isinstance(data, LineDict) or data.get("check") is None:
         return []
     settings, where = data["check"], Location(BOOK_YAML, data.line_of("check"))
@@ -340,6 +399,12 @@ def _ignore_rule(rule: Any, where: Location) -> dict[str, Any]:
     return {"code": code} if file is None else {"code": code, "file": file}
 
 
+def tally(problems: list[Problem]) -> str:
+    """How many errors and warnings, in words ("1 error, 2 warnings")."""
+    errors, warnings = (sum(p.severity == severity for p in problems) for severity in ("error", "warning"))
+    return f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+
+
 def render(problems: list[Problem], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
@@ -352,9 +417,8 @@ def render(problems: list[Problem], fmt: str) -> str:
         return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork check</title><style>"
                 "body{font-family:sans-serif}td,th{padding:.2em .6em;border-bottom:1px solid #ccc;text-align:left}"
                 ".error td:nth-child(2){color:#b00;font-weight:bold}</style></head><body>"
-                f"<h1>presswork check: {sum(p.severity == 'error' for p in problems)} errors, "
-                f"{sum(p.severity == 'warning' for p in problems)} warnings</h1><table><tr><th>Code</th><th>Severity</th>"
+                f"<h1>presswork check: {tally(problems)}</h1><table><tr><th>Code</th><th>Severity</th>"
                 f"<th>File</th><th>Line</th><th>Problem</th><th>Fix</th></tr>{rows}</table></body></html>")  # fmt: skip
     lines = [p.text() for p in problems]
-    lines.append(f"{sum(p.severity == 'error' for p in problems)} errors, {sum(p.severity == 'warning' for p in problems)} warnings")
+    lines.append(tally(problems))
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,20 +19,30 @@ from pypdf.errors import PyPdfError
 from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.archives import BoundedZip
+from ..files.folders import default_out
 from ..files.output import write_atomic, writing_into
 from ..files.revisions import extract_revision
 from ..load.book import load_book
+from ..load.sources import BOOK_YAML
 from ..package.reader import read_package
+from ..text.labels import counted
 from .build import Pipeline
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
-CONTEXT = 8  # words shown either side of a change
+CONTEXT = 8  # words shown either side of a change in the HTML report
+LINE_CONTEXT = 4  # words shown either side of a change on the console
+LINE_WORDS = 12  # words of a side shown on the console before the middle of a long one is cut
+MAX_LINES = 10  # changes of one document listed on the console; the HTML report has them all
+FILE_KINDS = (".epub", ".pdf")
 MAX_PDF_PAGES = 5_000  # a long book has a thousand
 MAX_PDF_TEXT = 50_000_000  # characters of text taken from one PDF, a long book's tenfold
 # Words a side compared word by word (a few long paragraphs); a longer changed passage is shown
 # replaced whole. Word diffs cost the product of the two sides' lengths.
 MAX_PAIR_WORDS = 500
 _SENTENCE_ENDS = (".", "?", "!", "…", ";", ":")
+# A word broken across lines: WeasyPrint's hyphen (U+2010, its hyphenate-character) or a soft hyphen,
+# which the word loses when joined, or a hyphen-minus, which is the word's own and stays.
+_BROKEN_WORD = re.compile(r"(?<=\w)([\u2010\u00ad-])[ \t]*\n\s*(?=\w)")
 
 
 @dataclass
@@ -40,6 +51,7 @@ class Change:
     removed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     html: str = ""
+    lines: list[str] = field(default_factory=list)  # each change in its context, for the console
 
 
 @dataclass
@@ -49,11 +61,14 @@ class DiffResult:
     moved_pages: list[int] = field(default_factory=list)  # pages (1-based) whose first words changed
 
     def summary(self) -> str:
+        """What changed, one line a change: `title: … words [-removed-]{+added+} words …`."""
         lines = [f"{len(self.changes)} changed: " + (", ".join(c.title for c in self.changes) or "nothing")]
         for change in self.changes:
-            lines.append(f"  {change.title}: -{' '.join(change.removed)[:80]!r} +{' '.join(change.added)[:80]!r}")
+            lines += [f"  {change.title}: {line}" for line in change.lines[:MAX_LINES]]
+            if len(change.lines) > MAX_LINES:
+                lines.append(f"  {change.title}: {counted(len(change.lines) - MAX_LINES, 'more change')}")
         if self.pages:
-            lines.append(f"pages: {self.pages[0]} → {self.pages[1]}; page breaks moved on {len(self.moved_pages)} pages"
+            lines.append(f"pages: {self.pages[0]} → {self.pages[1]}; page breaks moved on {counted(len(self.moved_pages), 'page')}"
                          + (f" (from page {self.moved_pages[0]})" if self.moved_pages else ""))  # fmt: skip
         return "\n".join(lines)
 
@@ -98,12 +113,32 @@ def diff_words(title: str, old: list[str], new: list[str]) -> Change | None:
             continue
         change.removed += old[a1:a2]
         change.added += new[b1:b2]
+        change.lines.append(_line(old, a1, a2, new[b1:b2]))
         if a2 > a1:
             parts.append(f"<del>{html.escape(' '.join(old[a1:a2]))}</del>")
         if b2 > b1:
             parts.append(f"<ins>{html.escape(' '.join(new[b1:b2]))}</ins>")
     change.html = f"<section><h2>{html.escape(title)}</h2><p>{' '.join(parts)}</p></section>"
     return change
+
+
+def _line(old: list[str], a1: int, a2: int, added: list[str]) -> str:
+    """One change on a line of its own, wdiff-style, between a few words of the old text either side."""
+    start, end = max(0, a1 - LINE_CONTEXT), min(len(old), a2 + LINE_CONTEXT)
+    parts = ["…"] if start > 0 else []
+    parts += old[start:a1]
+    removed = f"[-{_clipped(old[a1:a2])}-]" if a2 > a1 else ""
+    parts.append(removed + (f"{{+{_clipped(added)}+}}" if added else ""))
+    parts += old[a2:end] + (["…"] if end < len(old) else [])
+    return " ".join(parts)
+
+
+def _clipped(words: list[str]) -> str:
+    """A long removed or added passage as its first and last words."""
+    if len(words) <= LINE_WORDS:
+        return " ".join(words)
+    half = LINE_WORDS // 2
+    return " ".join([*words[:half], "…", *words[-half:]])
 
 
 Opcode = tuple[str, int, int, int, int]
@@ -194,10 +229,16 @@ def pdf_pages(path: Path) -> list[list[str]]:
             if total > MAX_PDF_TEXT:
                 raise PressworkError(f"the text runs to more than {MAX_PDF_TEXT:,} characters at page {number}", Location(path),
                                      "compare the PDFs of one book")  # fmt: skip
-            pages.append(text.split())
+            pages.append(_joined(text).split())
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise PressworkError(f"not a PDF presswork can read: {exc}", Location(path), "compare two .pdf files") from None
     return pages
+
+
+def _joined(text: str) -> str:
+    """A page's text with the words broken across lines whole again, so that a paragraph set anew
+    does not read as edited where only its hyphenation moved (`re‐ cords` → `records`)."""
+    return _BROKEN_WORD.sub(lambda match: "-" if match.group(1) == "-" else "", text)
 
 
 def diff_pdfs(old: Path, new: Path) -> DiffResult:
@@ -210,6 +251,31 @@ def diff_pdfs(old: Path, new: Path) -> DiffResult:
         if change:
             result.changes.append(change)
     return result
+
+
+def compare(old: str, new: str, root: Path, say) -> DiffResult:
+    """Two built files, or two git revisions of the book in `root`. An argument that names a file
+    (one that exists, or an .epub or .pdf name) makes both files, so a missing one is named as
+    missing rather than looked up as a revision."""
+    paths = (Path(old), Path(new))
+    if not any(path.is_file() or path.suffix.lower() in FILE_KINDS for path in paths):
+        return diff_revisions(root, old, new, say)
+    for path in paths:
+        if not path.is_file():
+            raise PressworkError("not a file" if path.exists() else "no such file", Location(path),
+                                 "compare two .epub or two .pdf files, or two git revisions")  # fmt: skip
+    kinds = {path.suffix.lower() for path in paths}
+    if kinds == {".epub"}:
+        return diff_epubs(*paths)
+    if kinds == {".pdf"}:
+        return diff_pdfs(*paths)
+    raise PressworkError("compare two EPUBs or two PDFs", None, "give files of the same kind")
+
+
+def default_report(root: Path) -> Path | None:
+    """Where the HTML report goes without --out: the book's build/ when `root` is a book folder,
+    else nowhere (a folder that is not a book gets no build/ of presswork's)."""
+    return default_out(root, "build/diff.html") if (root / BOOK_YAML).is_file() else None
 
 
 def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:

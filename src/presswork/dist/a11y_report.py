@@ -12,6 +12,7 @@ from lxml import etree
 from ..files.archives import BoundedZip
 from ..package.a11y import CONFORMANCE, Content, claims, describes
 from ..package.reader import read_package
+from ..text.labels import counted
 from ..text.scripts import foreign_runs
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops", "opf": "http://www.idpf.org/2007/opf"}
@@ -56,12 +57,12 @@ def check_epub(path: Path, print_edition: bool) -> list[Finding]:
         Finding(declared == supported, "Its accessibility claims are those its content supports." if declared == supported
                 else f"Its accessibility claims are not those its content supports: it claims {_pairs(declared, supported)} "
                 f"beyond them and lacks {_pairs(supported, declared)}."),
-        Finding(not no_alt, f"All {len(images)} images have a text description."
-                if not no_alt else f"{len(no_alt)} of {len(images)} images have no text description (or a placeholder's): {', '.join(no_alt)}."),
+        Finding(not no_alt, _descriptions(len(images), no_alt)),
         Finding(("visual" in meta.get("schema:accessMode", [])) == bool(images),
                 "Its access modes match its content: 'visual' is claimed exactly when it has images."),
         Finding(untagged == 0, "Every foreign-language passage is tagged with its language, so screen readers "
-                "pronounce it correctly." if untagged == 0 else f"{untagged} passages in another script have no language tag."),
+                "pronounce it correctly." if untagged == 0 else
+                f"{counted(untagged, 'passage')} in another script {'has' if untagged == 1 else 'have'} no language tag."),
         Finding(nav.find(".//h:nav[@epub:type='toc']", NS) is not None and nav.find(".//h:nav[@epub:type='landmarks']", NS) is not None,
                 "Readers can navigate by a table of contents and by landmarks."),
         Finding(all(i.get("linear", "yes") == "yes" or i.get("idref") == "cover" for i in opf.iterfind(".//opf:itemref", NS)),
@@ -69,11 +70,21 @@ def check_epub(path: Path, print_edition: bool) -> list[Finding]:
     ]
     if print_edition:
         findings.append(Finding(bool(page_list) and len(page_list) == markers and {"pageBreakMarkers", "pageNavigation"} <= features,
-                                f"Readers can go to any of the {len(page_list)} printed pages: a page list and "
-                                f"{markers} page-break markers match the print edition."))
+                                f"Readers can go to any of the {counted(len(page_list), 'printed page')}: a page list and "
+                                f"{counted(markers, 'page-break marker')} match the print edition."))
     else:
         findings.append(Finding(not page_list, "There is no print edition, so no page list is needed."))
     return findings
+
+
+def _descriptions(images: int, undescribed: list[str]) -> str:
+    """The finding on text descriptions, counts and verbs agreeing (a book may have one image, or none)."""
+    if not images:
+        return "It has no images to describe."
+    if not undescribed:
+        return "Its one image has a text description." if images == 1 else f"All {images} images have a text description."
+    which = "Its one image has" if images == 1 else f"{len(undescribed)} of {images} images {'has' if len(undescribed) == 1 else 'have'}"
+    return f"{which} no text description (or a placeholder's): {', '.join(undescribed)}."
 
 
 def _is_cover(element: etree._Element) -> bool:
@@ -114,7 +125,7 @@ def _lang_of(element: etree._Element) -> str:
 def report_markdown(title: str, epub_name: str, findings: list[Finding]) -> str:
     passed = sum(f.ok for f in findings)
     lines = [f"# Accessibility report: {title}", "",
-             f"File checked: `{epub_name}`. {passed} of {len(findings)} checks passed.", ""]  # fmt: skip
+             f"File checked: `{epub_name}`. {passed} of {counted(len(findings), 'check')} passed.", ""]  # fmt: skip
     lines += [f"- {'Passed' if f.ok else 'NEEDS ATTENTION'}: {f.text}" for f in findings]
     lines += ["", "These checks read the EPUB itself, not the manuscript: what they say is what a reader gets."]
     return "\n".join(lines) + "\n"

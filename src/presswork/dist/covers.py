@@ -15,6 +15,7 @@ from weasyprint.urls import URLFetcher
 
 from ..files.output import pdf_bytes
 from ..model import STANDARD_BLEED, Book
+from ..package.images import rgb
 from ..render import fonts
 from ..render.cover import SIZE as RETAIL_SIZE
 from ..render.cover import jpeg, typographic_cover
@@ -30,7 +31,7 @@ def cover_art(book: Book) -> Image.Image:
     meta = book.metadata
     if meta.cover:
         with Image.open(book.root / meta.cover) as image:
-            return image.convert("RGB")
+            return rgb(image)  # a CMYK cover through its ICC profile, as in the EPUBs
     return typographic_cover(book)
 
 

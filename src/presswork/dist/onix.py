@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..files.output import UNDATED
 from ..model import ROLES, Book
 from ..package.a11y import Claims
 
@@ -37,7 +38,7 @@ def onix_record(book: Book, facts: OnixFacts, prices: dict[str, list[tuple[str, 
     root = etree.Element(f"{{{NS}}}ONIXMessage", nsmap={None: NS}, release="3.0")
     header = _sub(root, "Header")
     _sub(_sub(header, "Sender"), "SenderName", meta.publisher or meta.authors[0].name)
-    _sub(header, "SentDateTime", (meta.date.strftime("%Y%m%d") if meta.date else "20000101"))
+    _sub(header, "SentDateTime", (meta.date or UNDATED).strftime("%Y%m%d"))
     if meta.isbn_ebook:
         _product(root, book, facts, "ebook", meta.isbn_ebook, meta.isbn_paperback, prices.get("ebook", []))
     if meta.isbn_paperback:

@@ -26,7 +26,7 @@ from .output import write_atomic
 from .revisions import MAX_FILE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent.parent
-KEEP = {"piece": 1000}  # entries kept per kind: a few books' pieces and folio sheets, in a few versions
+KEEP = {"piece": 1000}  # entries kept per kind: a few books' pieces, in a few versions
 KEEP_OTHERS = 32  # of any other kind: a few books, or a few versions of one
 MAX_ENTRY = 64_000_000  # bytes read from one entry; a 1,000-page book's page map is well under 1 MB
 _ENTRY = re.compile(r"([a-z]+)-([0-9a-f]{32})")

@@ -16,6 +16,8 @@ from ..errors import Location, PressworkError
 from ..model import Metadata
 from ..text.dates import LATEST_YEAR
 
+UNDATED = dt.date(2000, 1, 1)  # the day every product of a book without `date:` claims (`check` says so: M006)
+
 # What a full, read-only or otherwise unwritable output folder raises: the user's to fix, not a bug.
 _UNWRITABLE = {
     errno.ENOSPC: "free some disk space, or give --out a folder on another disk",
@@ -87,7 +89,7 @@ def build_time(meta: Metadata) -> dt.datetime:
             raise PressworkError(f"SOURCE_DATE_EPOCH={epoch!r} is not a time between 1970 and {LATEST_YEAR}", None,
                                  "set it to seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct), or unset it")  # fmt: skip
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    day = meta.date or dt.date(2000, 1, 1)
+    day = meta.date or UNDATED
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 

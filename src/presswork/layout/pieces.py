@@ -1,6 +1,6 @@
 """The laid-out print book, the artifact the layout stage hands to the PDF backend: pieces of
-pages (PDF bytes laid out without folios), each starting on a recto with a known folio, their
-folio sheets, and the page map they yield."""
+pages (PDF bytes laid out without folios), each starting on a recto with a known folio, the folio
+samples the backend prints every folio after, and the page map they yield."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..model import PrintOptions
 from .pagemap import PageMap
 
 if TYPE_CHECKING:
-    from .typeset import LaidOut
+    from .typeset import LaidOut, PageInfo
 
 PIECES_URL = "https://pieces.invalid/"  # the layout's links to `PIECES_URL#id` become links to the named destination `id`
 
@@ -27,11 +27,37 @@ class Piece:
     level: int = 1
     first: int = 1  # folio of its first page
     laid: LaidOut | None = None  # its pages, without folios
-    sheet: LaidOut | None = None  # its folio sheet: a page per page with only the folio, laid over it
 
     @property
     def pages(self) -> int:
         return len(self.laid.pages) if self.laid else 0
+
+
+FOLIO_CHARACTERS = "0123456789ivxlcdm"  # every character a folio holds, arabic or lower-roman
+
+# The pages of a folio sample (`Folios`), one for each kind of page a piece has
+FIRST, VERSO, RECTO, PLAIN_VERSO, PLAIN_RECTO = range(5)
+
+
+@dataclass
+class Folios:
+    """Two laid-out folio samples, from which the PDF backend prints every page's folio as the page
+    CSS sets it (font, size, colour, place, alignment) and the rest of the margins (a proof's
+    mark). Each is a piece's first page, a verso and a recto with the folio `texts[i]`; the first
+    sample also a verso and a recto without folio (a part title's page, a blank: `kind`)."""
+
+    texts: tuple[str, str]  # the first holds every character of FOLIO_CHARACTERS
+    samples: tuple[LaidOut, LaidOut]
+
+    @staticmethod
+    def kind(page: PageInfo, index: int) -> int:
+        """Which sample page the page at `index` of a piece takes its margins from: the piece's
+        first page is a recto, and WeasyPrint alternates from there."""
+        if not page.folio:
+            return PLAIN_VERSO if index % 2 else PLAIN_RECTO
+        if index == 0:
+            return FIRST
+        return VERSO if index % 2 else RECTO
 
 
 @dataclass
@@ -43,6 +69,7 @@ class Layout:
     body: list[Piece] = field(default_factory=list)
     pages: PageMap | None = None
     blank: LaidOut | None = None  # a truly blank page of this layout, for the versos inserted before rectos
+    folios: Folios | None = None
 
     def sequence(self) -> Iterator[tuple[bool, str, Piece | None, int]]:
         """Every page in print order as (roman?, folio label, piece, page's index in the piece);

@@ -3,8 +3,8 @@
 
 Each piece (the opening pages, the contents, each chapter or part) is laid out on its own, in
 worker processes (`typeset.py`), and kept in the build cache. A piece is laid out without its
-folios, which a "folio sheet" (a page per page of the piece with only the folio) stamps at
-assembly: a chapter that grows by a page moves later chapters' folios, not their layout, so
+folios (their boxes keep their room), which the PDF backend prints at assembly after two laid-out
+folio samples: a chapter that grows by a page moves later chapters' folios, not their layout, so
 only the changed piece, the contents and the index are laid out again. Links point at
 `PIECES_URL#id`, which the PDF backend turns into links to named destinations, so they cross pieces.
 """
@@ -12,7 +12,7 @@ only the changed piece, the contents and the index are laid out again. Links poi
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -33,8 +33,9 @@ from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
 from ..text.typography import smarten_string
+from .footnotes import warn_strays
 from .pagemap import CONTENTS, PageMap
-from .pieces import PIECES_URL, Layout, Piece, first_recto, label, last_folio
+from .pieces import FOLIO_CHARACTERS, PIECES_URL, Folios, Layout, Piece, first_recto, label, last_folio
 from .typeset import Job, LaidOut, jobs_default, typesetters
 
 # Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
@@ -42,7 +43,9 @@ from .typeset import Job, LaidOut, jobs_default, typesetters
 BOOK_URL = "https://book.invalid/"
 FONTS_URL = "https://fonts.invalid/"
 LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
-HIDDEN_FOLIO = '"000"; visibility: hidden'  # a piece's folio boxes keep their room; the folio sheet prints them
+# A piece's folio boxes keep the room of its widest folio (hidden: the PDF backend prints the folio),
+# so that a long running head beside them makes room for any folio
+HIDDEN_FOLIO = {False: '"0000"; visibility: hidden', True: '"xxxviii"; visibility: hidden'}
 
 
 def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, margin_css: str = "",
@@ -71,9 +74,10 @@ class PrintLayout:
         self._inputs = ""  # a digest of what every piece depends on besides its HTML and page CSS
         self._pieces_total = 0
         self._laid_out: set[str] = set()  # keys of the pieces laid out at least once, for progress lines
+        self._made: dict[str, LaidOut] = {}  # this run's layouts by cache key, for the jobs laid out early
 
     def run(self) -> Layout:
-        """Lay the whole book out (pieces, contents, index, folio sheets) and record where its pages begin."""
+        """Lay the whole book out (pieces, contents, index, folio samples) and record where its pages begin."""
         self._check_variant()
         rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
         self.css = self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
@@ -93,8 +97,10 @@ class PrintLayout:
                     break
                 self.progress(f"Laying out again: {layout.page_count()} pages need a {wanted:g} in inside margin")
                 gutter = wanted
-            self._stamp_folios(layout, gutter)
+            *samples, layout.blank = self._run(self._folio_jobs(gutter), said=0)
+            layout.folios = Folios((FOLIO_CHARACTERS, "1"), (samples[0], samples[1]))
         layout.pages = self._page_map(layout, rendered.blocks)
+        warn_strays(self.book, layout, self.diagnostics)
         return layout
 
     def _estimated_pages(self) -> int:
@@ -116,25 +122,30 @@ class PrintLayout:
 
     def _pass(self, layout: Layout, rendered: RenderedBook, gutter: float) -> None:
         """Lay every piece out with this inside margin: all but the contents and the index at once
-        (their layout needs no folio), then the contents until the front matter's folios settle,
-        then the index."""
+        (their layout needs no folio), with the folio samples; then the contents and the index
+        together; then the contents again until the front matter's folios settle, and the index
+        again if they moved."""
         index = layout.body[-1] if layout.body and layout.body[-1].key == "index" else None
         text = layout.body[:-1] if index else layout.body
         contents = layout.front[1]
         contents.html = self._contents(rendered, layout, placeholder=True)
-        self._lay_out([*text, *layout.front], gutter)
+        self._lay_out([*text, *layout.front], gutter, self._folio_jobs(gutter))
         self._number(text, layout.front)
+        last = [contents]
         if index is not None:  # its first page is known now; its page numbers once the front is numbered
             index.first = first_recto(last_folio(text) + 1)
+            index.html = self._index(layout.front + text)
+            last.append(index)
         for _ in range(3):  # front folios depend on the contents' length, and the contents list them
             pages_before = contents.pages
             contents.html = self._contents(rendered, layout, placeholder=False)
-            self._lay_out([contents], gutter)
+            self._lay_out(last, gutter)
             self._number(layout.front)
             if contents.pages == pages_before:
                 break
-        if index is not None:
-            index.html = self._index(layout.front + text)
+            last = [contents]
+        if index is not None and (html := self._index(layout.front + text)) != index.html:
+            index.html = html  # the front's folios moved under index entries pointing there
             self._lay_out([index], gutter)
 
     @staticmethod
@@ -146,49 +157,46 @@ class PrintLayout:
                 piece.first = first_recto(folio)
                 folio = piece.first + piece.pages
 
-    def _stamp_folios(self, layout: Layout, gutter: float) -> None:
-        """Lay out each piece's folio sheet: a page per page of the piece holding only its folio
-        (and the proof's mark), in the piece's margin boxes, for the PDF backend to overlay; and
-        the blank page the backend puts before rectos."""
-        pieces = layout.front + layout.body
-        sheets = []
-        for piece in pieces:
-            pages = "".join('<div class="folio"></div>' if p.folio else '<div class="folio plain"></div>'
-                            for p in piece.laid.pages)  # fmt: skip
-            sheet_css = (f"@page :first {{ counter-reset: page {piece.first} }}\n"
-                         "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n")  # fmt: skip
-            sheets.append(Job(f"folios of {piece.key}", self._html(pages, piece.level),
-                              self._page_css(gutter, piece.roman, sheet=True) + sheet_css))  # fmt: skip
-        blank = Job("blank", self._html('<section class="part"></section>', 1), self._page_css(gutter, False, sheet=False))
-        *made, layout.blank = self._run([*sheets, blank], quiet=True)  # the blank: a head- and folio-less page
-        for piece, sheet in zip(pieces, made):
-            piece.sheet = sheet
+    def _folio_jobs(self, gutter: float) -> list[Job]:
+        """The two folio samples the PDF backend prints every folio after (`Folios`), and a blank
+        page (head- and folio-less) for the versos it puts before rectos. Each sample is a first
+        page, a verso and a recto with the folio set to one text; the first also a verso and a
+        recto without folio (a part title's, a blank's: only a proof's mark)."""
+        css = "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n"
+        pages = '<div class="folio"></div>' * 3
+        return [
+            Job("folio sample", self._html(pages + '<div class="folio plain"></div>' * 2, 1),
+                self._page_css(gutter, folio=FOLIO_CHARACTERS) + css),
+            Job("second folio sample", self._html(pages, 1), self._page_css(gutter, folio="1") + css),
+            Job("blank", self._html('<section class="part"></section>', 1), self._page_css(gutter)),
+        ]  # fmt: skip
 
-    def _lay_out(self, pieces: list[Piece], gutter: float) -> None:
-        jobs = [Job(p.key, self._html(p.html, p.level), self._page_css(gutter, p.roman, sheet=False)) for p in pieces]
-        for piece, laid in zip(pieces, self._run(jobs)):
+    def _lay_out(self, pieces: list[Piece], gutter: float, beside: Sequence[Job] = ()) -> None:
+        """Lay `pieces` out, and the jobs `beside` them (kept for later in the run)."""
+        jobs = [Job(p.key, self._html(p.html, p.level), self._page_css(gutter, roman=p.roman)) for p in pieces]
+        for piece, laid in zip(pieces, self._run([*jobs, *beside], said=len(jobs))):
             piece.laid = laid
 
-    def _run(self, jobs: list[Job], quiet: bool = False) -> list[LaidOut]:
-        """Each job laid out, from the build cache when it holds it; the rest by the typesetters, at once."""
+    def _run(self, jobs: list[Job], said: int) -> list[LaidOut]:
+        """Each job laid out: from this run's earlier batches or the build cache when they hold it;
+        the rest by the typesetters at once, the biggest first so that no worker is left with a
+        long piece at the end. The first `said` jobs are pieces, named in progress lines; the
+        rest (folio samples, the blank) go unsaid."""
         keys = [code_key("piece", self._inputs, job.html, job.page_css) for job in jobs]
         found: dict[int, LaidOut] = {}
         for number, key in enumerate(keys):
-            data = self.cache.load("piece", key) if self.cache is not None else None
-            laid = LaidOut.from_bytes(data) if data is not None else None
+            data = self.cache.load("piece", key) if self.cache is not None and key not in self._made else None
+            laid = self._made.get(key) or (LaidOut.from_bytes(data) if data is not None else None)
             if laid is not None:
                 found[number] = laid
-        missing = [number for number in range(len(jobs)) if number not in found]
-        if found and not quiet:
-            self.progress(f"{len(found)} of {len(jobs)} pieces taken from the build cache")
-        if not quiet:
-            for number in missing:
-                self._say(jobs[number].key)
-        elif missing:
-            self.progress(f"Laying out {len(missing)} folio sheets and blanks")
+        missing = sorted((n for n in range(len(jobs)) if n not in found), key=lambda n: (-len(jobs[n].html), n))
+        if cached := sum(1 for n in found if n < said):
+            self.progress(f"{cached} of {said} pieces taken from the build cache")
+        for number in sorted(n for n in missing if n < said):
+            self._say(jobs[number].key)
         assert self._typeset is not None, "run() opens the typesetters"
         for number, laid in zip(missing, self._typeset([jobs[n] for n in missing])):
-            found[number] = laid
+            found[number] = self._made[keys[number]] = laid
             if self.cache is not None:
                 self.cache.store("piece", keys[number], laid.to_bytes())
         return [found[number] for number in range(len(jobs))]
@@ -276,21 +284,22 @@ class PrintLayout:
         )
 
     # -- styles and checks ---------------------------------------------------------------
-    def _page_css(self, gutter: float, roman: bool, sheet: bool) -> str:
-        """The pages' CSS. A piece's folios are hidden; a folio `sheet` shows only folios and the
-        proof's mark (`margin_css`), so a proof lays out no piece of its own."""
+    def _page_css(self, gutter: float, folio: str | None = None, roman: bool = False) -> str:
+        """The pages' CSS. A piece's folios are hidden, their boxes keeping the room of the widest
+        folio (a `roman` one in the front matter); a folio sample shows only the folio `folio` and
+        the proof's mark (`margin_css`)."""
         o = self.options
         meta = self.book.metadata
-        counter = ("counter(page, lower-roman)" if roman else "counter(page)") if sheet else HIDDEN_FOLIO
+        sample = folio is not None
+        counter = f'"{_css_string(folio)}"' if sample else HIDDEN_FOLIO[roman]
         verso = smarten_string(meta.title, meta.language) if o.running_head == "title" else ", ".join(a.name for a in meta.authors)
-        marks = "marks: crop;" if o.marks and not sheet else ""  # drawn once, by the piece
         bleed = f"bleed: {o.bleed}in;" if o.bleed else ""
         cmyk = "html { color: device-cmyk(0 0 0 1); }" if o.pdf_variant == "pdf/x-1a" else ""
         if o.output_profile:
             components = "cyan, magenta, yellow, black" if profile_space(self.book.root / o.output_profile) == "CMYK" else "gray"
             cmyk += f'@color-profile device-cmyk {{ src: url("{BOOK_URL}{quote(o.output_profile.as_posix())}"); components: {components}; }}'
         return f"""
-@page {{ size: {o.width:.4f}in {o.height:.4f}in; {bleed} {marks}
+@page {{ size: {o.width:.4f}in {o.height:.4f}in; {bleed}
         margin: {o.top}in {o.outside}in {o.bottom}in {gutter}in; }}
 @page :left {{ margin-left: {o.outside}in; margin-right: {gutter}in;
   @top-left {{ content: {counter}; }} @top-center {{ content: "{_css_string(verso)}"; }} }}
@@ -304,7 +313,7 @@ class PrintLayout:
   @bottom-center {{ content: none; }} }}
 {cmyk}
 """ + ("@page :left { @top-center { content: none; } } @page :right { @top-center { content: none; } }\n"
-       + self.margin_css if sheet else "")
+       + self.margin_css if sample else "")
 
     def _font_faces(self) -> str:
         return "\n".join(

@@ -79,8 +79,10 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from .footnotes import keep_notes_with_their_calls
         from .print import BOOK_URL, BookFetcher
 
+        keep_notes_with_their_calls()  # in each process that lays out
         self.variant = variant
         self.metadata = metadata
         self.fetch = BookFetcher(root)
@@ -92,14 +94,15 @@ class Typesetter:
     def lay_out(self, job: Job) -> LaidOut:
         from weasyprint import CSS, HTML
 
+        from .footnotes import render_keeping_notes
         from .print import BOOK_URL
 
         if job.page_css not in self._page_css:
             self._page_css[job.page_css] = CSS(string=job.page_css, font_config=self.font_config,
                                                color_profiles=self.color_profiles, url_fetcher=self.fetch)  # fmt: skip
-        document = HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch).render(
-            stylesheets=[self.css, self._page_css[job.page_css]], font_config=self.font_config,
-            color_profiles=self.color_profiles, pdf_variant=self.variant,
+        document = render_keeping_notes(
+            HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch), [self.css, self._page_css[job.page_css]],
+            font_config=self.font_config, color_profiles=self.color_profiles, pdf_variant=self.variant,
         )
         pages = [
             PageInfo({a: box[:2] for a, box in page.anchors.items()}, list(page.bookmarks), page.height,

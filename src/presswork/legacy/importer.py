@@ -16,6 +16,7 @@ from ..errors import PressworkError
 from ..files.output import write_atomic, writing_into
 from ..load.sources import slugify
 from ..progress import Progress, silent
+from ..text.labels import counted
 from ..text.scripts import mixed_scripts
 from . import backdata
 from .blocks import Block, read_blocks
@@ -54,14 +55,15 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.chapters} chapters, {len(self.sections)} sections; notes: {self.notes_matched} matched, "
-                f"{len(self.refs_without_notes)} calls without a note, {len(self.notes_without_refs)} notes without a call; "
-                f"{self.joins} page-break joins ({len(self.doubtful_joins)} doubtful); {len(self.figures)} figures; "
-                f"{self.block_quotes} block quotations ({len(self.doubtful_quotes)} doubtful); {len(self.repairs)} repairs; "
-                f"{len(self.doubtful_calls)} repeated note calls; {self.glossary_terms} glossary terms; {self.chronology_rows} "
-                f"dates; {self.biographies} biographies; {len(self.flagged_words)} mixed-script words; "
-                f"{len(self.missing_from_text)} contents entries not in the text, "
-                f"{len(self.missing_from_contents)} chapter headings not in the contents")  # fmt: skip
+        return (f"{counted(self.chapters, 'chapter')}, {counted(len(self.sections), 'section')}; notes: {self.notes_matched:,} matched, "
+                f"{counted(len(self.refs_without_notes), 'call')} without a note, {counted(len(self.notes_without_refs), 'note')} without a call; "
+                f"{counted(self.joins, 'page-break join')} ({len(self.doubtful_joins):,} doubtful); {counted(len(self.figures), 'figure')}; "
+                f"{counted(self.block_quotes, 'block quotation')} ({len(self.doubtful_quotes):,} doubtful); {counted(len(self.repairs), 'repair')}; "
+                f"{counted(len(self.doubtful_calls), 'repeated note call')}; {counted(self.glossary_terms, 'glossary term')}; "
+                f"{counted(self.chronology_rows, 'date')}; {counted(self.biographies, 'biography', 'biographies')}; "
+                f"{counted(len(self.flagged_words), 'mixed-script word')}; "
+                f"{counted(len(self.missing_from_text), 'contents entry', 'contents entries')} not in the text, "
+                f"{counted(len(self.missing_from_contents), 'chapter heading')} not in the contents")  # fmt: skip
 
 
 def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Report:
@@ -74,7 +76,7 @@ def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Repor
     if not sections:
         raise PressworkError("no sections found: the export needs a contents list whose entries head its sections",
                              None, "add a 'Contents' line and the section titles after it, as they appear in the text")  # fmt: skip
-    progress(f"Found {len(sections)} sections in {export.name}")
+    progress(f"Found {counted(len(sections), 'section')} in {export.name}")
     report = Report(source=export.name, problems=list(meta.problems))
     report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
     _check_out(out)
@@ -161,7 +163,7 @@ def _record(report: Report, entry: Entry, converted: Converted) -> None:
     report.doubtful_quotes += [{"section": where, "line": line, "why": why} for line, why in converted.doubtful_quotes]
     report.doubtful_calls += [{"section": where, "note": label, "line": line} for label, line in converted.doubtful_calls]
     report.repairs += [{"section": where, "line": line, "repair": what} for line, what in converted.repairs]
-    report.repairs += [{"section": where, "line": line, "repair": f"a block quotation of {count} paragraph{'s' * (count > 1)}: "
+    report.repairs += [{"section": where, "line": line, "repair": f"a block quotation of {counted(count, 'paragraph')}: "
                                                                    "after a line ending with a colon, closed by a note call"}
                        for line, count in converted.quotes]  # fmt: skip
 

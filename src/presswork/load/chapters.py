@@ -21,6 +21,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
 _DEFINITION = re.compile(r"^[ \t]*\[\^([^\]]+)\]:", re.M)
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_FRONT_MATTER_KEYS = ("title", "short_title", "id", "kind")  # what a Markdown file's front matter may set
 # Names of presswork's own pages: a chapter may not take them.
 RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
 _WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
@@ -67,6 +68,11 @@ def load_chapter(
 
     def field(key: str) -> str | None:
         return yaml_text(front.get(key), key, Location(source, front.line_of(key)))
+
+    for key in front:
+        if key not in _FRONT_MATTER_KEYS:
+            diagnostics.warn(f"unknown front matter key {key!r} ignored", Location(source, front.line_of(key)),
+                             "a front matter takes " + ", ".join(_FRONT_MATTER_KEYS) + ": check the spelling", "L005")  # fmt: skip
 
     title, title_line = field("title"), front.key_lines.get("title", 1)
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
@@ -232,6 +238,7 @@ def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> 
                 f"footnote [^{match.group(1)}] is referenced but not defined",
                 where,
                 f"add a line `[^{match.group(1)}]: note text` to the file",
+                "N001",
             )
     elif tok.type == "link_open":
         href = str(tok.attrGet("href") or "")

@@ -47,6 +47,14 @@ class Claims:
         return pairs + ([("dcterms:conformsTo", self.conforms_to)] if self.conforms_to else [])
 
 
+def _undescribed(content: Content) -> str:
+    """Which figures lack a description, counts and verbs agreeing (a book may have one figure)."""
+    if content.undescribed != 1:
+        return f"{content.undescribed} of its {content.figures} figures have no text description (their images are placeholders or undescribed)"
+    which = "its one figure" if content.figures == 1 else f"1 of its {content.figures} figures"
+    return f"{which} has no text description (its image is a placeholder or undescribed)"
+
+
 def claims(content: Content) -> Claims:
     """The claims `content` supports. A figure without a real description (a placeholder's alt text
     says only that the image is missing) fails WCAG 1.1.1, so it takes away `alternativeText`, the
@@ -62,8 +70,7 @@ def claims(content: Content) -> Claims:
     if described:
         opening = "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA as far as automated checks can tell."
     else:
-        opening = (f"This publication does not meet WCAG 2.2 Level AA: {content.undescribed} of its {content.figures} "
-                   "figures have no text description (their images are placeholders or undescribed).")  # fmt: skip
+        opening = f"This publication does not meet WCAG 2.2 Level AA: {_undescribed(content)}."
     summary = (
         f"{opening} It has a navigable table of contents, headings that mark its structure, a logical "
         "reading order, notes linked to and from their references, and language tags on foreign-language passages."

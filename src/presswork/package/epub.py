@@ -47,6 +47,7 @@ from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
 from .a11y import book_claims
+from .images import ebook_image, rgb_jpeg
 from .reader import XHTML
 
 XHTML_NS = 'xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
@@ -161,10 +162,10 @@ class EpubBuilder:
                 if not self.book.metadata.cover:
                     image.content = generated_cover(self.book)
                 else:
-                    image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else path.read_bytes()
+                    image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else ebook_image(path)
             else:
                 ident = "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
-                image = epub.EpubImage(uid=ident, file_name=href, content=path.read_bytes())
+                image = epub.EpubImage(uid=ident, file_name=href, content=ebook_image(path))
             image.media_type = IMAGE_TYPES[Path(href).suffix.lower()]
             self.items.append(image)
 
@@ -390,18 +391,24 @@ def _flat(entries: list[TocEntry]) -> list[TocEntry]:
     return [x for e in entries for x in [e, *_flat(e.children)]]
 
 
+def cover_shortfalls(width: int, height: int) -> list[tuple[str, str]]:
+    """How a cover of this size misses what Kindle wants, 1600 × 2560 px or larger (height:width 1.6),
+    as (message, hint): `build kindle` warns with them and `check` reports them (M004)."""
+    found = []
+    if max(width, height) < 1600:
+        found.append((f"the cover is {width} × {height} px; Kindle wants at least 1600 px on the long side",
+                      "export the cover at 1600 × 2560 px or larger"))  # fmt: skip
+    if abs(height / width - 1.6) > 0.08:
+        found.append((f"the cover's height:width is {height / width:.2f}; Kindle's ideal is 1.6",
+                      "crop or extend the cover to 1600 × 2560 px"))  # fmt: skip
+    return found
+
+
 def kindle_cover(path: Path, diagnostics: Diagnostics, src: Path) -> bytes:
     """The cover as Kindle wants it: a JPEG, ideally 1600 × 2560 px or larger (height:width 1.6)."""
     with Image.open(path) as image:
-        width, height = image.size
-        if max(width, height) < 1600:
-            diagnostics.warn(f"the cover is {width} × {height} px; Kindle wants at least 1600 px on the long side",
-                             Location(src), "export the cover at 1600 × 2560 px or larger")  # fmt: skip
-        if abs(height / width - 1.6) > 0.08:
-            diagnostics.warn(f"the cover's height:width is {height / width:.2f}; Kindle's ideal is 1.6",
-                             Location(src), "crop or extend the cover to 1600 × 2560 px")  # fmt: skip
+        for message, hint in cover_shortfalls(*image.size):
+            diagnostics.warn(message, Location(src), hint)
         if image.format == "JPEG" and image.mode == "RGB":
             return path.read_bytes()
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=92, optimize=True)
-        return out.getvalue()
+        return rgb_jpeg(image)

@@ -92,8 +92,7 @@ def render_book(
         add(_chapter, chapter, book, renderer, toc=rendered.toc, title=_toc_title(chapter, book))
     for entry in book.body:
         if isinstance(entry, Part):
-            title = f"{part_label(meta.language, entry.number)}: {smarten_string(entry.title, meta.language)}"
-            part = add(_part, entry, book, renderer, toc=rendered.toc, title=title)
+            part = add(_part, entry, book, renderer, toc=rendered.toc, title=_part_name(entry, meta.language))
             for chapter in entry.chapters:
                 add(_chapter, chapter, book, renderer, level=2, toc=part.children, title=_toc_title(chapter, book))
         else:
@@ -179,11 +178,18 @@ def _notes(chapter: Chapter, lang: str, renderer: XhtmlRenderer) -> str:
     )
 
 
+def _part_name(part: Part, lang: str) -> str:
+    """The part's heading as one line ("Part One: Metal and Ink"), for the contents, the heading's
+    accessible name, and the PDF bookmark (print.css makes that name the bookmark-label)."""
+    return f"{part_label(lang, part.number)}: {smarten_string(part.title, lang)}"
+
+
 def _part(part: Part, book: Book, renderer: XhtmlRenderer) -> Document:
     lang = book.metadata.language
+    name = escape(_part_name(part, lang))
     body = (
         f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" aria-labelledby="{part.id}-title">\n'
-        f'{renderer.block(part.id)}<h1 id="{part.id}-title"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
+        f'{renderer.block(part.id)}<h1 id="{part.id}-title" aria-label="{name}"><span class="part-label">{escape(part_label(lang, part.number))}</span> '
         f'<span class="part-title">{renderer.text_html(display_string(part.title, lang), lang)}</span></h1>\n</section>'
     )
     return Document(part.id, part.title, "part", "body", body)

@@ -14,6 +14,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from ..model import NotePlacement
 from ..text.markdown import parser
 from ..text.scripts import RTL, foreign_runs
+from ..text.typography import NBSP
 
 _ALLOWED_ATTRS = {"id", "class", "lang", "href", "src", "alt", "title", "colspan", "rowspan", "start", "reversed"}
 
@@ -54,6 +55,7 @@ class XhtmlRenderer(RendererHTML):
         self.backlink: str | None = None
         self.attributions: list[bool] = []  # per open paragraph: is it a quote's attribution?
         self.span_links: list[bool] = []  # per open span: did it become a link?
+        self.last_words: Token | None = None  # print: the text ending the paragraph being rendered
 
     # -- entry points ---------------------------------------------------------------------
     def chapter(
@@ -115,7 +117,9 @@ class XhtmlRenderer(RendererHTML):
         out = []
         for i, token in enumerate(tokens):
             if token.type == "inline":
+                saved, self.last_words = self.last_words, self._paragraph_end(tokens, i)
                 out.append(self.render_inline(token.children or [], options, env))
+                self.last_words = saved
             else:
                 out.append(self._dispatch(tokens, i, options, env))
         return "".join(out)
@@ -168,8 +172,27 @@ class XhtmlRenderer(RendererHTML):
         return "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items())
 
     # -- rules ------------------------------------------------------------------------------
+    def _paragraph_end(self, tokens: Sequence[Token], i: int) -> Token | None:
+        """In print (the layout asks for block ids), the text token that ends the paragraph whose
+        inline content is tokens[i], when it holds a word before its last two and only note calls
+        follow it."""
+        if not self.block_ids or i == 0 or tokens[i - 1].type != "paragraph_open":
+            return None
+        for child in reversed(tokens[i].children or []):
+            if child.type != "footnote_ref":
+                return child if child.type == "text" and _last_two(child.content) else None
+        return None
+
     def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        return self.text_html(tokens[idx].content)
+        token = tokens[idx]
+        if token is not self.last_words:
+            return self.text_html(token.content)
+        # A paragraph's last two words stay together, unhyphenated (print CSS: .last-words), so
+        # that its last line never holds a single word or the tail of a hyphenated one.
+        start = _last_two(token.content)
+        before, last = token.content[start:].split(" ", 1)
+        tied = f"{before}{NBSP}{last.lstrip(' ')}"
+        return f'{self.text_html(token.content[:start])}<span class="last-words">{self.text_html(tied)}</span>'
 
     def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         meta = tokens[idx].meta
@@ -267,6 +290,17 @@ class XhtmlRenderer(RendererHTML):
 
     def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return '<hr class="scene-break" />\n'
+
+
+def _last_two(text: str) -> int | None:
+    """Where the last two words of `text` begin, when a word comes before them (else None): set
+    after nothing but a space, a span of them would lose that space from WeasyPrint's PDF text."""
+    words = text.rstrip()
+    last = words.rfind(" ")
+    if last <= 0:
+        return None
+    start = words.rfind(" ", 0, len(words[:last].rstrip(" "))) + 1
+    return start if words[:start].strip() else None
 
 
 def _only(token: Token, *names: str) -> Token:

@@ -41,3 +41,9 @@ def part_label(lang: str, number: int) -> str:
 
 def chapter_label(lang: str, number: int) -> str:
     return f"{word(lang, 'chapter')} {number}"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`number` with the noun that agrees with it ("1 note", "0 notes", "1,200 notes"), for the
+    English messages presswork prints; `plural` where adding an s is wrong ("biographies")."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"

@@ -231,6 +231,8 @@ def _typography(state: StateCore) -> None:
     for tok in state.tokens:
         if tok.nesting == 1:
             block_langs.append(_lang_of(tok))
+            if (caption := tok.meta.get("caption")) is not None:  # a table's caption, out of the stream since _blocks
+                _smarten_inline(caption, next((l for l in reversed(block_langs) if l), default))
         elif tok.nesting == -1 and block_langs:
             block_langs.pop()
         elif tok.type == "inline":

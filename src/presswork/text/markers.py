@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..model import Book, Chapter
+from .labels import counted
 
 # The class of the editor's marker that lists notes the export gives without a call in the text.
 UNCALLED_NOTES_CLASS = "import-note"
@@ -76,8 +77,8 @@ def require_no_marks(book: Book, diagnostics: Diagnostics, refuse: bool = False)
     if not marks:
         return
     counts = Counter(mark.code for mark in marks)
-    kinds = ", ".join(f"{n} {KINDS[code][n > 1]}" for code, n in sorted(counts.items()))
-    message = f"{len(marks)} editor's mark{'s' if len(marks) > 1 else ''} would reach readers ({kinds}); the first is here"
+    kinds = ", ".join(counted(n, *KINDS[code]) for code, n in sorted(counts.items()))
+    message = counted(len(marks), "editor's mark") + f" would reach readers ({kinds}); the first is here"
     hint = "resolve them (presswork check lists them all under N005, N006, I006)"
     if refuse:
         raise PressworkError(message, marks[0].where, hint)

@@ -59,6 +59,8 @@ def _smarten_plain(text: str, lang: str, state: QuoteState, after: str) -> str:
     if not text:
         return text
     text = _punctuation(text, primary(lang))
+    if text[0] == "—" and not (state.prev.isspace() or state.prev == WORD_JOINER):  # a close dash after *emphasis*
+        text = WORD_JOINER + text
     if '"' not in text and "'" not in text:
         state.prev = text[-1]
         return text
@@ -118,9 +120,13 @@ _RULES_ALL: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b([A-ZА-ЯЁ]\.) (?=[A-ZА-ЯЁ])"), "\\1" + NBSP),
 ]
 _RULES_EN = [(re.compile(r"(?<=\w) - (?=\w)"), " – ")]
-_RULES_RU = [
-    (re.compile(r"(?<=\S) - (?=\S)"), NBSP + "— "),
-    (re.compile(r" —"), NBSP + "—"),
+_RULES_RU = [(re.compile(r"(?<=\S) - (?=\S)"), " — ")]
+# A dash never starts a line: a spaced em or en dash keeps the word before it, and an em dash
+# set close (Unicode lets a line break before it, an en dash not) gets a word joiner, which
+# has no width and which searching and copying pass over. Applied after the rules above.
+_DASH_TIES = [
+    (re.compile(r"(?<!\s) (?=—|– )"), NBSP),
+    (re.compile(r"(?<=[^\s\u2060])—"), WORD_JOINER + "—"),
 ]
 
 
@@ -128,6 +134,8 @@ def _punctuation(text: str, lang: str) -> str:
     for pattern, repl in _RULES_ALL:
         text = pattern.sub(repl, text)
     for pattern, repl in _RULES_RU if lang in _GUILLEMET_LANGS else _RULES_EN:
+        text = pattern.sub(repl, text)
+    for pattern, repl in _DASH_TIES:
         text = pattern.sub(repl, text)
     return text
 

@@ -1,0 +1,84 @@
+"""What a book's task is given: the files a build reads (manuscript/, images/, styles/, with the
+house styles under the book's own), as bytes, and the digest that says whether it changed.
+
+Bytes rather than paths: a worker needs no shared disk, reads nothing but what it is sent, and
+writes nothing anyone else sees; the command alone writes, and only under the output root."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .. import __version__
+from ..errors import Location, PressworkError
+from ..files.cache import _files as files_inside
+from ..files.cache import code_key, content_digest
+from ..files.revisions import FOLDERS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from .spec import Entry
+from .task import BookInputs
+
+
+def book_files(entry: Entry, house: Path | None) -> dict[str, Path]:
+    """Each file a build of the book reads, by its name inside the book, with the house styles'
+    CSS put in its styles/ unless the book has a file of that name. Only files that resolve
+    inside their folder count (a symlink out is neither followed nor read); bounded in number."""
+    files: dict[str, Path] = {}
+    if house is not None:
+        files |= {f"styles/{p.name}": p for p in files_inside(house, house) if p.parent == house and p.suffix == ".css"}
+    for folder in FOLDERS:
+        files |= {p.relative_to(entry.folder).as_posix(): p for p in files_inside(entry.folder / folder, entry.folder)}
+    if len(files) > MAX_FILES:
+        raise PressworkError(f"the book has more than {MAX_FILES:,} files", Location(entry.folder),
+                             "keep only the book's own files in manuscript/, images/ and styles/")  # fmt: skip
+    return files
+
+
+def settings(entry: Entry, epubcheck: bool) -> tuple[object, ...]:
+    """Everything besides the files that changes what a book's task gives back."""
+    return (entry.products, epubcheck, os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def inputs_key(digests: dict[str, str], settings: tuple[object, ...]) -> str:
+    """The digest of a task's inputs: the files (by name and content), the settings, and presswork
+    itself (version, code, styles, fonts). Equal keys, equal products."""
+    digest = hashlib.sha256(f"{code_key(*settings)}\n".encode())
+    for name in sorted(digests):
+        digest.update(f"{name}\0{digests[name]}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def current_key(entry: Entry, house: Path | None, epubcheck: bool) -> str:
+    """The key of the book as it is on disk, read a piece at a time: what deciding to skip costs."""
+    digests = {name: _digest(path) for name, path in book_files(entry, house).items()}
+    return inputs_key(digests, settings(entry, epubcheck))
+
+
+def read_inputs(entry: Entry, house: Path | None, epubcheck: bool) -> BookInputs:
+    """The book's task inputs, read now (only when it is sent: a list of hundreds is never in
+    memory at once), with the key of exactly these bytes."""
+    files, total = [], 0
+    for name, path in sorted(book_files(entry, house).items()):
+        total += _size(path)
+        if total > MAX_TOTAL_BYTES:
+            raise PressworkError(f"the book's files hold more than {MAX_TOTAL_BYTES // 2**20:,} MB", Location(entry.folder),
+                                 "remove what the book does not use")  # fmt: skip
+        files.append((name, path.read_bytes()))
+    key = inputs_key({name: hashlib.sha256(data).hexdigest() for name, data in files}, settings(entry, epubcheck))
+    return BookInputs(entry.slug, tuple(files), entry.products, epubcheck, os.environ.get("SOURCE_DATE_EPOCH"),
+                      __version__, key)  # fmt: skip
+
+
+def _digest(path: Path) -> str:
+    """content_digest, once the file is known to be small enough to send."""
+    _size(path)
+    return content_digest(path)
+
+
+def _size(path: Path) -> int:
+    """A file's size, refused above MAX_FILE_BYTES: such a file fails its book before any work."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PressworkError(f"a file of {size // 2**20:,} MB, more than the {MAX_FILE_BYTES // 2**20:,} MB a book's file may hold",
+                             Location(path), "remove what the book does not use")  # fmt: skip
+    return size
