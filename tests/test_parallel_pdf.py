@@ -174,20 +174,24 @@ def _flat(items: list) -> list:
 
 
 
-def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path):
+@pytest.mark.parametrize("css, texts", [
+    ("", ("lxxxviii", "407")),  # HarfBuzz's glyphs, kerned roman ones too
+    ("@page { @top-left { font-variant-numeric: oldstyle-nums } @top-right { font-variant-numeric: oldstyle-nums }"
+     " @bottom-center { font-variant-numeric: oldstyle-nums } }", ("407", "1203")),  # the samples' own glyphs
+])  # fmt: skip
+def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path, css: str, texts: tuple[str, str]):
     """The backend's folio for a page, made from the two samples, is the folio WeasyPrint lays out
     for that text: the same glyphs, kerning and place (centred on first pages, left on versos,
-    right on rectos), for arabic and kerned roman folios alike."""
+    right on rectos), also when the book's stylesheet picks other figures (oldstyle)."""
     book = load_book(sample_copy)
     layout = PrintLayout(book, Diagnostics(), jobs=1)
     layout.run()  # for its stylesheet
     gutter = 0.9
-    texts = ("lxxxviii", "407")
-    with typeset.typesetters(1, sample_copy, layout.css, None, book.metadata) as run:
+    with typeset.typesetters(1, sample_copy, layout.css + css, None, book.metadata) as run:
         first, second, _ = run(layout._folio_jobs(gutter))
         pages = layout._html('<div class="folio"></div>' * 3, 1)
-        css = "div.folio + div.folio { break-before: page; }"
-        wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + css) for t in texts]))
+        breaks = "div.folio + div.folio { break-before: page; }"
+        wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + breaks) for t in texts]))
     opened: dict[int, pikepdf.Pdf] = {}
     printer = _FolioPrinter(pikepdf.new(), Folios((FOLIO_CHARACTERS, "1"), (first, second)),
                             lambda laid: opened.setdefault(id(laid), pikepdf.open(io.BytesIO(laid.pdf))))  # fmt: skip
@@ -197,7 +201,31 @@ def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path):
             x, run_ = _folio_text(printer.form(kind, text))
             expected_x, expected_run = _folio_text(pdf.pages[kind])
             assert run_ == expected_run, (text, kind)  # the glyphs and their adjustments
-            assert abs(x - expected_x) < 0.01, (text, kind)  # where the folio starts, in CSS px
+            assert abs(x - expected_x) < 0.02, (text, kind)  # where the folio starts, in CSS px
+
+
+def test_letter_spaced_folios_are_a_one_line_error(small_book, tmp_path: Path):
+    root = small_book({"styles/house.css": "@page { @top-left { letter-spacing: 3px } @top-right { letter-spacing: 3px }"
+                                           " @bottom-center { letter-spacing: 3px } }\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "c"), fmt="pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot print the folios" in result.output and "letter-spacing" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_stylesheet_that_hides_the_first_pages_folio_is_obeyed(small_book, tmp_path: Path):
+    import pdfplumber
+
+    root = small_book({"styles/house.css": "@page :first { @bottom-center { content: none !important } }\n",
+                       "manuscript/chapters/one.md": "# One\n\n" + "Words of a page. " * 400 + "\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path), "--cache", str(tmp_path / "c"), fmt="pdf")
+    assert result.exit_code == 0, result.output
+    [pdf] = tmp_path.glob("*.pdf")
+    labels = pypdf.PdfReader(pdf).page_labels
+    with pdfplumber.open(pdf) as document:
+        first, second = (document.pages[labels.index(folio)] for folio in ("1", "2"))
+        assert "1" not in first.extract_text().split()[-3:]  # no folio at the foot of the opening page
+        assert second.extract_text().split()[0] == "2"  # the verso's folio, top left
 
 
 def _folio_text(page: pikepdf.Page | pikepdf.Stream) -> tuple[float, list]:

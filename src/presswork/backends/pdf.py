@@ -94,7 +94,9 @@ class _FolioPrinter:
     """Each page's margins as a form: the sample page of its kind (`Folios`), its folio's glyphs
     and place replaced by those of the page's folio. Where the two samples differ is the folio
     (its text matrix and glyph run); how their places differ tells its alignment (left, right or
-    centre: the same start, end or middle); HarfBuzz gives the glyphs and advances as Pango does."""
+    centre: the same start, end or middle). The glyphs and advances are HarfBuzz's, as Pango
+    shapes them, where that gives the samples' own runs; else (a stylesheet's font features or
+    letter spacing on the folio) each character's glyph and advance as the first sample sets it."""
 
     def __init__(self, out: pikepdf.Pdf, folios: Folios, source):
         self.out = out
@@ -109,26 +111,33 @@ class _FolioPrinter:
             self.kinds.append((form, content, place))
         self.marked = any(str(operator) in _PAINTING for _, operator in self.kinds[PLAIN_VERSO][1])
 
-    def _folio(self, content: list, other: list, texts: tuple[str, str], page: pikepdf.Page) -> tuple:
-        """(index of the Tm, of the TJ, the font's glyphs, anchor x, alignment: 0 left, 1 right, 0.5 centre)."""
+    def _folio(self, content: list, other: list, texts: tuple[str, str], page: pikepdf.Page) -> tuple | None:
+        """(index of the Tm, of the TJ, the folio's glyphs, anchor x, alignment: 0 left, 1 right,
+        0.5 centre); None where the samples are alike: the book's stylesheet prints no folio there."""
+        if len(content) != len(other):
+            raise _folio_error("the folio samples differ in more than their folio")
         differ = [i for i, (a, b) in enumerate(zip(content, other)) if list(a.operands) != list(b.operands)]
+        if not differ:
+            return None
         shows = [i for i in differ if str(content[i].operator) == "TJ"]
-        if len(content) != len(other) or len(shows) != 1:
-            raise PressworkError("the folio samples do not differ in one run of text", None,
-                                 "give each page's folio its own margin box")  # fmt: skip
+        if len(shows) != 1:
+            raise _folio_error("the folio samples do not differ in one run of text")
         tj = shows[0]
-        tm = max(i for i in range(tj) if str(content[i].operator) == "Tm")
-        tf = max(i for i in range(tj) if str(content[i].operator) == "Tf")
+        tm = next((i for i in range(tj, -1, -1) if str(content[i].operator) == "Tm"), None)
+        tf = next((i for i in range(tj, -1, -1) if str(content[i].operator) == "Tf"), None)
+        if tm is None or tf is None:
+            raise _folio_error("the folio samples set their folio without a text matrix and font")
         font_name, size = content[tf].operands
-        glyphs = _Glyphs.of(page.Resources.Font[font_name], float(size))
+        runs = (content[tj].operands[0], other[tj].operands[0])
+        glyphs = _folio_glyphs(page.Resources.Font[font_name], float(size), texts, runs)
         xs = [float(content[tm].operands[4]), float(other[tm].operands[4])]
         widths = [glyphs.width(text) for text in texts]
         for align in (0.0, 1.0, 0.5):  # the same start, end or middle
             anchors = [x + align * w for x, w in zip(xs, widths)]
             if abs(anchors[0] - anchors[1]) < 0.01:
                 return tm, tj, glyphs, anchors[0], align
-        raise PressworkError("the folio is aligned neither left, right nor centre in its margin box", None,
-                             "set text-align: left, right or center on the page's margin boxes")  # fmt: skip
+        raise _folio_error("the folio is aligned neither left, right nor centre in its margin box (letter-spacing "
+                           "on the page's margin boxes is not supported)")
 
     def form(self, kind: int, folio: str) -> pikepdf.Stream:
         """The margins of a page of `kind` whose folio is `folio`."""
@@ -148,6 +157,31 @@ class _FolioPrinter:
         return made
 
 
+def _folio_error(what: str) -> PressworkError:
+    return PressworkError(f"cannot print the folios: {what}", None,
+                          "style the page's margin boxes so that each holds only its folio, in a face of the book")  # fmt: skip
+
+
+def _folio_glyphs(font: pikepdf.Dictionary, size: float, texts: tuple[str, str], runs: tuple) -> _Glyphs:
+    """The glyphs that set the samples' folios `texts` as their `runs` do."""
+    member = font.DescendantFonts[0] if "/DescendantFonts" in font else None
+    descriptor = member.get("/FontDescriptor") if member is not None else None
+    program = next((descriptor[key] for key in ("/FontFile3", "/FontFile2") if descriptor is not None and key in descriptor), None)
+    if member is None or "/W" not in member or program is None:
+        raise _folio_error(f"its font {font.get('/BaseFont', '')} is not an embedded OpenType or TrueType face")
+    widths = _widths(member.W)
+    data = program.read_bytes()
+    shaped = _Glyphs(_book_faces().get(_identity(data), data), widths, size)
+    if all(_items(shaped.run(text)) == _items(run) for text, run in zip(texts, runs)):
+        return shaped
+    return _SampledGlyphs(texts[0], runs[0], widths, size)
+
+
+def _items(run: pikepdf.Array) -> list:
+    """A TJ run as glyph bytes and numbers, to compare two runs."""
+    return [bytes(item) if isinstance(item, pikepdf.String) else float(item) for item in run]
+
+
 class _Glyphs:
     """A font's glyphs for a folio's text at one size, shaped by HarfBuzz from the shipped face the
     font was cut from (or from the embedded program) and written as WeasyPrint writes a run: at
@@ -159,12 +193,6 @@ class _Glyphs:
         self.font.scale = (int(size * 1024),) * 2  # the size Pango asks for, in its units
         self.size = size
         self.widths = widths
-
-    @classmethod
-    def of(cls, font: pikepdf.Dictionary, size: float) -> _Glyphs:
-        member = font.DescendantFonts[0]
-        program = member.FontDescriptor.FontFile3.read_bytes()
-        return cls(_book_faces().get(_identity(program), program), _widths(member.W), size)
 
     def _shaped(self, text: str) -> list[tuple[int, float]]:
         """Each glyph id with its advance in thousandths of the size."""
@@ -185,6 +213,44 @@ class _Glyphs:
             glyphs += gid.to_bytes(2, "big")
             if kerning := float(self.widths.get(gid, 0)) - advance:
                 run.extend([pikepdf.String(glyphs), int(kerning)])
+                glyphs = b""
+        if glyphs:
+            run.append(pikepdf.String(glyphs))
+        return run
+
+
+class _SampledGlyphs(_Glyphs):
+    """Each character's glyph, and the adjustment after it, as the sample `text` was set in `run`
+    (one glyph a character, whatever features or spacing chose them): no kerning between them."""
+
+    def __init__(self, text: str, run: pikepdf.Array, widths: dict[int, object], size: float):
+        self.size = size
+        self.widths = widths
+        glyphs: list[list] = []  # [glyph id, adjustment after it or None]
+        for item in run:
+            if isinstance(item, pikepdf.String):
+                data = bytes(item)
+                glyphs += [[int.from_bytes(data[i:i + 2], "big"), None] for i in range(0, len(data), 2)]
+            elif glyphs:
+                glyphs[-1][1] = int(item)
+        if len(glyphs) != len(text):
+            raise _folio_error("its font sets the folio's characters as other than one glyph each")
+        self.characters = {ch: (gid, adjustment) for ch, (gid, adjustment) in zip(text, glyphs)}
+
+    def _sampled(self, text: str) -> list[tuple[int, int | None]]:
+        if missing := set(text) - set(self.characters):
+            raise _folio_error(f"the folio samples hold no {''.join(sorted(missing))!r}")
+        return [self.characters[ch] for ch in text]
+
+    def _shaped(self, text: str) -> list[tuple[int, float]]:
+        return [(gid, float(self.widths.get(gid, 0)) - (adjustment or 0)) for gid, adjustment in self._sampled(text)]
+
+    def run(self, text: str) -> pikepdf.Array:
+        run, glyphs = pikepdf.Array(), b""
+        for gid, adjustment in self._sampled(text):
+            glyphs += gid.to_bytes(2, "big")
+            if adjustment is not None:
+                run.extend([pikepdf.String(glyphs), adjustment])
                 glyphs = b""
         if glyphs:
             run.append(pikepdf.String(glyphs))

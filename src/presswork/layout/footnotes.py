@@ -61,7 +61,8 @@ def keep_notes_with_their_calls() -> bool:
         return False
     if source.count(_DEFER_NOTES) != 1:
         return False
-    exec(compile(source.replace(_DEFER_NOTES, "report = False"), block.__file__, "exec"), block.__dict__)  # noqa: S102
+    lines_before = "\n" * (original.__code__.co_firstlineno - 1)  # so that tracebacks name block.py's own lines
+    exec(compile(lines_before + source.replace(_DEFER_NOTES, "report = False"), block.__file__, "exec"), block.__dict__)  # noqa: S102
     block._linebox_layout.__wrapped__ = original
     return True
 
