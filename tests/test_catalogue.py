@@ -228,3 +228,335 @@ def test_only_names_books_of_the_catalogue(small_catalogue):
     result = catalogue_build(catalogue, "--only", "no-such-book")
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {catalogue}: no book 'no-such-book' in the catalogue")
+
+
+# The security review's findings: each test below failed before its fix. A fake cluster runs the
+# "worker" here, in-process, so a forged result (what a hostile or broken worker may send) is tested
+# without Dask.
+
+def fake_cluster(monkeypatch, worker=None):
+    """Make the command's cluster an in-process loop that reads each book as the real one does and
+    hands its inputs to `worker`, which returns the BookResult a worker would send back."""
+    import presswork.commands.catalogue as command
+    from presswork.catalogue.cluster import Cluster
+    from presswork.catalogue.task import BookResult
+    from presswork.errors import PressworkError
+    from presswork.files.cache import code_key
+
+    def honest(inputs):
+        return BookResult(inputs.slug, inputs.key, ((f"{inputs.slug}.epub", b"an epub"),), code=code_key())
+
+    @contextmanager
+    def connect(scheduler, workers):
+        yield Cluster(None, "a fake cluster", None)
+
+    def run(cluster, books, done):
+        for slug, read in books:
+            try:
+                inputs = read()
+            except PressworkError as exc:
+                done(slug, exc)
+                continue
+            done(slug, (worker or honest)(inputs))
+
+    monkeypatch.setattr(command, "connect", connect)
+    monkeypatch.setattr(command, "run", run)
+
+
+def write_catalogue(small_catalogue, text: str) -> Path:
+    catalogue = small_catalogue()
+    catalogue.write_text(text, encoding="utf-8")
+    return catalogue
+
+
+@pytest.mark.parametrize("out", [".", "books", "books/rag-and-water", "books/rag-and-water/manuscript", "house",
+                                 "house/out", "books/rag-and-water/images/out"])  # fmt: skip
+def test_an_output_root_overlapping_a_book_or_the_house_styles_is_refused_at_its_line(small_catalogue, monkeypatch,
+                                                                                       out: str):  # fmt: skip
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    (catalogue.parent / "house").mkdir()
+    catalogue.write_text(f"books: [books/*]\nproducts: [epub]\nstyles: house\nepubcheck: false\nout: {out}\n", encoding="utf-8")
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {catalogue}:5: the output root {out!r} ")
+    assert not (catalogue.parent / out / "report.html").exists()
+
+
+def test_an_output_root_given_with_out_may_not_overlap_a_book_either(small_catalogue, monkeypatch):
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    result = catalogue_build(catalogue, "--out", str(catalogue.parent / "books"))
+    assert result.exit_code == 1
+    assert "overlaps the book folder" in result.output
+    assert not (catalogue.parent / "books" / "report.html").exists()
+
+
+def test_an_output_root_inside_a_book_but_outside_its_sources_is_allowed(small_catalogue, monkeypatch):
+    fake_cluster(monkeypatch)
+    catalogue = write_catalogue(small_catalogue, "books: [books/*]\nproducts: [epub]\nepubcheck: false\n"
+                                                 "out: books/rag-and-water/build/catalogue\n")  # fmt: skip
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("name", ["manuscript/book.yaml", "../escape.epub", "./a.epub", "/abs.epub", "a\\b.epub",
+                                  "a\0.epub", "images/x.png", "a/b.epub", "dist/1/2/x", "dist/../x", ".hidden", ""])  # fmt: skip
+def test_a_worker_cannot_name_a_product_outside_its_place(small_catalogue, monkeypatch, name: str):
+    from presswork.catalogue.task import BookResult
+    from presswork.files.cache import code_key
+
+    fake_cluster(monkeypatch, lambda inputs: BookResult(inputs.slug, inputs.key, ((name, b"forged"),), code=code_key()))
+    catalogue = small_catalogue()
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "not a product name" in result.output
+    out = catalogue.parent / "out"
+    assert {book["status"] for book in report(out)["books"]} == {"failed"}
+    assert not list((out / "rag-and-water").rglob("*"))
+
+
+def test_an_unreadable_book_fails_alone_and_the_run_goes_on(small_catalogue, monkeypatch):
+    import presswork.commands.catalogue as command
+
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    real_key, real_read = command.current_key, command.read_inputs
+
+    def key(entry, *args):
+        if entry.slug == "night-compositor":
+            raise PermissionError(13, "Permission denied", str(entry.folder / "manuscript" / "book.yaml"))
+        return real_key(entry, *args)
+
+    def read(entry, *args):
+        if entry.slug == "rag-and-water":
+            raise OSError(5, "Input/output error", str(entry.folder / "manuscript" / "book.yaml"))
+        return real_read(entry, *args)
+
+    monkeypatch.setattr(command, "current_key", key)
+    monkeypatch.setattr(command, "read_inputs", read)
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    rows = {book["slug"]: book for book in report(catalogue.parent / "out")["books"]}
+    assert rows["night-compositor"]["status"] == rows["rag-and-water"]["status"] == "failed"
+    books = catalogue.parent / "books"
+    assert rows["night-compositor"]["error"].startswith(f"{books}/night-compositor/manuscript/book.yaml: ")
+    assert "permission denied" in rows["night-compositor"]["error"]
+    assert rows["rag-and-water"]["error"].startswith(f"{books}/rag-and-water/manuscript/book.yaml: ")
+
+
+def test_a_product_that_cannot_be_written_fails_its_book_alone(small_catalogue, monkeypatch):
+    from presswork.catalogue.task import BookResult
+    from presswork.files.cache import code_key
+
+    def worker(inputs):
+        products = (("dist", b"a file"), ("dist/1/x.epub", b"then a folder")) if inputs.slug == "rag-and-water" else \
+            ((f"{inputs.slug}.epub", b"an epub"),)  # fmt: skip
+        return BookResult(inputs.slug, inputs.key, products, code=code_key())
+
+    fake_cluster(monkeypatch, worker)
+    catalogue = small_catalogue()
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    rows = {book["slug"]: book for book in report(catalogue.parent / "out")["books"]}
+    assert rows["rag-and-water"]["status"] == "failed" and rows["night-compositor"]["status"] == "built"
+
+
+def test_a_read_that_fails_on_the_cluster_fails_its_book_alone(monkeypatch):
+    import distributed
+
+    from presswork.catalogue.cluster import Cluster, run
+
+    monkeypatch.setattr(distributed, "as_completed", list)  # no task is ever submitted
+
+    class Client:
+        def nthreads(self):
+            return {"worker": 1}
+
+    outcomes = {}
+
+    def broken():
+        raise OSError(5, "Input/output error", "book/manuscript/a.md")
+
+    def malformed():
+        raise ValueError("bad bytes")
+
+    run(Cluster(Client(), "fake", None), [("a", broken), ("b", malformed)], outcomes.__setitem__)
+    assert isinstance(outcomes["a"], OSError) and isinstance(outcomes["b"], ValueError)
+
+
+def test_reading_a_book_never_follows_a_link_swapped_in_after_listing(small_catalogue, monkeypatch, tmp_path: Path):
+    from presswork.catalogue import inputs
+    from presswork.catalogue.spec import read_catalogue
+    from presswork.errors import PressworkError
+
+    catalogue = small_catalogue()
+    [entry, _] = read_catalogue(catalogue).books
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the book's", encoding="utf-8")
+    listing = inputs.files_inside
+
+    def swapping(base, root):
+        found = listing(base, root)
+        if found and not found[0].is_symlink():
+            found[0].unlink()
+            found[0].symlink_to(secret)  # swapped after the book was listed
+        return found
+
+    monkeypatch.setattr(inputs, "files_inside", swapping)
+    with pytest.raises(PressworkError, match="outside"):
+        inputs.read_inputs(entry, None, False)
+    with pytest.raises(PressworkError, match="outside"):
+        inputs.current_key(entry, None, False)
+
+
+def test_reading_a_book_file_reads_at_most_the_cap(small_catalogue, monkeypatch):
+    from presswork.catalogue import inputs
+    from presswork.catalogue.spec import read_catalogue
+    from presswork.errors import PressworkError
+
+    catalogue = small_catalogue()
+    [entry, _] = read_catalogue(catalogue).books
+    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 100)
+    # Every file says it holds 1 byte when asked, as one that grows after it was checked would.
+    small = lambda info: os.stat_result((*info[:6], 1, *info[7:]))
+    real_stat, real_fstat = Path.stat, os.fstat
+    monkeypatch.setattr(Path, "stat", lambda self, **kwargs: small(real_stat(self, **kwargs)))
+    monkeypatch.setattr(os, "fstat", lambda fd: small(real_fstat(fd)))
+    with pytest.raises(PressworkError, match="more than"):
+        inputs.read_inputs(entry, None, False)
+
+
+def plant_record(out: Path, slug: str, entry: dict) -> None:
+    from presswork import __version__
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ".presswork-catalogue.json").write_text(json.dumps({"presswork": __version__, "books": {slug: entry}}),
+                                                   encoding="utf-8")  # fmt: skip
+
+
+def test_a_planted_record_cannot_set_a_status_or_inject_html(small_catalogue, monkeypatch):
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    out = catalogue.parent / "out"
+    plant_record(out, "rag-and-water", {"key": "", "products": [], "status": "x' onmouseover='alert(1)",
+                                        "slug": "<script>", "folder": "<b>", "error": "planted"})  # fmt: skip
+    result = catalogue_build(catalogue, "--only", "night-compositor")
+    assert result.exit_code == 0, result.output
+    rows = {book["slug"]: book for book in report(out)["books"]}
+    assert rows["rag-and-water"]["status"] == "left out" and rows["rag-and-water"]["error"] is None
+    assert "status" not in json.loads((out / ".presswork-catalogue.json").read_text())["books"].get("rag-and-water", {})
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "onmouseover" not in page and "<script>" not in page
+
+
+def test_a_record_with_values_of_the_wrong_type_is_not_trusted(small_catalogue, monkeypatch):
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    out = catalogue.parent / "out"
+    plant_record(out, "rag-and-water", {"key": "", "products": [{"file": "a.epub", "sha256": "0", "bytes": "<b>"}],
+                                        "seconds": "<i>", "epubcheck": [{"file": "a.epub", "ran": "yes"}]})  # fmt: skip
+    result = catalogue_build(catalogue, "--only", "night-compositor")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert report(out)["books"][1]["status"] == "left out"
+
+
+def test_a_second_run_on_the_same_output_root_fails_at_once_in_one_line(small_catalogue, monkeypatch):
+    import fcntl
+
+    fake_cluster(monkeypatch)
+    catalogue = small_catalogue()
+    out = catalogue.parent / "out"
+    out.mkdir()
+    with open(out / ".presswork-catalogue.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    assert result.output == (f"error: {out}: another catalogue build is writing into this output root"
+                             " — wait for it to end, or give --out another folder\n")  # fmt: skip
+    assert not (out / "report.json").exists()
+    assert catalogue_build(catalogue).exit_code == 0  # released: the next run goes ahead
+
+
+def test_the_command_records_the_key_it_computed_not_the_workers(small_catalogue, monkeypatch):
+    from presswork.catalogue.task import BookResult
+    from presswork.files.cache import code_key
+
+    sent = {}
+
+    def worker(inputs):
+        sent[inputs.slug] = inputs.key
+        return BookResult(inputs.slug, "forged", ((f"{inputs.slug}.epub", b"an epub"),), code=code_key())
+
+    fake_cluster(monkeypatch, worker)
+    catalogue = small_catalogue()
+    assert catalogue_build(catalogue).exit_code == 0
+    record = json.loads((catalogue.parent / "out" / ".presswork-catalogue.json").read_text())["books"]
+    assert {slug: book["key"] for slug, book in record.items()} == sent
+
+
+def test_a_result_for_another_book_fails_the_book(small_catalogue, monkeypatch):
+    from presswork.catalogue.task import BookResult
+    from presswork.files.cache import code_key
+
+    fake_cluster(monkeypatch, lambda inputs: BookResult("rag-and-water", inputs.key, (("rag-and-water.epub", b"x"),),
+                                                        code=code_key()))  # fmt: skip
+    catalogue = small_catalogue()
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    rows = {book["slug"]: book for book in report(catalogue.parent / "out")["books"]}
+    assert rows["night-compositor"]["status"] == "failed" and "another book" in rows["night-compositor"]["error"]
+    assert not (catalogue.parent / "out" / "night-compositor" / "rag-and-water.epub").exists()
+
+
+def test_an_epubcheck_message_missing_a_field_is_reported_not_raised(monkeypatch, tmp_path: Path):
+    import presswork.catalogue.epubcheck as module
+
+    def fake_run(args, **kwargs):
+        report_path = Path(args[args.index("--json") + 1])
+        report_path.write_text(json.dumps({"checker": {"nFatal": 0, "nError": 1, "nWarning": 0},
+                                           "messages": [{"severity": "ERROR", "message": "no ID here"}]}))  # fmt: skip
+
+    monkeypatch.setattr(module.shutil, "which", lambda name: "/usr/bin/java")
+    monkeypatch.setattr(module.subprocess, "run", fake_run)
+    check = module.epubcheck(tmp_path / "a.epub", "a.epub")
+    assert check.ran and check.errors == 1 and "no ID here" in check.messages[0]
+
+
+@pytest.mark.parametrize("slugs", [("Novel", "novel"), ("REPORT.JSON", None)])
+def test_slugs_are_compared_regardless_of_case(tmp_path: Path, monkeypatch, slugs):
+    fake_cluster(monkeypatch)
+    lines = []
+    for i, slug in enumerate(slugs):
+        if slug is not None:
+            (tmp_path / f"b{i}").mkdir()
+            lines.append(f"  - path: b{i}\n    slug: {slug}\n")
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text("products: [epub]\nbooks:\n" + "".join(lines), encoding="utf-8")
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    assert "named" in result.output or "cannot name" in result.output
+
+
+def test_a_glob_stops_once_it_has_found_more_books_than_a_catalogue_may_hold(tmp_path: Path, monkeypatch):
+    from presswork.catalogue import spec
+
+    for name in "abcdef":
+        (tmp_path / "books" / name / "manuscript").mkdir(parents=True)
+        (tmp_path / "books" / name / "manuscript" / "book.yaml").write_text("title: x\n")
+    seen = []
+    glob = Path.glob
+
+    def counting(self, pattern):
+        for path in glob(self, pattern):
+            seen.append(path)
+            yield path
+
+    fake_cluster(monkeypatch)
+    monkeypatch.setattr(spec, "MAX_BOOKS", 2)
+    monkeypatch.setattr(Path, "glob", counting)
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text("products: [epub]\nbooks: [books/*]\n", encoding="utf-8")
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1 and "more than 2 books" in result.output
+    assert len(seen) <= 3

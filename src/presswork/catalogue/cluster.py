@@ -60,7 +60,7 @@ def run(cluster: Cluster, books: Iterable[tuple[str, Callable[[], BookInputs]]],
         done: Callable[[str, BookResult | BaseException], None]) -> None:  # fmt: skip
     """Build every book, keeping at most twice as many tasks as worker threads in flight, and call
     `done(slug, result)` as each ends, or `done(slug, exception)` when its inputs cannot be read (a
-    PressworkError) or its task failed for good (a bug, a worker killed again and again)."""
+    PressworkError, OSError or ValueError: that book fails, the others go on) or its task failed for good (a bug, a worker killed again and again)."""
     from distributed import as_completed
 
     client = cluster.client
@@ -73,7 +73,7 @@ def run(cluster: Cluster, books: Iterable[tuple[str, Callable[[], BookInputs]]],
         for slug, read in waiting:
             try:
                 inputs = read()
-            except PressworkError as exc:
+            except (PressworkError, OSError, ValueError) as exc:
                 done(slug, exc)
                 continue
             future = client.submit(build_book, inputs, key=f"book-{slug}-{inputs.key[:12]}", retries=RETRIES, pure=False)

@@ -43,11 +43,14 @@ def epubcheck(path: Path, name: str) -> EpubCheck:
                            stdin=subprocess.DEVNULL, timeout=TIMEOUT, check=False)  # fmt: skip
             data = json.loads(report.read_text(encoding="utf-8"))
             checker = data["checker"]
-            messages = [m for m in data["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
-        except (OSError, subprocess.TimeoutExpired, ValueError, KeyError, TypeError) as exc:
+            messages = [m for m in data["messages"] if m.get("severity") in ("FATAL", "ERROR", "WARNING")]
+            shown = tuple(f"{m.get('severity')} {m.get('ID', '?')}: {m.get('message', '')}{_where(m)}" for m in messages[:SHOWN])
+            counts = [checker[key] for key in ("nFatal", "nError", "nWarning")]
+            if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
+                raise ValueError("counts that are not counts")
+        except (OSError, subprocess.TimeoutExpired, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             return EpubCheck(name, False, note=f"EPUBCheck gave no report ({type(exc).__name__})")
-    shown = tuple(f"{m['severity']} {m['ID']}: {m['message']}{_where(m)}" for m in messages[:SHOWN])
-    return EpubCheck(name, True, checker["nFatal"], checker["nError"], checker["nWarning"], shown)
+    return EpubCheck(name, True, *counts, shown)
 
 
 def _where(message: dict) -> str:

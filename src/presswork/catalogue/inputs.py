@@ -8,26 +8,38 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import __version__
 from ..errors import Location, PressworkError
 from ..files.cache import _files as files_inside
-from ..files.cache import code_key, content_digest
+from ..files.cache import code_key
+from ..files.folders import resolved
 from ..files.revisions import FOLDERS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 from .spec import Entry
 from .task import BookInputs
+
+CHUNK = 2**20
 
 
 def book_files(entry: Entry, house: Path | None) -> dict[str, Path]:
     """Each file a build of the book reads, by its name inside the book, with the house styles'
     CSS put in its styles/ unless the book has a file of that name. Only files that resolve
     inside their folder count (a symlink out is neither followed nor read); bounded in number."""
-    files: dict[str, Path] = {}
+    return {name: path for name, (path, _) in _sources(entry, house).items()}
+
+
+def _sources(entry: Entry, house: Path | None) -> dict[str, tuple[Path, Path]]:
+    """book_files, each with the folder it must resolve inside when it is read (the book's, or the
+    house styles')."""
+    files: dict[str, tuple[Path, Path]] = {}
     if house is not None:
-        files |= {f"styles/{p.name}": p for p in files_inside(house, house) if p.parent == house and p.suffix == ".css"}
+        files |= {f"styles/{p.name}": (p, house) for p in files_inside(house, house) if p.parent == house and p.suffix == ".css"}
     for folder in FOLDERS:
-        files |= {p.relative_to(entry.folder).as_posix(): p for p in files_inside(entry.folder / folder, entry.folder)}
+        files |= {p.relative_to(entry.folder).as_posix(): (p, entry.folder)
+                  for p in files_inside(entry.folder / folder, entry.folder)}  # fmt: skip
     if len(files) > MAX_FILES:
         raise PressworkError(f"the book has more than {MAX_FILES:,} files", Location(entry.folder),
                              "keep only the book's own files in manuscript/, images/ and styles/")  # fmt: skip
@@ -50,7 +62,12 @@ def inputs_key(digests: dict[str, str], settings: tuple[object, ...]) -> str:
 
 def current_key(entry: Entry, house: Path | None, epubcheck: bool) -> str:
     """The key of the book as it is on disk, read a piece at a time: what deciding to skip costs."""
-    digests = {name: _digest(path) for name, path in book_files(entry, house).items()}
+    digests = {}
+    for name, (path, top) in _sources(entry, house).items():
+        digest = hashlib.sha256()
+        for chunk in _chunks(path, top):
+            digest.update(chunk)
+        digests[name] = digest.hexdigest()
     return inputs_key(digests, settings(entry, epubcheck))
 
 
@@ -58,27 +75,40 @@ def read_inputs(entry: Entry, house: Path | None, epubcheck: bool) -> BookInputs
     """The book's task inputs, read now (only when it is sent: a list of hundreds is never in
     memory at once), with the key of exactly these bytes."""
     files, total = [], 0
-    for name, path in sorted(book_files(entry, house).items()):
-        total += _size(path)
+    for name, (path, top) in sorted(_sources(entry, house).items()):
+        data = b"".join(_chunks(path, top))
+        total += len(data)
         if total > MAX_TOTAL_BYTES:
             raise PressworkError(f"the book's files hold more than {MAX_TOTAL_BYTES // 2**20:,} MB", Location(entry.folder),
                                  "remove what the book does not use")  # fmt: skip
-        files.append((name, path.read_bytes()))
+        files.append((name, data))
     key = inputs_key({name: hashlib.sha256(data).hexdigest() for name, data in files}, settings(entry, epubcheck))
     return BookInputs(entry.slug, tuple(files), entry.products, epubcheck, os.environ.get("SOURCE_DATE_EPOCH"),
                       __version__, key)  # fmt: skip
 
 
-def _digest(path: Path) -> str:
-    """content_digest, once the file is known to be small enough to send."""
-    _size(path)
-    return content_digest(path)
+def _chunks(path: Path, top: Path) -> Iterator[bytes]:
+    """A book file's bytes, a chunk at a time: it must resolve inside `top` (a link swapped in
+    since the book was listed is refused, never followed), be a regular file (a FIFO is not waited
+    on), and hold at most MAX_FILE_BYTES, counted as it is read, not as stat said a moment before."""
+    real = resolved(path)
+    if not real.is_relative_to(resolved(top)):
+        raise PressworkError(f"{path.name} leads outside {top}", Location(path), "remove the link")
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PressworkError("not a regular file", Location(path), "keep only files in the book's folders")
+        if info.st_size > MAX_FILE_BYTES:  # refused before any of it is read
+            raise _too_big(path)
+        left = MAX_FILE_BYTES + 1
+        while left > 0 and (chunk := handle.read(min(CHUNK, left))):
+            left -= len(chunk)
+            if left == 0:  # it grew since
+                raise _too_big(path)
+            yield chunk
 
 
-def _size(path: Path) -> int:
-    """A file's size, refused above MAX_FILE_BYTES: such a file fails its book before any work."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise PressworkError(f"a file of {size // 2**20:,} MB, more than the {MAX_FILE_BYTES // 2**20:,} MB a book's file may hold",
-                             Location(path), "remove what the book does not use")  # fmt: skip
-    return size
+def _too_big(path: Path) -> PressworkError:
+    return PressworkError(f"a file of more than the {MAX_FILE_BYTES // 2**20:,} MB a book's file may hold", Location(path),
+                          "remove what the book does not use")  # fmt: skip

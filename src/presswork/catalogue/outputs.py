@@ -16,6 +16,7 @@ from ..commands.build import _replaceable as replaceable
 from ..errors import Location, PressworkError
 from ..files.folders import resolved
 from ..files.output import write_atomic
+from ..files.revisions import FOLDERS
 
 RECORD = ".presswork-catalogue.json"
 MAX_RECORD = 64 * 2**20  # bytes: a record of ten thousand books is a few MB
@@ -60,6 +61,10 @@ def write_products(root: Path, slug: str, products: tuple[tuple[str, bytes], ...
     folder where a product goes stops the book before anything is written; a link there is
     replaced, never followed); then remove the products of its last build that this one no longer
     makes, if they are unchanged."""
+    for name, _ in products:
+        if not product_name(name):
+            raise PressworkError(f"the cluster sent back {name!r}, not a product name", Location(root / slug),
+                                 "products are named `name` or `dist/<ISBN>/name`: check the workers' presswork")  # fmt: skip
     folder = book_folder(root, slug)
     targets = [(folder.joinpath(*PurePosixPath(name).parts), data) for name, data in products]
     for target, _ in targets:
@@ -78,6 +83,18 @@ def write_products(root: Path, slug: str, products: tuple[tuple[str, bytes], ...
             stale.unlink()
             _remove_empty(stale.parent, folder)
     return made
+
+
+def product_name(name: object) -> bool:
+    """Whether `name` is one a product may have in its book's output folder: `name`, or
+    `dist/<id>/name` for a bundle's files; no part empty, hidden, '.' or '..', no NUL or backslash,
+    and never one of a book's source folders (manuscript/, images/, styles/)."""
+    if not isinstance(name, str) or "\0" in name or "\\" in name:
+        return False
+    parts = name.split("/")
+    if not (len(parts) == 1 or (len(parts) == 3 and parts[0] == "dist")):
+        return False
+    return parts[0] not in FOLDERS and all(part and not part.startswith(".") for part in parts)
 
 
 def book_folder(root: Path, slug: str) -> Path:
@@ -124,14 +141,61 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
     books = data.get("books") if isinstance(data, dict) and data.get("presswork") == __version__ else None
     if not isinstance(books, dict):
         return {}
-    return {slug: entry for slug, entry in books.items() if _well_formed(entry)}
+    clean = {slug: _well_formed(entry) for slug, entry in books.items() if isinstance(entry, dict)}
+    return {slug: entry for slug, entry in clean.items() if entry is not None}
 
 
-def _well_formed(entry: Any) -> bool:
-    """An entry the record can trust the shape of: products named inside the book's folder."""
+def _well_formed(entry: Any) -> dict[str, Any] | None:
+    """The entry with only the keys a build records, each of the type it writes, or None when the
+    record cannot be trusted about it: products named as a worker may name them, numbers where the
+    report computes with them. Nothing else (a `status`, a `slug`) is kept."""
     try:
-        return isinstance(entry["key"], str) and all(
-            isinstance(p["file"], str) and isinstance(p["sha256"], str) and ".." not in PurePosixPath(p["file"]).parts
-            and not PurePosixPath(p["file"]).is_absolute() for p in entry["products"])  # fmt: skip
-    except (KeyError, TypeError):
-        return False
+        products = [{"file": p["file"], "bytes": p["bytes"], "sha256": p["sha256"]} for p in entry.get("products", [])]
+        if not isinstance(entry["key"], str) or not all(
+                product_name(p["file"]) and _count(p["bytes"]) and isinstance(p["sha256"], str) for p in products):  # fmt: skip
+            return None
+        clean: dict[str, Any] = {"key": entry["key"], "products": products}
+        for name in ("seconds", "check_seconds"):
+            if name in entry:
+                if not _number(entry[name]):
+                    return None
+                clean[name] = entry[name]
+        if "worker" in entry:
+            if not isinstance(entry["worker"], str):
+                return None
+            clean["worker"] = entry["worker"]
+        warnings = entry.get("warnings", [])
+        if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+            return None
+        clean["warnings"] = warnings
+        checks = [_check(c) for c in entry.get("epubcheck", [])]
+        if None in checks:
+            return None
+        clean["epubcheck"] = checks
+        return clean
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+_CHECK = {"file": str, "ran": bool, "fatal": int, "errors": int, "warnings": int, "messages": list, "note": str}
+
+
+def _check(check: Any) -> dict[str, Any] | None:
+    """An EPUBCheck verdict as the record keeps it (asdict of EpubCheck), or None."""
+    if not isinstance(check, dict) or set(check) != set(_CHECK):
+        return None
+    for name, kind in _CHECK.items():
+        value = check[name]
+        if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
+            return None
+    if not all(isinstance(m, str) for m in check["messages"]):
+        return None
+    return {name: check[name] for name in _CHECK}
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < float("inf")

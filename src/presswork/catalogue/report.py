@@ -78,7 +78,7 @@ def _html(data: dict[str, Any]) -> str:
         notes += [f"<li>{e(w)}</li>" for w in row.get("warnings", [])]
         seconds = f"{row['seconds']:.1f} s" + (f" + {row['check_seconds']:.1f} s" if row.get("check_seconds") else "") \
             if "seconds" in row else ""  # fmt: skip
-        rows.append(f"<tr class='{row['status'].replace(' ', '-')}'><td>{e(row['slug'])}<br><small>{e(row['folder'])}</small></td>"
+        rows.append(f"<tr class='{e(row['status'].replace(' ', '-'))}'><td>{e(row['slug'])}<br><small>{e(row['folder'])}</small></td>"
                     f"<td>{e(row['status'])}</td><td>{products}</td><td>{seconds}<br><small>{e(row.get('worker', ''))}</small></td>"
                     f"<td>{checks}</td><td><ul>{''.join(notes)}</ul></td></tr>")  # fmt: skip
     checks = t["epubcheck"]

@@ -11,12 +11,14 @@ from typing import Any
 from ..backends import BACKENDS
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.folders import resolved
+from ..files.revisions import FOLDERS
 from ..load.sources import BOOK_YAML, read_text
 from ..load.yamlfile import LineDict, line_of, parse_yaml, text, texts
 
 PRODUCTS = (*BACKENDS, "all", "dist")
 DEFAULT_OUT = "build/catalogue"
 MAX_BOOKS = 10_000  # a publisher's whole backlist is a few hundred; a glob matching more is a mistake
+MAX_GLOB_MATCHES = 10 * MAX_BOOKS  # paths a glob may yield, books or not, before it is stopped
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 RESERVED = {"report.json", "report.html"}  # the output root's own files: no book folder may take their names
 _KEYS = ("books", "products", "styles", "out", "epubcheck")
@@ -73,7 +75,30 @@ def read_catalogue(path: Path) -> Catalogue:
         raise PressworkError("epubcheck must be true or false", Location(path, data.line_of("epubcheck")),
                              "write `epubcheck: false` to skip EPUBCheck")  # fmt: skip
     books = _books(data["books"], Location(path, data.line_of("books")), base, products)
-    return Catalogue(path, books, styles, out, epubcheck)
+    catalogue = Catalogue(path, books, styles, out, epubcheck)
+    check_out(catalogue, out, out_where, repr(text(data.get("out"), "out", out_where) or DEFAULT_OUT))
+    return catalogue
+
+
+def check_out(catalogue: Catalogue, out: Path, where: Location, named: str | None = None) -> None:
+    """Refuse an output root that is a book folder, holds one, or lies in a book's sources
+    (manuscript/, images/, styles/) or in the house styles folder, or holds that folder: presswork
+    writes products, reports and its record there, and removes its stale products. A root inside a
+    book folder but outside its sources (the sample's `build/catalogue`) is the book's own build
+    output, and allowed. Paths are compared resolved, symlinks followed."""
+    real = resolved(out, where)
+    named = named or str(out)
+    for entry in catalogue.books:
+        book = resolved(entry.folder, where)
+        sources = [resolved(book / folder, where) for folder in FOLDERS]
+        if real == book or book.is_relative_to(real) or any(real.is_relative_to(s) for s in sources):
+            raise PressworkError(f"the output root {named} overlaps the book folder {entry.folder}", where,
+                                 "give the output root a folder of its own, such as build/catalogue")  # fmt: skip
+    if catalogue.styles is not None:
+        styles = resolved(catalogue.styles, where)
+        if real.is_relative_to(styles) or styles.is_relative_to(real):
+            raise PressworkError(f"the output root {named} overlaps the house styles folder {catalogue.styles}", where,
+                                 "give the output root a folder of its own, such as build/catalogue")  # fmt: skip
 
 
 def _books(value: Any, where: Location, base: Path, products: tuple[str, ...]) -> tuple[Entry, ...]:
@@ -81,26 +106,29 @@ def _books(value: Any, where: Location, base: Path, products: tuple[str, ...]) -
         raise PressworkError("books must be a list of book folders", where, "write `books: [path/to/book, books/*]`")
     entries: list[Entry] = []
     seen: dict[Path, Entry] = {}
-    slugs: dict[str, Entry] = {}
+    slugs: dict[str, Entry] = {}  # by casefolded slug: Novel/ and novel/ are one folder on some disks
     for item in value:
         at = Location(where.file, line_of(item, where.line))
-        for entry in _entries(item, at, base, products):
+        for entry in _entries(item, at, base, products, MAX_BOOKS - len(entries)):
             real = resolved(entry.folder, at)
             if real in seen:
                 raise PressworkError(f"the book folder {entry.folder} is listed twice (first at line {seen[real].where.line})",
                                      at, "list each book once")  # fmt: skip
-            if entry.slug in slugs:
-                raise PressworkError(f"two books are named {entry.slug!r} (first at line {slugs[entry.slug].where.line})",
+            folded = entry.slug.casefold()
+            if folded in slugs:
+                first = slugs[folded]
+                raise PressworkError(f"two books are named {entry.slug!r} (first, {first.slug!r}, at line {first.where.line})",
                                      at, "give one of them `slug:`, the name of its folder in the output root")  # fmt: skip
-            seen[real] = slugs[entry.slug] = entry
+            seen[real] = slugs[folded] = entry
             entries.append(entry)
             if len(entries) > MAX_BOOKS:
                 raise PressworkError(f"more than {MAX_BOOKS:,} books", at, "split the catalogue")
     return tuple(entries)
 
 
-def _entries(item: Any, where: Location, base: Path, products: tuple[str, ...]) -> list[Entry]:
-    """The books one item of `books:` names: a folder, a glob of folders, or `{path, slug, products}`."""
+def _entries(item: Any, where: Location, base: Path, products: tuple[str, ...], room: int) -> list[Entry]:
+    """The books one item of `books:` names: a folder, a glob of folders, or `{path, slug, products}`.
+    A glob is followed lazily and stopped once it finds more than `room` books."""
     if isinstance(item, LineDict):
         _known_keys(item, _BOOK_KEYS, where.file)
         named = text(item.get("path"), "path", where, "write `- path: books/a-book`")
@@ -118,7 +146,16 @@ def _entries(item: Any, where: Location, base: Path, products: tuple[str, ...]) 
     if Path(named).is_absolute() or ".." in Path(named).parts:
         raise PressworkError(f"the glob {named!r} leads outside the catalogue's folder", where,
                              "write a glob relative to the catalogue's folder, such as books/*")  # fmt: skip
-    found = [folder for folder in sorted(base.glob(named)) if (folder / BOOK_YAML).is_file()]
+    found: list[Path] = []
+    for count, folder in enumerate(base.glob(named), 1):
+        if count > MAX_GLOB_MATCHES:
+            raise PressworkError(f"the glob {named!r} matches more than {MAX_GLOB_MATCHES:,} paths", where,
+                                 "narrow the pattern")  # fmt: skip
+        if (folder / BOOK_YAML).is_file():
+            found.append(folder)
+            if len(found) > room:
+                raise PressworkError(f"more than {MAX_BOOKS:,} books", where, "split the catalogue")
+    found.sort()
     if not found:
         raise PressworkError(f"the glob {named!r} matches no book folder (one holding {BOOK_YAML})", where,
                              "check the pattern")  # fmt: skip
@@ -128,7 +165,7 @@ def _entries(item: Any, where: Location, base: Path, products: tuple[str, ...]) 
 
 def _entry(folder: Path, slug: str | None, products: tuple[str, ...], where: Location) -> Entry:
     name = slug or resolved(folder, where).name
-    if not SLUG.fullmatch(name) or name in RESERVED:
+    if not SLUG.fullmatch(name) or name.casefold() in RESERVED:
         raise PressworkError(f"{name!r} cannot name the book's folder in the output root", where,
                              "give the book `slug:` of letters, digits, '.', '_' and '-'")  # fmt: skip
     if not folder.is_dir():
