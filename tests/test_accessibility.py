@@ -55,6 +55,7 @@ def sample_epubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # DAISY Ace drives a browser: ~20 s
 @pytest.mark.parametrize("name", ["pressmans-craft.epub", "pressmans-craft-kindle.epub"])
 def test_ace_finds_no_violation_in_the_sample_books_epubs(sample_epubs: Path, name: str, tmp_path: Path):
     assert ace_violations(sample_epubs / name, tmp_path / "ace") == []

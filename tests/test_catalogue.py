@@ -101,7 +101,7 @@ def dask_cluster(folder: Path) -> Iterator[DaskCluster]:
             process.terminate()
         for process in processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=5)  # a worker closing gracefully may wait far longer
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

@@ -240,6 +240,7 @@ def _folio_text(page: pikepdf.Page | pikepdf.Stream) -> tuple[float, list]:
     return show
 
 
+@pytest.mark.slow  # a proof renders every page to PNG
 def test_every_page_of_a_proof_is_marked_blank_versos_too(sample_copy: Path, serial: Path, tmp_path: Path):
     from click.testing import CliRunner
 

@@ -40,6 +40,7 @@ def _load_seconds(small_book, lines: int) -> float:
     return best
 
 
+@pytest.mark.slow  # loads paragraphs of tens of thousands of lines
 def test_loading_a_long_paragraph_takes_time_proportional_to_its_lines(small_book, monkeypatch):
     monkeypatch.setattr(markdown, "MAX_DELIMITERS", 10**6)  # a paragraph this long is refused; measured here is our own rules' work
     small = _load_seconds(small_book, 5_000)
