@@ -207,12 +207,17 @@ class _Glyphs:
         """The text's advance in CSS px."""
         return sum(advance for _, advance in self._shaped(text)) * self.size / 1000
 
+    def _adjusted(self, text: str) -> list[tuple[int, int | None]]:
+        """Each glyph id with the adjustment WeasyPrint writes after it, or None for none."""
+        return [(gid, int(k) if (k := float(self.widths.get(gid, 0)) - advance) else None)
+                for gid, advance in self._shaped(text)]  # fmt: skip
+
     def run(self, text: str) -> pikepdf.Array:
         run, glyphs = pikepdf.Array(), b""
-        for gid, advance in self._shaped(text):
+        for gid, adjustment in self._adjusted(text):
             glyphs += gid.to_bytes(2, "big")
-            if kerning := float(self.widths.get(gid, 0)) - advance:
-                run.extend([pikepdf.String(glyphs), int(kerning)])
+            if adjustment is not None:
+                run.extend([pikepdf.String(glyphs), adjustment])
                 glyphs = b""
         if glyphs:
             run.append(pikepdf.String(glyphs))
@@ -237,24 +242,13 @@ class _SampledGlyphs(_Glyphs):
             raise _folio_error("its font sets the folio's characters as other than one glyph each")
         self.characters = {ch: (gid, adjustment) for ch, (gid, adjustment) in zip(text, glyphs)}
 
-    def _sampled(self, text: str) -> list[tuple[int, int | None]]:
+    def _adjusted(self, text: str) -> list[tuple[int, int | None]]:
         if missing := set(text) - set(self.characters):
             raise _folio_error(f"the folio samples hold no {''.join(sorted(missing))!r}")
         return [self.characters[ch] for ch in text]
 
     def _shaped(self, text: str) -> list[tuple[int, float]]:
-        return [(gid, float(self.widths.get(gid, 0)) - (adjustment or 0)) for gid, adjustment in self._sampled(text)]
-
-    def run(self, text: str) -> pikepdf.Array:
-        run, glyphs = pikepdf.Array(), b""
-        for gid, adjustment in self._sampled(text):
-            glyphs += gid.to_bytes(2, "big")
-            if adjustment is not None:
-                run.extend([pikepdf.String(glyphs), adjustment])
-                glyphs = b""
-        if glyphs:
-            run.append(pikepdf.String(glyphs))
-        return run
+        return [(gid, float(self.widths.get(gid, 0)) - (adjustment or 0)) for gid, adjustment in self._adjusted(text)]
 
 
 @cache

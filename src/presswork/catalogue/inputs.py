@@ -14,8 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Location, PressworkError
-from ..files.cache import _files as files_inside
-from ..files.cache import code_key
+from ..files.cache import code_key, files_inside
 from ..files.folders import resolved
 from ..files.revisions import FOLDERS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 from .spec import Entry

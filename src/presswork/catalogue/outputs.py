@@ -12,10 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__
-from ..commands.build import _replaceable as replaceable
 from ..errors import Location, PressworkError
 from ..files.folders import resolved
-from ..files.output import write_atomic
+from ..files.output import replaceable, write_atomic
 from ..files.revisions import FOLDERS
 
 RECORD = ".presswork-catalogue.json"

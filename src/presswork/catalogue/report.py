@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..commands.build import _replaceable as replaceable
-from ..files.output import write_atomic
+from ..files.output import replaceable, write_atomic
 from ..text.labels import counted
 
 STATUSES = ("built", "skipped", "failed", "left out")  # skipped: up to date; left out: not named by --only

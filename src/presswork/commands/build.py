@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -19,10 +18,10 @@ from typing import Protocol
 
 from ..backends import BACKENDS, Backend
 from ..backends.options import Artifacts, BuildOptions
-from ..errors import Diagnostics, Location, PressworkError
+from ..errors import Diagnostics
 from ..files.cache import Cache, book_key
 from ..files.folders import staging_folder
-from ..files.output import writing_into
+from ..files.output import replaceable, writing_into
 from ..layout.pagemap import PageMap
 from ..layout.pieces import Layout
 from ..load.book import load_book
@@ -162,7 +161,7 @@ def build(
                 products += paths
             final = [out_dir / path.name for path in products]
             for target in final:  # every target checked before the first is moved: all products or none
-                _replaceable(target)
+                replaceable(target)
             for path, target in zip(products, final):
                 os.replace(path, target)
             report.info("Wrote " + ", ".join(map(str, final)))
@@ -171,16 +170,3 @@ def build(
             shutil.rmtree(stage, ignore_errors=True)
             if created and not any(out_dir.iterdir()):
                 out_dir.rmdir()
-
-
-def _replaceable(target: Path) -> None:
-    """A product may take the place of nothing, a file or a symlink (replaced, never followed); a
-    folder or anything else there is the user's, and os.replace would fail on it half-way."""
-    try:
-        mode = target.lstat().st_mode
-    except FileNotFoundError:
-        return
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        kind = "a folder" if stat.S_ISDIR(mode) else "something other than a file"
-        raise PressworkError(f"{kind} stands where the product {target.name} goes, so no product was written",
-                             Location(target), "move it away, or give --out another folder")  # fmt: skip

@@ -151,7 +151,7 @@ def book_key(book: Book, *settings: object, folders: tuple[str, ...] = ("manuscr
     Only files inside the book count: a symlink out of it is neither followed nor read."""
     digest = hashlib.sha256(f"{code_key(*settings)}\n".encode())
     for name in folders:
-        for path in _files(book.root / name, book.root):
+        for path in files_inside(book.root / name, book.root):
             # name first: no two sets of files hash alike
             digest.update(f"{(Path('book') / path.relative_to(book.root)).as_posix()}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()[:32]
@@ -186,12 +186,12 @@ def code_key(*settings: object) -> str:
 def _presswork_digest() -> str:
     """Read once a run: presswork's files do not change under a running build."""
     digest = hashlib.sha256(f"{__version__}\n".encode())
-    for path in [*_files(PACKAGE / "styles", None), *_files(PACKAGE / "fonts", None), *sorted(PACKAGE.rglob("*.py"))]:
+    for path in [*files_inside(PACKAGE / "styles", None), *files_inside(PACKAGE / "fonts", None), *sorted(PACKAGE.rglob("*.py"))]:
         digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
-def _files(base: Path, root: Path | None) -> list[Path]:
+def files_inside(base: Path, root: Path | None) -> list[Path]:
     """Every regular file under `base`, sorted; with `root`, only what resolves inside it (a
     symlink out is neither entered nor read), and a folder reached twice (a link loop) once."""
     found, seen = [], set()

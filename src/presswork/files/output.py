@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -119,3 +120,16 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def replaceable(target: Path) -> None:
+    """A product may take the place of nothing, a file or a symlink (replaced, never followed); a
+    folder or anything else there is the user's, and os.replace would fail on it half-way."""
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "something other than a file"
+        raise PressworkError(f"{kind} stands where the product {target.name} goes, so no product was written",
+                             Location(target), "move it away, or give --out another folder")  # fmt: skip
