@@ -204,6 +204,32 @@ def test_pdf_index_page_numbers_are_where_the_marked_words_are(sample_pdf, sampl
     assert checked >= 10
 
 
+def test_pdf_index_locators_link_over_their_numbers_to_their_pages(sample_pdf, sample):
+    """The index's locators are linked after layout: each link must cover its number's text and
+    lead to the page that number names (a range: its first page; a range broken at a line's
+    end: two links)."""
+    reader = pypdf.PdfReader(sample_pdf)
+    labels = reader.page_labels
+    where = {name: labels[reader.get_destination_page_number(dest)] for name, dest in reader.named_destinations.items()}
+    anchors = {locator.anchor for entry in sample.index.values() for locator in entry.locators}
+    covered: dict[str, str] = {}
+    with pdfplumber.open(sample_pdf) as pdf:
+        for page, plumbed in zip(reader.pages, pdf.pages):
+            for annot in page.get("/Annots", []):
+                link = annot.get_object()
+                if link.get("/Dest") not in anchors:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+                height = float(page.mediabox.height)
+                box = (min(x0, x1) - 0.5, height - max(y0, y1) - 0.5, max(x0, x1) + 0.5, height - min(y0, y1) + 0.5)
+                text = plumbed.within_bbox(box).extract_text()
+                covered[link["/Dest"]] = covered.get(link["/Dest"], "") + text.strip()
+    assert len(covered) >= 40
+    for anchor, text in covered.items():
+        assert re.fullmatch(r"([ivxlc]+|\d+)(–\d+)?", text), (anchor, text)
+        assert text.partition("–")[0] == where[anchor], (anchor, text)
+
+
 def index_entries(path: Path, start: int) -> list[str]:
     """The index's entries, read column by column, with wrapped locator lines joined on."""
     lines: list[str] = []

@@ -214,7 +214,7 @@ class PrintLayout:
                    for number, page in enumerate(piece.laid.pages, piece.first) for anchor in page.anchors}  # fmt: skip
         renderer = XhtmlRenderer(LINKS, self.book.metadata.scripts)
         title = word(self.book.metadata.language, "index")
-        return index_html(self.book, title, renderer, LINKS.target, anchors)
+        return index_html(self.book, title, renderer, LINKS.target, anchors, plain_locators=True)
 
     def _page_map(self, layout: Layout, blocks: list[str]) -> PageMap:
         """For each page, roman ones included, the block it begins in. WeasyPrint anchors an

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import PressworkError
 from ..files.output import pdf_bytes
@@ -83,6 +85,7 @@ class Typesetter:
         from .print import BOOK_URL, BookFetcher
 
         keep_notes_with_their_calls()  # in each process that lays out
+        _subset_with_open_arrays()
         self.variant = variant
         self.metadata = metadata
         self.fetch = BookFetcher(root)
@@ -95,6 +98,7 @@ class Typesetter:
         from weasyprint import CSS, HTML
 
         from .footnotes import render_keeping_notes
+        from .indexlinks import link_locators
         from .print import BOOK_URL
 
         if job.page_css not in self._page_css:
@@ -104,12 +108,40 @@ class Typesetter:
             HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch), [self.css, self._page_css[job.page_css]],
             font_config=self.font_config, color_profiles=self.color_profiles, pdf_variant=self.variant,
         )
+        if "data-targets" in job.html:  # the index's locators, laid out as plain text
+            link_locators(document.pages)
         pages = [
             PageInfo({a: box[:2] for a, box in page.anchors.items()}, list(page.bookmarks), page.height,
                      not (page._page_box.page_type.blank or page._page_box.page_type.name == "plain"))
             for page in document.pages
         ]  # fmt: skip
         return LaidOut(pdf_bytes(document, self.metadata, self.variant), pages)
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi handle, but for arrays made with their length in the type: WeasyPrint's
+    font subsetter asks for `hb_codepoint_t[N]` with a new N for each font of each piece, and
+    cffi parses each new type anew against all of WeasyPrint's declarations (0.75 s of a
+    full-size book's layout). The open array type `hb_codepoint_t[]` is parsed once."""
+
+    def __init__(self, ffi: Any):
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        return self._ffi.new(_SIZED_ARRAY.sub("[]", cdecl) if init is not None else cdecl, init)
+
+
+_SIZED_ARRAY = re.compile(r"\[\d+\]$")
+
+
+def _subset_with_open_arrays() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OpenArrays):
+        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 _worker: Typesetter | None = None  # this worker process's typesetter

@@ -91,16 +91,23 @@ def _life(born: LifeEvent, died: LifeEvent) -> str:
     return f"{part(born)} – {part(died)}"
 
 
+LOCATOR_SEPARATOR = ", "
+
+
 def index_html(
-    book: Book, title: str, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None
+    book: Book, title: str, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None,
+    plain_locators: bool = False,
 ) -> str:
     """Entries grouped by letter; locators are printed page numbers (ranges collapsed) linking to
-    the marked place, or, with no print layout, the numbers of the chapters holding them."""
+    the marked place, or, with no print layout, the numbers of the chapters holding them.
+    `plain_locators`: an entry's locators are one run of text, their links' targets listed in its
+    `data-targets`, for a typesetter that links them after layout (an inline box per locator costs
+    WeasyPrint seven times the layout of the plain text)."""
     markers = renderer.block("index")
     groups = []
     entries = sorted(book.index.values(), key=lambda e: sort_key(e.heading))
     for letter, members in groupby(entries, key=lambda e: initial(e.heading)):
-        items = "\n".join(_entry(e, book, renderer, href, labels) for e in members)
+        items = "\n".join(_entry(e, book, renderer, href, labels, plain_locators) for e in members)
         groups.append(
             f'<section class="index-group" aria-labelledby="index-{letter}">\n'
             f'<h2 id="index-{letter}">{escape(letter)}</h2>\n<ul class="index-entries">\n{items}\n</ul>\n</section>'
@@ -109,10 +116,11 @@ def index_html(
     return _section("index", "index", "doc-index", title, body, markers)
 
 
-def _entry(entry: IndexEntry, book: Book, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None) -> str:
+def _entry(entry: IndexEntry, book: Book, renderer: XhtmlRenderer, href: Callable[[str], str], labels: dict[str, str] | None,
+           plain: bool) -> str:  # fmt: skip
     lang = book.metadata.language
     parts = [renderer.text_html(smarten_string(entry.heading, lang))]
-    locators = _locators(entry, book, href, labels)
+    locators = _locators(entry, book, href, labels, plain)
     if locators:
         parts.append(", " + locators)
     for kind, names in (("see", entry.see), ("see also", entry.see_also)):
@@ -121,12 +129,12 @@ def _entry(entry: IndexEntry, book: Book, renderer: XhtmlRenderer, href: Callabl
     subs = ""
     if entry.subentries:
         subs = '\n<ul class="index-subentries">\n' + "\n".join(
-            _entry(sub, book, renderer, href, labels) for sub in sorted(entry.subentries.values(), key=lambda e: sort_key(e.heading))
+            _entry(sub, book, renderer, href, labels, plain) for sub in sorted(entry.subentries.values(), key=lambda e: sort_key(e.heading))
         ) + "\n</ul>"
     return f'<li class="index-entry">{"".join(parts)}{subs}</li>'
 
 
-def _locators(entry: IndexEntry, book: Book, href: Callable[[str], str], labels: dict[str, str] | None) -> str:
+def _locators(entry: IndexEntry, book: Book, href: Callable[[str], str], labels: dict[str, str] | None, plain: bool) -> str:
     """Page numbers with duplicates removed and consecutive pages joined: 12, 15–17."""
     first_anchor: dict[str, str] = {}
     for locator in entry.locators:
@@ -139,11 +147,11 @@ def _locators(entry: IndexEntry, book: Book, href: Callable[[str], str], labels:
             runs[-1].append(label)
         else:
             runs.append([label])
-    out = []
-    for run in runs:
-        text = run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}"
-        out.append(f'<a href="{escape(href(first_anchor[run[0]]))}" epub:type="index-locator">{text}</a>')
-    return ", ".join(out)
+    texts = [run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    targets = [escape(href(first_anchor[run[0]])) for run in runs]
+    if plain and texts:
+        return f'<span class="index-locators" data-targets="{" ".join(targets)}">{LOCATOR_SEPARATOR.join(texts)}</span>'
+    return LOCATOR_SEPARATOR.join(f'<a href="{t}" epub:type="index-locator">{text}</a>' for t, text in zip(targets, texts))
 
 
 def _label_order(label: str) -> tuple[int, int, str]:

@@ -1,0 +1,102 @@
+"""The index's locators linked after layout. Laid out as one run of text per entry (see
+`render.back.index_html(plain_locators=True)`), the index takes WeasyPrint a seventh of the time
+an inline box per locator costs; each locator's link is then placed over its text, measured in
+the Pango layout WeasyPrint drew the line with, and written by WeasyPrint like any other link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..render.back import LOCATOR_SEPARATOR
+
+
+@dataclass
+class _Locators:
+    """One entry's run of locators as its fragments (a line or column each) come by."""
+
+    text: str
+    spans: list[tuple[int, int, str]]  # (start, end, link target) in `text`
+    cursor: int = 0
+
+
+@dataclass
+class _Link:
+    """What WeasyPrint's link writer keeps of a link's box: its annotation."""
+
+    link_annotation: Any = field(default=None)
+
+
+def link_locators(pages: list[Any]) -> None:
+    """Add a link to each locator's text on WeasyPrint's `pages`, as an `<a>` would have had."""
+    from weasyprint.text.ffi import ffi, pango
+
+    if not hasattr(pango, "pango_layout_index_to_pos"):  # Pango has it; WeasyPrint does not declare it
+        ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index, PangoRectangle *pos);")
+    runs: dict[int, _Locators] = {}
+    for page in pages:
+        for box, line, run_element in _text_in_runs(page._page_box, None, None):
+            run = runs.get(id(run_element))
+            if run is None:
+                run = runs[id(run_element)] = _run(run_element)
+            page.links.extend(_links(box, line, run))
+
+
+def _run(element: Any) -> _Locators:
+    text = "".join(element.itertext())
+    targets = element.get("data-targets", "").split()
+    spans, start = [], 0
+    for label, target in zip(text.split(LOCATOR_SEPARATOR), targets):
+        spans.append((start, start + len(label), target))
+        start += len(label) + len(LOCATOR_SEPARATOR)
+    return _Locators(text, spans)
+
+
+def _text_in_runs(box: Any, parent: Any, run: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """The text boxes inside locator runs, in order, with the run's box on their line (whose
+    height an `<a>`'s link would have had) and the run's element."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    element = box.element
+    if element is not None and element.get("data-targets") is not None:
+        run = element
+    if isinstance(box, TextBox):
+        if run is not None:
+            yield box, parent, run
+        return
+    for child in box.all_children():
+        yield from _text_in_runs(child, box, run)
+
+
+def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tuple[float, float, float, float], _Link]]:
+    """The links over the locators (or their parts) that this fragment of the run shows."""
+    text, hyphen = box.text, box.style["hyphenate_character"]
+    while run.cursor < len(run.text) and run.text[run.cursor] == " " and not text.startswith(" "):
+        run.cursor += 1  # the space a line break took
+    begin = run.cursor
+    if run.text[begin:begin + len(text)] != text and text.endswith(hyphen):
+        text = text[:-len(hyphen)]  # a locator hyphenated at the line's end
+    if run.text[begin:begin + len(text)] != text:
+        raise RuntimeError(f"index locators laid out as {box.text!r}, not as {run.text[begin:]!r}")
+    run.cursor += len(text)
+    layout = box.pango_layout
+    layout.reactivate(box.style)
+    for start, end, target in run.spans:
+        left, right = max(start, begin), min(end, begin + len(text))
+        if left < right:
+            x0, x1 = _x(layout, text, left - begin), _x(layout, text, right - begin)
+            top = line.position_y  # WeasyPrint's hit area of an inline box: its line height
+            rectangle = (box.position_x + x0, top, box.position_x + x1, top + line.margin_height())
+            yield "external", target, rectangle, _Link()
+    layout.deactivate()
+
+
+def _x(layout: Any, text: str, offset: int) -> float:
+    """Where the character at `offset` of the laid-out `text` begins, in CSS px."""
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    position = ffi.new("PangoRectangle *")
+    pango.pango_layout_index_to_pos(layout.layout, len(text[:offset].encode()), position)
+    return position.x * FROM_UNITS
