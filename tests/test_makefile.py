@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_TARGETS = ("epub", "pdf", "kindle", "all")
+BUILD_TARGETS = ("epub", "pdf", "kindle", "kobo", "digital", "all", "every")
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
 

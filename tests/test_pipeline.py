@@ -260,7 +260,7 @@ def test_proof_reports_its_pieces_and_takes_crop_marks_on_request(small_book, tm
     root = small_book()
     # crop marks are drawn at assembly: the marked proof lays out nothing the plain one did not
     for flags, out, said in (([], "plain", "Laying out 1/3: "), (["--marks"], "marked", "3 of 3 pieces taken from the build cache")):
-        result = run(["proof", root, "--out", tmp_path / out, "--resolution", "20", *flags])
+        result = run(["proof", root, "--out", tmp_path / out, "--resolution", "20", "--cache", tmp_path / "cache", *flags])
         assert result.exit_code == 0 and said in result.output, result.output
     plain, marked = (pypdf.PdfReader(next((tmp_path / o).glob("*-proof.pdf"))).pages[0] for o in ("plain", "marked"))
     assert plain.mediabox.width == plain.trimbox.width and marked.mediabox.width > marked.trimbox.width

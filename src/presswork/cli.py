@@ -16,8 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import __version__
 from .backends import BACKENDS
 from .backends.options import BuildOptions
-from .commands.build import build, expand
+from .commands.build import GROUPS, build, expand
 from .commands.init import AUTHOR, TITLE, create_book
+from .commands.watch import PREVIEWS, watch
 from .errors import Diagnostics, Location, PressworkError
 from .files.cache import Cache, default_folder
 from .files.folders import default_out
@@ -158,7 +159,7 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list every manuscript file as it is loaded.")
 def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, marks: bool, require_azw3: bool,
                   cache_dir: Path | None, jobs: int | None, quiet: bool, verbose: bool) -> None:  # fmt: skip
-    """Build FORMAT (epub, pdf, kindle, or all) from the book in BOOK_DIR [default: .].
+    """Build FORMAT (epub, pdf, kindle, kobo, digital, web; all: epub, pdf and kindle; every: every format) from the book in BOOK_DIR [default: .].
 
     \b
     Examples:
@@ -166,10 +167,11 @@ def build_command(args: tuple[str, ...], out_dir: Path | None, strict: bool, mar
       presswork build pdf --marks
       presswork build kindle --require-azw3
       presswork build all path/to/book --out dist
+      presswork build every
     """
-    names = tuple(a for a in args if a in BACKENDS or a == "all")
+    names = tuple(a for a in args if a in BACKENDS or a in GROUPS)
     rest = [a for a in args if a not in names]
-    known = ", ".join([*BACKENDS, "all"])
+    known = ", ".join([*BACKENDS, *GROUPS])
     unknown = [a for a in rest if not Path(a).is_dir()]
     for name in unknown:
         if os.sep in name or "/" in name or Path(name).exists():  # meant as a book folder, not a format
@@ -293,6 +295,35 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
         _fail(exc)
     report.warnings(diagnostics)
     report.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+
+
+@main.command("watch", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--product", type=click.Choice(PREVIEWS), default="pdf", show_default=True, help="The product to preview.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 to serve the preview on (0: any free one).")  # fmt: skip
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: BOOK_DIR/build].")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@cache_option
+@jobs_option
+@click.option("-v", "--verbose", is_flag=True, help="Also print each build's stages.")
+def watch_command(book_dir: Path, product: str, port: int, out_dir: Path | None, strict: bool, cache_dir: Path | None,
+                  jobs: int | None, verbose: bool) -> None:  # fmt: skip
+    """Build PRODUCT from the book in BOOK_DIR, serve it at http://127.0.0.1:PORT/ and build it
+    again after every save in manuscript/, images/ or styles/; the page reloads after each
+    successful build and shows a failed one's error over the last good product. Ctrl-C stops.
+
+    \b
+    Examples:
+      presswork watch
+      presswork watch --product web --port 0
+    """
+    try:
+        watch(book_dir, product, out_dir or default_out(book_dir, "build"), BuildOptions(jobs=jobs), strict, port,
+              cache_dir or default_folder(), LineReporter(quiet=not verbose, verbose=verbose),
+              lambda line: click.echo(line, err=True))  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo("Stopped", err=True)
 
 
 @main.group("import", context_settings={"help_option_names": ["-h", "--help"]})

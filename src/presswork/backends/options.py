@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..layout.pagemap import PageMap
 from ..layout.pieces import Layout
+from ..progress import Progress, silent
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,4 @@ class Artifacts:
     options: BuildOptions = BuildOptions()
     layout: Layout | None = None  # the laid-out print book
     pages: PageMap | None = None  # the print edition's page map; None when there is no print edition
+    progress: Progress = silent  # where a backend with long work of its own says how far it is

@@ -15,7 +15,9 @@ from ..files.revisions import FOLDERS
 from ..load.sources import BOOK_YAML, read_text
 from ..load.yamlfile import LineDict, line_of, parse_yaml, text, texts
 
-PRODUCTS = (*BACKENDS, "all", "dist")
+# A catalogue's products: files, each sent back by its worker as bytes (a folder product, the web
+# edition, is built with `presswork build web`); `every` is every one of them.
+PRODUCTS = (*(name for name, backend in BACKENDS.items() if not backend.folder), "all", "every", "dist")
 DEFAULT_OUT = "build/catalogue"
 MAX_BOOKS = 10_000  # a publisher's whole backlist is a few hundred; a glob matching more is a mistake
 MAX_GLOB_MATCHES = 10 * MAX_BOOKS  # paths a glob may yield, books or not, before it is stopped
@@ -178,6 +180,10 @@ def _products(value: Any, where: Location, default: tuple[str, ...]) -> tuple[st
         return default
     names = texts(value, "products", where, "write `products: [epub, pdf]`")
     for item, name in zip(value if isinstance(value, list) else [value], names):  # texts() keeps no lines
+        if name in BACKENDS and name not in PRODUCTS:
+            raise PressworkError(f"the {name} product is a folder, which a catalogue does not build",
+                                 Location(where.file, line_of(item, where.line)),
+                                 f"build it book by book with `presswork build {name}`")  # fmt: skip
         if name not in PRODUCTS:
             raise PressworkError(f"unknown product {name!r}", Location(where.file, line_of(item, where.line)),
                                  f"products are {', '.join(PRODUCTS)}")  # fmt: skip

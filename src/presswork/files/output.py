@@ -9,7 +9,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -122,14 +122,96 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def replaceable(target: Path) -> None:
+def replaceable(target: Path, folder: bool = False) -> None:
     """A product may take the place of nothing, a file or a symlink (replaced, never followed); a
-    folder or anything else there is the user's, and os.replace would fail on it half-way."""
+    folder or anything else there is the user's, and os.replace would fail on it half-way. A folder
+    product (`folder`) takes the place of nothing or of a folder presswork made (`product_files`)."""
     try:
         mode = target.lstat().st_mode
     except FileNotFoundError:
+        return
+    if folder:
+        if product_files(target) is None:
+            raise PressworkError(f"{target.name} is not a folder presswork made (no {FOLDER_MANIFEST} listing exactly its "
+                                 "files), so no product was written", Location(target),
+                                 "move it away, or give --out another folder")  # fmt: skip
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         kind = "a folder" if stat.S_ISDIR(mode) else "something other than a file"
         raise PressworkError(f"{kind} stands where the product {target.name} goes, so no product was written",
                              Location(target), "move it away, or give --out another folder")  # fmt: skip
+
+
+# The manifest inside a folder product (the web edition): every file presswork wrote there, one
+# relative path a line. A later build replaces the folder only when it holds exactly those files.
+FOLDER_MANIFEST = ".presswork-files"
+_MANIFEST_HEAD = "# Made by presswork, which replaces this folder on the next build while it holds exactly these files.\n"
+
+
+def seal_folder(folder: Path) -> None:
+    """Write the manifest of a folder product, once every other file of it is written."""
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / FOLDER_MANIFEST).write_text(_MANIFEST_HEAD + "".join(f"{name}\n" for name in files), encoding="utf-8")
+
+
+def product_files(folder: Path) -> set[str] | None:
+    """The files of a folder product presswork made, or None when `folder` is not one: a real
+    folder of regular files and folders (no link anywhere) holding exactly the files its manifest
+    lists, and the manifest."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    found = set()
+    for top, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(top) / name
+            mode = path.lstat().st_mode
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                return None
+            if stat.S_ISREG(mode):
+                found.add(path.relative_to(folder).as_posix())
+    try:
+        fd = os.open(folder / FOLDER_MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            text = handle.read(1 << 24).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_MANIFEST_HEAD):
+        return None
+    listed = set(text[len(_MANIFEST_HEAD) :].splitlines())
+    return found if found == listed | {FOLDER_MANIFEST} else None
+
+
+def put_in_place(product: Path, target: Path) -> None:
+    """Move a finished product from its staging folder to `target`, checked by `replaceable`. A
+    folder product's predecessor is first moved into the staging folder (which the build removes),
+    checked again there, where no one else can add to it, and put back if the new one cannot go.
+    Something else put at `target` since the check (another build into the same folder) stays."""
+    try:
+        if not (product.is_dir() and target.is_dir() and not target.is_symlink()):
+            os.replace(product, target)
+            return
+        old = product.with_name(f".old-{product.name}")
+        os.replace(target, old)
+        try:
+            replaceable(old, folder=True)
+        except BaseException:
+            os.replace(old, target)
+            raise
+        try:
+            os.replace(product, target)
+        except BaseException:
+            with suppress(OSError):  # the place taken meanwhile: the old product goes with the staging folder
+                os.replace(old, target)
+            raise
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.EISDIR, errno.ENOTDIR):
+            raise
+        raise PressworkError(f"{target.name} was put in place by someone else meanwhile (another build into this "
+                             "folder?), so it was left as it is", Location(target), "run one build at a time into a folder") from None  # fmt: skip
+
+
+def product_bytes(product: Path) -> int:
+    """The size of a product: a file's, or the sum of a folder product's files."""
+    if product.is_dir():
+        return sum(p.stat().st_size for p in product.rglob("*") if p.is_file())
+    return product.stat().st_size

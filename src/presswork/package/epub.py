@@ -27,7 +27,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -47,7 +47,7 @@ from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
 from .a11y import book_claims
-from .images import ebook_image, rgb_jpeg
+from .images import ebook_image, image_name, rgb_jpeg
 from .reader import XHTML
 
 XHTML_NS = 'xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
@@ -67,6 +67,7 @@ class Profile:
     layers: tuple[str, ...] = ("base", "epub")
     notes: NotePlacement = NotePlacement.ENDNOTES
     jpeg_cover: bool = False  # Kindle reads the cover best as a JPEG
+    rewrite: Callable[[bytes], bytes] | None = None  # applied to every XHTML document, the nav too (Kobo's spans)
 
 
 EPUB = Profile()
@@ -102,17 +103,8 @@ class EpubBuilder:
 
     def _image_path(self, src: Path) -> str:
         if src not in self.image_hrefs:
-            clean = re.sub(r"[^A-Za-z0-9._/-]", "-", src.as_posix())
-            if src == self.book.metadata.cover and self.profile.jpeg_cover:
-                clean = str(Path(clean).with_suffix(".jpg"))
-            if not clean.startswith("images/"):
-                clean = "images/" + clean
-            taken = set(self.image_hrefs.values())
-            stem, n = clean, 1
-            while clean in taken:
-                n += 1
-                clean = re.sub(r"(\.[^./]+)?$", rf"-{n}\1", stem, count=1)
-            self.image_hrefs[src] = clean
+            jpeg = src == self.book.metadata.cover and self.profile.jpeg_cover
+            self.image_hrefs[src] = image_name(src, set(self.image_hrefs.values()), ".jpg" if jpeg else None)
         return self.image_hrefs[src]
 
     # -- content --------------------------------------------------------------------------
@@ -142,7 +134,7 @@ class EpubBuilder:
         self._document("cover", word(meta.language, "cover"), body, epub_type="cover")
 
     def _fonts_and_css(self, rendered: RenderedBook) -> None:
-        used = set().union(*(set(d.body) for d in rendered.documents), *(set(e.title) for e in _flat(rendered.toc)))
+        used = set().union(*(set(d.body) for d in rendered.documents), *(set(e.title) for e in rendered.toc_entries()))
         faces = []
         for face in fonts.FACES:
             href = f"fonts/{face.file}"
@@ -268,6 +260,8 @@ class EpubBuilder:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for name, data in sorted(_Writer(book, options).entries(), key=lambda entry: entry[0] != "mimetype"):
+                if self.profile.rewrite and name.endswith(".xhtml"):
+                    data = self.profile.rewrite(data)
                 _add(archive, name, data, date_time, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
@@ -385,10 +379,6 @@ def _toc(entries: list[TocEntry], numbers: Iterator[int]) -> list:
 
 def _depth(toc: list) -> int:
     return 1 + max((_depth(entry[1]) for entry in toc if isinstance(entry, tuple)), default=0)
-
-
-def _flat(entries: list[TocEntry]) -> list[TocEntry]:
-    return [x for e in entries for x in [e, *_flat(e.children)]]
 
 
 def cover_shortfalls(width: int, height: int) -> list[tuple[str, str]]:

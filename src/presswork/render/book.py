@@ -60,18 +60,28 @@ class RenderedBook:
     def lang(self) -> str:
         return self.book.metadata.language
 
+    def toc_entries(self) -> list[TocEntry]:
+        """Every entry of the table of contents, children after their parent."""
+
+        def flat(entries: list[TocEntry]) -> list[TocEntry]:
+            return [x for e in entries for x in [e, *flat(e.children)]]
+
+        return flat(self.toc)
+
 
 def render_book(
     book: Book, links: Links, notes: NotePlacement = NotePlacement.ENDNOTES, pages: PageMap | None = None,
-    block_ids: bool = False,
+    block_ids: bool = False, note_links: bool = False,
 ) -> RenderedBook:
     """Render every document. Notes go at the end of their chapter as a list (ENDNOTES) or as
     asides (POPUPS, Kindle's pop-ups), or stand inline at their first reference (FOOTNOTES, which
     print CSS floats to the foot of the page). With `pages` (the print layout), page-break markers mark
     where printed pages begin and index locators carry page numbers; `block_ids` gives every
-    block an id so that a print layout can report where its pages begin."""
+    block an id so that a print layout can report where its pages begin; `note_links` links each
+    footnote's call and note both ways (a screen edition)."""
     meta = book.metadata
-    renderer = XhtmlRenderer(links, meta.scripts, notes, breaks=pages.breaks if pages else None, block_ids=block_ids)
+    renderer = XhtmlRenderer(links, meta.scripts, notes, breaks=pages.breaks if pages else None, block_ids=block_ids,
+                             note_links=note_links)
     renderer.lang = meta.language
     rendered = RenderedBook(book, [], [])
 

@@ -36,9 +36,10 @@ class XhtmlRenderer(RendererHTML):
 
     def __init__(
         self, links: Links, scripts: dict[str, str], notes_at: NotePlacement = NotePlacement.ENDNOTES,
-        breaks: dict[str, list[str]] | None = None, block_ids: bool = False,
+        breaks: dict[str, list[str]] | None = None, block_ids: bool = False, note_links: bool = False,
     ):  # fmt: skip
         super().__init__()
+        self.note_links = note_links  # FOOTNOTES on screen: each call a link to its note, each note's number a link back
         self.breaks = breaks or {}  # EPUB: print pages beginning in each block, for page-break markers
         self.block_ids = block_ids  # print: every top-level block gets an id the layout can report
         self.blocks: list[str] = []  # ids of top-level blocks in reading order
@@ -210,12 +211,14 @@ class XhtmlRenderer(RendererHTML):
         if not first:
             return f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}">{number}</a></sup>'
         saved, self.inline_blocks = self.inline_blocks, True
-        body = self.render(self.notes[number], options, env)
+        if self.note_links:  # the call a link to the note, the note's number one back (its marker and call styled away)
+            body = self.note(self.notes[number], f'<a class="note-number" href="#{ref_id}" role="doc-backlink">{number}.</a> ')
+            call = f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" role="doc-noteref">{number}</a></sup>'
+        else:
+            body = self.render(self.notes[number], options, env)
+            call = f'<span class="noteref" id="{ref_id}"></span>'
         self.inline_blocks = saved
-        return (
-            f'<span class="noteref" id="{ref_id}"></span>'
-            f'<span class="footnote" id="{self.chapter_id}-n{number}" data-n="{number}">{body}</span>'
-        )
+        return f'{call}<span class="footnote" id="{self.chapter_id}-n{number}" data-n="{number}">{body}</span>'
 
     def figure_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>\n"

@@ -1,0 +1,158 @@
+"""The digital (screen) edition's layout: the whole book as ONE WeasyPrint document, written as a
+tagged PDF/UA-1. A structure tree cannot be merged from pieces the way the print edition's pages
+are (each piece's tree would stand alone, and their links and marked content would not join), so
+this layout gives up the print layout's workers and cache for one document in this process.
+
+It shares the print layout's HTML head, fonts, stylesheet family (print.css, with digital.css on
+top) and its notes correction, and differs where a screen differs from paper: pages follow one
+another with no blank versos and symmetric margins, no bleed or marks, images in sRGB, footnote
+calls and notes linked both ways, and the contents' and the index's page numbers are the pages'
+own numbers, which are the viewer's too (the first page is 1). Those numbers come from a laid-out
+document, so the book is laid out again with them until they stand still (twice, nearly always).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from weasyprint.urls import URLFetcherResponse
+
+from ..errors import Diagnostics
+from ..files.output import pdf_bytes
+from ..model import Book
+from ..package.images import screen_image
+from ..render.back import index_html
+from ..render.book import RenderedBook, TocEntry, render_book
+from ..render.stylesheets import stylesheet
+from ..render.xhtml import Links, XhtmlRenderer, escape
+from ..progress import Progress, silent
+from ..text.labels import counted, word
+from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
+from .pagemap import CONTENTS
+from .pieces import Layout, Piece
+from .print import BOOK_URL, LINKS, BookFetcher, PrintLayout
+from .typeset import LaidOut, PageInfo
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+VARIANT = "pdf/ua-1"  # tagged, with a title shown, a language, and XMP saying so
+SCREEN_LINKS = Links(target=lambda ident: f"#{ident}", image=LINKS.image)  # links within the one document
+PASSES = 4  # at most this many layouts of the book; the page numbers settle after the second
+PLACEHOLDER = "000"  # a contents page number before the first layout: three figures' room
+
+
+def digital_pdf(book: Book, diagnostics: Diagnostics, progress: Progress = silent) -> bytes:
+    """The digital edition of `book`: a tagged PDF/UA-1, the same bytes for the same book."""
+    return ScreenLayout(book, diagnostics, progress=progress).pdf()
+
+
+class ScreenLayout(PrintLayout):
+    """One layout of the screen edition. A print layout by descent only for its HTML head and font
+    faces: it lays the book out as one document (`pdf`), never in pieces."""
+
+    def pdf(self) -> bytes:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        keep_notes_with_their_calls()
+        rendered = render_book(self.book, SCREEN_LINKS, notes=self.options.notes, note_links=True)
+        fetch = ScreenFetcher(self.book.root)
+        font_config = FontConfiguration()
+        css = self._font_faces() + stylesheet(self.book.root, ("base", "print", "digital"), self.diagnostics)
+        sheets = [CSS(string=css + self._screen_page_css(), font_config=font_config, url_fetcher=fetch, base_url=BOOK_URL)]
+        pages: dict[str, int] = {}  # anchor -> the number of the first page holding it, as last laid out
+        for number in range(1, PASSES + 1):
+            self.progress("Laying out the screen edition" + (" again, with its page numbers …" if number > 1 else " …"))
+            html = HTML(string=self._html(self._body(rendered, pages), 1), base_url=BOOK_URL, url_fetcher=fetch)
+            document = render_keeping_notes(html, sheets, font_config=font_config, pdf_variant=VARIANT)
+            numbered = pages
+            pages = first_pages(document)
+            if all(pages.get(anchor) == numbered.get(anchor) for anchor in self._numbered(rendered)):
+                break  # every page number printed is the page's own
+        self._warn_strays(document)
+        self.progress(f"Writing the tagged PDF ({counted(len(document.pages), 'page')}) …")
+        return pdf_bytes(document, self.book.metadata, VARIANT)
+
+    def _warn_strays(self, document: Document) -> None:
+        """Name each note printed on another page than its call, as a print build does, with this
+        edition's page numbers: the document seen as the one piece of a layout, numbered from 1."""
+        pages = [PageInfo(dict.fromkeys(page.anchors, (0.0, 0.0)), [], page.height, True) for page in document.pages]
+        book = Piece("book", "", roman=False, laid=LaidOut(b"", pages))
+        warn_strays(self.book, Layout(self.options, body=[book]), self.diagnostics)
+
+    def _body(self, rendered: RenderedBook, pages: dict[str, int]) -> str:
+        """The book from the title page on (a screen edition needs no half title), the contents after
+        the copyright page, each chapter of a part marked as such for its bookmark's level."""
+        out = []
+        for doc in rendered.documents:
+            if doc.id == "halftitle":
+                continue
+            body = self._index(pages) if doc.id == "index" else doc.body
+            out.append(f'<div class="level-2">\n{body}\n</div>' if doc.level == 2 else body)
+            if doc.id == "copyright":
+                out.append(self._contents_nav(rendered.toc, pages))
+        return "\n".join(out)
+
+    def _numbered(self, rendered: RenderedBook) -> set[str]:
+        """The anchors whose page numbers the contents and the index print."""
+        located = {loc.anchor for entry in self.book.index.values() for e in [entry, *entry.subentries.values()]
+                   for loc in e.locators}  # fmt: skip
+
+        def docs(entries: list[TocEntry]) -> set[str]:
+            return {ident for e in entries for ident in (e.doc, *docs(e.children))}
+
+        return located | docs(rendered.toc)
+
+    def _contents_nav(self, toc: list[TocEntry], pages: dict[str, int]) -> str:
+        """The contents, marked up as the print edition's (print.css sets its leaders and figures)."""
+        title = escape(word(self.book.metadata.language, "contents"))
+
+        def items(entries: list[TocEntry]) -> str:
+            out = []
+            for e in entries:
+                sub = f"\n<ol>\n{items(e.children)}\n</ol>" if e.children else ""
+                cls = ' class="part"' if e.children else ""
+                page = pages.get(e.doc, PLACEHOLDER)
+                out.append(f'<li{cls}><a href="#{e.doc}">{escape(e.title)}</a> <span class="page">{page}</span>{sub}</li>')
+            return "\n".join(out)
+
+        return (
+            f'<nav class="contents" id="{CONTENTS}" role="doc-toc" aria-labelledby="contents-title">\n'
+            f'<section><h1 id="contents-title">{title}</h1>\n<ol>\n{items(toc)}\n</ol>\n</section>\n</nav>'
+        )
+
+    def _index(self, pages: dict[str, int]) -> str:
+        """The index with the pages' numbers (chapter numbers before the first layout: any text will do)."""
+        renderer = XhtmlRenderer(SCREEN_LINKS, self.book.metadata.scripts)
+        labels = {anchor: str(number) for anchor, number in pages.items()}
+        return index_html(self.book, word(self.book.metadata.language, "index"), renderer, SCREEN_LINKS.target, labels)
+
+    def _screen_page_css(self) -> str:
+        """The page: the print edition's trim and top and bottom margins, and its outside margin on
+        both sides (the same measure as in print, where the inside margin is at its minimum)."""
+        o = self.options
+        return f"@page {{ size: {o.width:.4f}in {o.height:.4f}in; margin: {o.top}in {o.outside}in {o.bottom}in; }}\n"
+
+
+def first_pages(document: Document) -> dict[str, int]:
+    """Each anchor of a laid-out WeasyPrint document with the number of the first page holding it."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+class ScreenFetcher(BookFetcher):
+    """The book's files and fonts as the print layout reads them, but its CMYK images in sRGB, as
+    the e-books carry them: a screen edition is RGB only."""
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        response = super().fetch(url, headers)
+        if response.headers.get_content_maintype() != "image":
+            return response
+        data = response.read()
+        rgb = screen_image(data)
+        kind = response.headers.get_content_type() if rgb is data else "image/jpeg"
+        return URLFetcherResponse(url, rgb, {"Content-Type": kind})
