@@ -17,6 +17,7 @@ from typing import Protocol
 
 from ..backends import BACKENDS, Backend
 from ..backends.options import Artifacts, BuildOptions
+from ..collector import collected_after
 from ..errors import Diagnostics
 from ..files.cache import Cache, book_key
 from ..files.folders import staging_folder
@@ -128,8 +129,9 @@ def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_
 def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:
     """Stage: the manuscript read into the model, with a line on what was loaded."""
     started = time.perf_counter()
-    book = load_book(root, diagnostics)
-    check_glyphs(book, diagnostics)
+    with collected_after():
+        book = load_book(root, diagnostics)
+        check_glyphs(book, diagnostics)
     chapters = list(book.chapters())
     for chapter in chapters:
         report.detail(f"  {chapter.source}: {chapter.title} ({counted(chapter.words, 'word')}, {counted(len(chapter.notes), 'note')}, "

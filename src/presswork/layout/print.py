@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 from PIL import Image
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..collector import collected_after
 from ..errors import Diagnostics, PressworkError
 from ..files.cache import Cache, book_key, code_key, content_digest
 from ..files.folders import resolved
@@ -79,7 +80,8 @@ class PrintLayout:
     def run(self) -> Layout:
         """Lay the whole book out (pieces, contents, index, folio samples) and record where its pages begin."""
         self._check_variant()
-        rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
+        with collected_after():
+            rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
         self.css = self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
         profile = self.options.output_profile
         self._inputs = book_key(self.book, self.css, self.options.pdf_variant, repr(self.book.metadata),

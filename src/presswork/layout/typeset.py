@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..collector import collected_after
 from ..errors import PressworkError
 from ..files.output import pdf_bytes
 from ..model import Metadata
@@ -95,6 +96,10 @@ class Typesetter:
         self._page_css: dict[str, CSS] = {}
 
     def lay_out(self, job: Job) -> LaidOut:
+        with collected_after():
+            return self._lay_out(job)
+
+    def _lay_out(self, job: Job) -> LaidOut:
         from weasyprint import CSS, HTML
 
         from .footnotes import render_keeping_notes
