@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
+from presswork.errors import PressworkError
 from presswork.layout.indexlinks import link_locators
 
 
@@ -44,10 +45,24 @@ def test_locators_without_a_run_are_left_alone():
     assert pages[0].links == []
 
 
-def test_text_that_is_not_the_runs_is_a_loud_error():
-    """A fragment whose text is not the run's as written would put links on the wrong numbers."""
+def test_locators_in_capitals_keep_their_links():
+    links = laid_out("xii, 4", "#a #b", style="text-transform: uppercase")
+    assert [t for t, _ in links] == ["#a", "#b"]
+
+
+def test_text_a_stylesheet_puts_before_the_locators_gets_no_link():
+    html = ('<style>span::before { content: "pp. " }</style><p style="width: 20em">almanac, '
+            '<span data-targets="#a #b">4, 10</span></p>')  # fmt: skip
+    pages = HTML(string=html).render().pages
+    link_locators(pages)
+    (_, first, rect_a, _), (_, second, rect_b, _) = pages[0].links
+    assert (first, second) == ("#a", "#b") and rect_a[2] < rect_b[0]
+
+
+def test_text_that_is_not_the_runs_is_a_one_line_error():
+    """A fragment whose text is not the run's would put links on the wrong numbers."""
     pages = HTML(string="<p><span data-targets='#a'>12</span></p>").render().pages
     [box] = [b for b in pages[0]._page_box.descendants() if type(b).__name__ == "TextBox"]
     box.text = "13"
-    with pytest.raises(RuntimeError, match="index locators laid out as '13'"):
+    with pytest.raises(PressworkError, match="the index's page numbers came out as '13' where '12' was set"):
         link_locators(pages)

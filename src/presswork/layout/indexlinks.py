@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import PressworkError
 from ..render.back import LOCATOR_SEPARATOR
 
 
@@ -59,6 +60,8 @@ def _text_in_runs(box: Any, parent: Any, run: Any) -> Iterator[tuple[Any, Any, A
     height an `<a>`'s link would have had) and the run's element."""
     from weasyprint.formatting_structure.boxes import TextBox
 
+    if (box.element_tag or "").endswith(("::before", "::after")):  # a stylesheet's generated text, not the run's
+        return
     element = box.element
     if element is not None and element.get("data-targets") is not None:
         run = element
@@ -76,10 +79,11 @@ def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tupl
     while run.cursor < len(run.text) and run.text[run.cursor] == " " and not text.startswith(" "):
         run.cursor += 1  # the space a line break took
     begin = run.cursor
-    if run.text[begin:begin + len(text)] != text and text.endswith(hyphen):
+    if not _same(run.text[begin:begin + len(text)], text) and text.endswith(hyphen):
         text = text[:-len(hyphen)]  # a locator hyphenated at the line's end
-    if run.text[begin:begin + len(text)] != text:
-        raise RuntimeError(f"index locators laid out as {box.text!r}, not as {run.text[begin:]!r}")
+    if not _same(run.text[begin:begin + len(text)], text):
+        raise PressworkError(f"the index's page numbers came out as {box.text!r} where {run.text[begin:]!r} was set, so they "
+                             "cannot be linked", None, "remove the house style's rule that changes the index's text")  # fmt: skip
     run.cursor += len(text)
     layout = box.pango_layout
     layout.reactivate(box.style)
@@ -91,6 +95,11 @@ def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tupl
             rectangle = (box.position_x + x0, top, box.position_x + x1, top + line.margin_height())
             yield "external", target, rectangle, _Link()
     layout.deactivate()
+
+
+def _same(written: str, laid_out: str) -> bool:
+    """Whether a fragment shows the run's text, in whatever case a stylesheet's text-transform gave it."""
+    return written.casefold() == laid_out.casefold() and len(written) == len(laid_out)
 
 
 def _x(layout: Any, text: str, offset: int) -> float:
