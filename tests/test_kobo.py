@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import NS, build, build_sample, epub_files, problems, run_epubcheck
+from conftest import BOOK_YAML, NS, build, build_sample, epub_files, problems, run_epubcheck
 from lxml import etree
 
 from presswork.package.kepub import KOBO_STYLE, kepub_document, sentences
@@ -197,3 +197,34 @@ def test_calibre_reads_the_kepub(sample_kepub: Path, tmp_path: Path):
     subprocess.run(["ebook-convert", str(sample_kepub), str(text)], capture_output=True, env=env, check=True, timeout=300)
     words = text.read_text(encoding="utf-8")
     assert "Печатный двор" in words and "Ivan Fyodorov" in words
+
+
+@pytest.mark.parametrize("ident", ["kobo.1.1", "book-inner"])
+def test_an_id_that_kobos_markup_takes_is_refused_at_its_line(small_book, tmp_path: Path, ident: str):
+    """The kepub gives its spans ids kobo.P.S and its wrapping divs book-columns and book-inner: the
+    same id in the manuscript would stand twice in the kepub (EPUBCheck: duplicate id)."""
+    root = small_book({"manuscript/chapters/one.md": f"# One\n\nFirst.\n\n## Two {{#{ident}}}\n\nSecond.\n"})
+    result = build(root, "--out", str(tmp_path / "out"), fmt="kobo")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert "manuscript/chapters/one.md:5" in error and f"id {ident!r} is Kobo's" in error
+    assert not (tmp_path / "out").exists()
+
+
+def test_ids_near_kobos_own_are_kept_and_the_kepub_stays_valid(small_book, tmp_path: Path):
+    root = small_book({"manuscript/chapters/one.md": "# One\n\nFirst. Second.\n\n## Two {#Kobo.1.1}\n\nThird.\n\n"
+                                                     "## Three {#kobo-1.2}\n\nFourth.\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path), fmt="kobo")
+    assert result.exit_code == 0, result.output
+    kepub = tmp_path / "a-small-book.kepub.epub"
+    assert problems(run_epubcheck(kepub, tmp_path)) == []
+    [chapter] = [data for name, data in epub_files(kepub).items() if name.endswith("one.xhtml")]
+    assert {"Kobo.1.1", "kobo-1.2", "kobo.1.1"} <= set(etree.fromstring(chapter).xpath("//@id"))
+
+
+def test_a_chapter_file_named_like_kobos_divs_gets_its_own_id(small_book, tmp_path: Path):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML.replace("chapters/one.md", "chapters/book-inner.md"),
+                       "manuscript/chapters/book-inner.md": "# Inner\n\nText.\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path), fmt="kobo")
+    assert result.exit_code == 0, result.output
+    assert "EPUB/text/book-inner-text.xhtml" in epub_files(tmp_path / "a-small-book.kepub.epub")

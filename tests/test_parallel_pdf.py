@@ -20,7 +20,7 @@ from presswork.backends.pdf import _FolioPrinter
 from presswork.errors import Diagnostics
 from presswork.layout import typeset
 from presswork.layout.pieces import FIRST, FOLIO_CHARACTERS, RECTO, VERSO, Folios
-from presswork.layout.print import PrintLayout
+from presswork.layout.print import PrintLayout, document_html
 from presswork.layout.typeset import LaidOut, Typesetter, jobs_default
 from presswork.load.book import load_book
 
@@ -189,7 +189,7 @@ def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path, css: str,
     gutter = 0.9
     with typeset.typesetters(1, sample_copy, layout.css + css, None, book.metadata) as run:
         first, second, _ = run(layout._folio_jobs(gutter))
-        pages = layout._html('<div class="folio"></div>' * 3, 1)
+        pages = document_html(book.metadata, '<div class="folio"></div>' * 3, 1)
         breaks = "div.folio + div.folio { break-before: page; }"
         wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + breaks) for t in texts]))
     opened: dict[int, pikepdf.Pdf] = {}

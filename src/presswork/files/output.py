@@ -157,18 +157,22 @@ def seal_folder(folder: Path) -> None:
 def product_files(folder: Path) -> set[str] | None:
     """The files of a folder product presswork made, or None when `folder` is not one: a real
     folder of regular files and folders (no link anywhere) holding exactly the files its manifest
-    lists, and the manifest."""
+    lists, and the manifest. A subfolder that cannot be listed (os.walk would pass over it, and its
+    files would go with the folder) or a file that cannot be looked at makes it not one."""
     if folder.is_symlink() or not folder.is_dir():
         return None
     found = set()
-    for top, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            path = Path(top) / name
-            mode = path.lstat().st_mode
-            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-                return None
-            if stat.S_ISREG(mode):
-                found.add(path.relative_to(folder).as_posix())
+    try:
+        for top, dirs, files in os.walk(folder, onerror=_raise):
+            for name in dirs + files:
+                path = Path(top) / name
+                mode = path.lstat().st_mode
+                if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    return None
+                if stat.S_ISREG(mode):
+                    found.add(path.relative_to(folder).as_posix())
+    except OSError:
+        return None
     try:
         fd = os.open(folder / FOLDER_MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
@@ -181,21 +185,28 @@ def product_files(folder: Path) -> set[str] | None:
     return found if found == listed | {FOLDER_MANIFEST} else None
 
 
+def _raise(error: OSError) -> None:
+    raise error
+
+
 def put_in_place(product: Path, target: Path) -> None:
     """Move a finished product from its staging folder to `target`, checked by `replaceable`. A
     folder product's predecessor is first moved into the staging folder (which the build removes),
-    checked again there, where no one else can add to it, and put back if the new one cannot go.
+    checked again there, where no one else can add to it, and put back if the new one cannot go or
+    the build is interrupted (an interrupt during the first move surfaces once it is done, so
+    whether the old one was moved aside is read from the disk).
     Something else put at `target` since the check (another build into the same folder) stays."""
     try:
         if not (product.is_dir() and target.is_dir() and not target.is_symlink()):
             os.replace(product, target)
             return
         old = product.with_name(f".old-{product.name}")
-        os.replace(target, old)
         try:
+            os.replace(target, old)
             replaceable(old, folder=True)
         except BaseException:
-            os.replace(old, target)
+            if os.path.lexists(old):
+                os.replace(old, target)
             raise
         try:
             os.replace(product, target)

@@ -21,16 +21,16 @@ from ..errors import Diagnostics
 from ..files.output import pdf_bytes
 from ..model import Book
 from ..package.images import screen_image
+from ..progress import Progress, silent
 from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
-from ..progress import Progress, silent
 from ..text.labels import counted, word
 from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
 from .pagemap import CONTENTS
 from .pieces import Layout, Piece
-from .print import BOOK_URL, LINKS, BookFetcher, PrintLayout
+from .print import BOOK_URL, LINKS, BookFetcher, document_html, font_faces
 from .typeset import LaidOut, PageInfo
 
 if TYPE_CHECKING:
@@ -47,9 +47,14 @@ def digital_pdf(book: Book, diagnostics: Diagnostics, progress: Progress = silen
     return ScreenLayout(book, diagnostics, progress=progress).pdf()
 
 
-class ScreenLayout(PrintLayout):
-    """One layout of the screen edition. A print layout by descent only for its HTML head and font
-    faces: it lays the book out as one document (`pdf`), never in pieces."""
+class ScreenLayout:
+    """One layout of the screen edition: the book as one document (`pdf`), never in pieces."""
+
+    def __init__(self, book: Book, diagnostics: Diagnostics, progress: Progress = silent):
+        self.book = book
+        self.diagnostics = diagnostics
+        self.options = book.print  # its notes setting; the page is the screen's (`_screen_page_css`)
+        self.progress = progress
 
     def pdf(self) -> bytes:
         from weasyprint import CSS, HTML
@@ -59,12 +64,12 @@ class ScreenLayout(PrintLayout):
         rendered = render_book(self.book, SCREEN_LINKS, notes=self.options.notes, note_links=True)
         fetch = ScreenFetcher(self.book.root)
         font_config = FontConfiguration()
-        css = self._font_faces() + stylesheet(self.book.root, ("base", "print", "digital"), self.diagnostics)
+        css = font_faces() + stylesheet(self.book.root, ("base", "print", "digital"), self.diagnostics)
         sheets = [CSS(string=css + self._screen_page_css(), font_config=font_config, url_fetcher=fetch, base_url=BOOK_URL)]
         pages: dict[str, int] = {}  # anchor -> the number of the first page holding it, as last laid out
         for number in range(1, PASSES + 1):
             self.progress("Laying out the screen edition" + (" again, with its page numbers …" if number > 1 else " …"))
-            html = HTML(string=self._html(self._body(rendered, pages), 1), base_url=BOOK_URL, url_fetcher=fetch)
+            html = HTML(string=document_html(self.book.metadata, self._body(rendered, pages), 1), base_url=BOOK_URL, url_fetcher=fetch)
             document = render_keeping_notes(html, sheets, font_config=font_config, pdf_variant=VARIANT)
             numbered = pages
             pages = first_pages(document)

@@ -25,7 +25,7 @@ from ..files.cache import Cache, book_key, code_key, content_digest
 from ..files.folders import resolved
 from ..files.output import build_time
 from ..load.printopts import profile_space
-from ..model import Book, PrintOptions
+from ..model import Book, Metadata, PrintOptions
 from ..progress import Progress, silent
 from ..render import fonts
 from ..render.back import index_html
@@ -36,7 +36,16 @@ from ..text.labels import word
 from ..text.typography import smarten_string
 from .footnotes import warn_strays
 from .pagemap import CONTENTS, PageMap
-from .pieces import FOLIO_CHARACTERS, PIECES_URL, Folios, Layout, Piece, first_recto, label, last_folio
+from .pieces import (
+    FOLIO_CHARACTERS,
+    PIECES_URL,
+    Folios,
+    Layout,
+    Piece,
+    first_recto,
+    label,
+    last_folio,
+)
 from .typeset import Job, LaidOut, jobs_default, typesetters
 
 # Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
@@ -82,7 +91,7 @@ class PrintLayout:
         self._check_variant()
         with collected_after():
             rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
-        self.css = self._font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
+        self.css = font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
         profile = self.options.output_profile
         self._inputs = book_key(self.book, self.css, self.options.pdf_variant, repr(self.book.metadata),
                                 build_time(self.book.metadata).isoformat(),
@@ -167,15 +176,15 @@ class PrintLayout:
         css = "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n"
         pages = '<div class="folio"></div>' * 3
         return [
-            Job("folio sample", self._html(pages + '<div class="folio plain"></div>' * 2, 1),
+            Job("folio sample", document_html(self.book.metadata, pages + '<div class="folio plain"></div>' * 2, 1),
                 self._page_css(gutter, folio=FOLIO_CHARACTERS) + css),
-            Job("second folio sample", self._html(pages, 1), self._page_css(gutter, folio="1") + css),
-            Job("blank", self._html('<section class="part"></section>', 1), self._page_css(gutter)),
+            Job("second folio sample", document_html(self.book.metadata, pages, 1), self._page_css(gutter, folio="1") + css),
+            Job("blank", document_html(self.book.metadata, '<section class="part"></section>', 1), self._page_css(gutter)),
         ]  # fmt: skip
 
     def _lay_out(self, pieces: list[Piece], gutter: float, beside: Sequence[Job] = ()) -> None:
         """Lay `pieces` out, and the jobs `beside` them (kept for later in the run)."""
-        jobs = [Job(p.key, self._html(p.html, p.level), self._page_css(gutter, roman=p.roman)) for p in pieces]
+        jobs = [Job(p.key, document_html(self.book.metadata, p.html, p.level), self._page_css(gutter, roman=p.roman)) for p in pieces]
         for piece, laid in zip(pieces, self._run([*jobs, *beside], said=len(jobs))):
             piece.laid = laid
 
@@ -246,22 +255,6 @@ class PrintLayout:
             pages.breaks.setdefault(blocks[-1], []).extend(waiting)
         return pages
 
-    def _html(self, body: str, level: int) -> str:
-        meta = self.book.metadata
-        stamp = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
-        head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
-        head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
-        if meta.description:
-            head.append(f'<meta name="description" content="{escape(meta.description)}">')
-        if meta.subjects:
-            head.append(f'<meta name="keywords" content="{escape(", ".join(meta.subjects))}">')
-        head += [f'<meta name="dcterms.created" content="{stamp}">', f'<meta name="dcterms.modified" content="{stamp}">',
-                 '<meta name="generator" content="presswork">']  # fmt: skip
-        return (
-            f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
-            f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
-        )
-
     def _contents(self, rendered: RenderedBook, layout: Layout, placeholder: bool) -> str:
         first = {p.key: p for p in layout.front + layout.body}
         lang = self.book.metadata.language
@@ -317,13 +310,6 @@ class PrintLayout:
 """ + ("@page :left { @top-center { content: none; } } @page :right { @top-center { content: none; } }\n"
        + self.margin_css if sample else "")
 
-    def _font_faces(self) -> str:
-        return "\n".join(
-            f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {f.weight}; font-style: {f.style}; '
-            f'src: url("{FONTS_URL}{quote(f.file)}"); }}'
-            for f in fonts.FACES
-        ) + "\n"
-
     def _check_variant(self) -> None:
         """Images a PDF/X or PDF/A variant forbids stop the build with the reason and the fix."""
         variant = self.options.pdf_variant
@@ -342,6 +328,33 @@ class PrintLayout:
                         f"image {figure.src} has transparency, which {variant.upper()} forbids",
                         figure.where, "flatten the image onto white, or choose pdf/x-4",
                     )  # fmt: skip
+
+
+def document_html(meta: Metadata, body: str, level: int) -> str:
+    """A piece's (or the screen edition's) whole HTML document: the book's metadata in its head,
+    for the PDF's document information."""
+    stamp = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
+    head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
+    head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
+    if meta.description:
+        head.append(f'<meta name="description" content="{escape(meta.description)}">')
+    if meta.subjects:
+        head.append(f'<meta name="keywords" content="{escape(", ".join(meta.subjects))}">')
+    head += [f'<meta name="dcterms.created" content="{stamp}">', f'<meta name="dcterms.modified" content="{stamp}">',
+             '<meta name="generator" content="presswork">']  # fmt: skip
+    return (
+        f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
+        f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
+    )
+
+
+def font_faces() -> str:
+    """The @font-face rules of presswork's book face, served by `BookFetcher`."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {f.weight}; font-style: {f.style}; '
+        f'src: url("{FONTS_URL}{quote(f.file)}"); }}'
+        for f in fonts.FACES
+    ) + "\n"
 
 
 class BookFetcher(URLFetcher):

@@ -24,6 +24,9 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _FRONT_MATTER_KEYS = ("title", "short_title", "id", "kind")  # what a Markdown file's front matter may set
 # Names of presswork's own pages: a chapter may not take them.
 RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
+# Ids the Kobo kepub gives its own markup (package/kepub.py): its spans' kobo.P.S and its two
+# wrapping divs. The same id in the manuscript would stand twice in the kepub.
+KOBO_IDS = re.compile(r"^kobo\.|^book-(columns|inner)$")
 _WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 # The token types on which an attribute the XHTML keeps may stand, and what its value must be.
 _ATTR_PLACES = {"href": ("link_open",), "src": ("image",), "alt": ("image",), "start": ("ordered_list_open",),
@@ -47,6 +50,9 @@ class Anchors:
     def define(self, ident: str, where: Location) -> None:
         if ident in RESERVED_IDS:
             raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where, "give the file another id: in its front matter")
+        if KOBO_IDS.match(ident):
+            raise PressworkError(f"id {ident!r} is Kobo's: the Kobo kepub gives it to its own markup", where,
+                                 "give it another id: none may start with 'kobo.' or be book-columns or book-inner")  # fmt: skip
         if not _ID.match(ident):
             raise PressworkError(
                 f"id {ident!r} is not a valid name", where, "start it with a letter; use letters, digits, '-', '_' and '.'"
@@ -132,7 +138,7 @@ def _id_from_name(source: Path) -> str:
     if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path
         return f"file-{zlib.crc32(source.as_posix().encode()):08x}"
     slug = slug if slug[0].isalpha() else f"ch-{slug}"
-    return f"{slug}-text" if slug in RESERVED_IDS else slug
+    return f"{slug}-text" if slug in RESERVED_IDS or KOBO_IDS.match(slug) else slug
 
 
 def _locator(source: Path):
