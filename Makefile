@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 BOOK   ?= .
 CATALOGUE ?= catalogue.yaml
 OUT    ?=
+PRODUCT ?= pdf
 # --out only when OUT is given: presswork's default is the book's own build/ (BOOK/build).
 OUT_OPTION = $(if $(OUT),--out $(OUT))
 
-.PHONY: help install system-deps epub pdf kindle kobo digital all every dist check proof test test-all bench images clean catalogue bench-catalogue
+.PHONY: help install system-deps epub pdf kindle kobo digital web watch all every dist check proof test test-all bench images clean catalogue bench-catalogue
 
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
@@ -68,6 +69,12 @@ kobo: $(STAMP)  ## Build <slug>.kepub.epub, the Kobo kepub for side-loading, in 
 
 digital: $(STAMP)  ## Build <slug>-digital.pdf, the tagged screen edition (PDF/UA), in BOOK/build (or OUT)
 	$(BIN)/presswork build digital $(BOOK) $(OUT_OPTION)
+
+web: $(STAMP)  ## Build <slug>-web/, the web edition (a static site), in BOOK/build (or OUT)
+	$(BIN)/presswork build web $(BOOK) $(OUT_OPTION)
+
+watch: $(STAMP)  ## Live preview of the print PDF (PRODUCT=web|digital for another) on http://127.0.0.1:8000/, rebuilt on every save
+	$(BIN)/presswork watch $(BOOK) --product $(PRODUCT) $(OUT_OPTION)
 
 all: $(STAMP)  ## Build the EPUB, the print PDF and the Kindle files in BOOK/build (or OUT)
 	$(BIN)/presswork build all $(BOOK) $(OUT_OPTION)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_TARGETS = ("epub", "pdf", "kindle", "kobo", "digital", "all", "every")
+BUILD_TARGETS = ("epub", "pdf", "kindle", "kobo", "digital", "web", "all", "every")
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
 
@@ -40,6 +40,13 @@ def test_a_build_target_leaves_the_output_folder_to_presswork(target):
 def test_a_build_target_passes_out_when_given(target):
     line = presswork_line(make("-n", target, "BOOK=/some/book", "OUT=x"))
     assert line.split()[-2:] == ["--out", "x"]
+
+
+def test_make_watch_previews_the_pdf_or_the_product_asked():
+    lines = [next(line for line in make("-n", "watch", *args).splitlines() if "presswork watch" in line)
+             for args in (["BOOK=/some/book"], ["BOOK=/some/book", "PRODUCT=web", "OUT=x"])]  # fmt: skip
+    assert lines[0].split()[-4:] == ["watch", "/some/book", "--product", "pdf"]
+    assert lines[1].split()[-6:] == ["watch", "/some/book", "--product", "web", "--out", "x"]
 
 
 def test_make_help_says_what_all_builds():

@@ -139,7 +139,8 @@ def open_cache(cache_dir: Path | None, diagnostics: Diagnostics) -> Cache:
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presswork")
 def main() -> None:
-    """presswork: turn one manuscript into an EPUB 3, a print-ready PDF and Kindle files.
+    """presswork: turn one manuscript into an EPUB 3, a print-ready PDF, Kindle and Kobo files, a
+    tagged screen PDF and a web edition.
 
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
