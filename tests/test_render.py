@@ -116,6 +116,13 @@ def test_markdown_syntax_soup_renders_to_well_formed_xhtml(text):
     as_xml(render(text))
 
 
+def test_a_note_holding_only_a_figure_renders_the_figure():
+    """The notes plugin puts its back-reference between the image's paragraph and its close."""
+    note = as_xml(render('Text.[^a]\n\n[^a]: ![x](images/a.png "c")'))
+    figure = note.find("{http://www.w3.org/1999/xhtml}figure")
+    assert figure is not None and figure.findtext("{http://www.w3.org/1999/xhtml}figcaption") == "c"
+
+
 def test_an_inline_note_renders_as_a_numbered_note(small_book):
     root = small_book({"manuscript/chapters/one.md": "# One\n\nText^[An inline note.] and more.[^a]\n\n[^a]: The note.\n"})
     result = build(root)

@@ -195,8 +195,10 @@ def _is_figure(inline: Token) -> bool:
 def _make_figure(tokens: list[Token], i: int) -> None:
     image = next(c for c in tokens[i + 1].children if c.type == "image")
     tokens[i + 1].children = [image]
+    # the paragraph's close: in a note, the notes plugin puts its back-reference anchor before it
+    close = next(j for j in range(i + 2, len(tokens)) if tokens[j].type == "paragraph_close")
     tokens[i].type, tokens[i].tag = "figure_open", "figure"
-    tokens[i + 2].type, tokens[i + 2].tag = "figure_close", "figure"
+    tokens[close].type, tokens[close].tag = "figure_close", "figure"
     if image.attrGet("id"):
         tokens[i].attrSet("id", str(image.attrGet("id")))
         del image.attrs["id"]
