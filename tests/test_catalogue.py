@@ -232,13 +232,24 @@ def test_the_web_edition_is_refused_with_the_command_that_builds_it(tmp_path: Pa
                              " — build it book by book with `presswork build web`\n")  # fmt: skip
 
 
+def test_a_book_with_products_and_a_bundle_is_loaded_and_warned_about_once(small_book, tmp_path: Path):
+    from presswork.catalogue import task
+    from presswork.errors import Diagnostics
+
+    root = small_book({"manuscript/chapters/one.md": "---\ntitle: One\nmood: calm\n---\n\n# One\n\nText.\n"})
+    diagnostics = Diagnostics()
+    paths = task._make(root, tmp_path / "out", ("epub", "dist"), diagnostics)
+    assert {p.suffix for p in paths if p.parent == tmp_path / "out"} == {".epub"} and any("dist" in p.parts for p in paths)
+    assert [w.code for w in diagnostics.warnings].count("L005") == 1, [str(w) for w in diagnostics.warnings]
+
+
 def test_every_in_a_catalogue_is_every_file_product(small_book, monkeypatch, tmp_path: Path):
     from presswork.backends import BACKENDS
     from presswork.catalogue import task
     from presswork.errors import Diagnostics
 
     asked: list[str] = []
-    monkeypatch.setattr(task, "build", lambda root, backends, *rest: asked.extend(b.name for b in backends) or [])
+    monkeypatch.setattr(task, "write_products", lambda pipeline, backends, *rest: asked.extend(b.name for b in backends) or [])
     task._make(small_book(), tmp_path / "out", ("every",), Diagnostics())
     assert asked == [name for name, backend in BACKENDS.items() if not backend.folder] and "kobo" in asked
     assert "web" not in asked

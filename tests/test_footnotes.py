@@ -168,6 +168,7 @@ def test_a_note_laid_out_on_no_page_is_named(small_book):
     book = load_book(small_book())  # one chapter, `one`, whose note 1 is written on line 5
     called = LaidOut(b"%PDF-", [PageInfo({"one-nref1": (0, 0)}, [], 864, True)])
     diagnostics = Diagnostics()
-    footnotes.warn_strays(book, Layout(book.print, body=[Piece("one", "", roman=False, laid=called)]), diagnostics)
+    layout = Layout(book.print, body=[Piece("one", "", roman=False, laid=called)])
+    footnotes.warn_strays(book, book.print.notes, layout.anchor_folios(), diagnostics)
     assert [(str(w.where), w.message) for w in diagnostics.warnings] == [
         ("manuscript/chapters/one.md:5", "note 1 is called on page 1 but not printed")]

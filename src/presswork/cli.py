@@ -16,14 +16,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import __version__
 from .backends import BACKENDS
 from .backends.options import BuildOptions
-from .commands.build import GROUPS, build, expand
+from .commands.build import GROUPS, Pipeline, build, expand
 from .commands.init import AUTHOR, TITLE, create_book
-from .commands.watch import PREVIEWS, watch
-from .errors import Diagnostics, Location, PressworkError
+from .errors import Diagnostics, Location, PressworkError, internal_error_line
 from .files.cache import Cache, default_folder
 from .files.folders import default_out
 from .files.output import writing_into
 from .load.book import load_book
+from .preview import PREVIEWS
 from .text.labels import counted
 
 # Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
@@ -113,8 +113,7 @@ class _Commands(click.Group):
         except Exception as exc:
             if os.environ.get("PRESSWORK_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} — please report it; "
-                       "PRESSWORK_DEBUG=1 shows the traceback", err=True)  # fmt: skip
+            click.echo(internal_error_line(exc), err=True)
             sys.exit(70)
 
 
@@ -289,8 +288,9 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
         out = out_dir or default_out(book_dir, "dist")
         book = load_book(book_dir, diagnostics)
         with report:
-            folder = make_bundle(book, out, diagnostics, BuildOptions(require_azw3=require_azw3, jobs=jobs), report.info,
-                                 open_cache(cache_dir, diagnostics))  # fmt: skip
+            options = BuildOptions(require_azw3=require_azw3, jobs=jobs)
+            folder = make_bundle(Pipeline(book, diagnostics, options, open_cache(cache_dir, diagnostics), report.info), out,
+                                 report.info)  # fmt: skip
     except PressworkError as exc:
         report.warnings(diagnostics)
         _fail(exc)
@@ -319,6 +319,8 @@ def watch_command(book_dir: Path, product: str, port: int, out_dir: Path | None,
       presswork watch
       presswork watch --product web --port 0
     """
+    from .commands.watch import watch  # watchfiles and the HTTP server load only for a preview
+
     try:
         watch(book_dir, product, out_dir or default_out(book_dir, "build"), BuildOptions(jobs=jobs), strict, port,
               cache_dir or default_folder(), LineReporter(quiet=not verbose, verbose=verbose),

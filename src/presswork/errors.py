@@ -63,3 +63,8 @@ class Diagnostics:
         if self.strict:
             raise PressworkError(f"{message} (an error because of --strict)", where, hint)
         self.warnings.append(Warning_(where or Location(), message, hint, code))
+
+
+def internal_error_line(exc: Exception) -> str:
+    """The one line a bug ends in (the command's, or a preview's rebuild): what, and how to see more."""
+    return f"internal error: {type(exc).__name__}: {exc} — please report it; PRESSWORK_DEBUG=1 shows the traceback"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -221,6 +222,10 @@ class Book:
     def figures(self) -> Iterator[Figure]:
         for chapter in self.chapters():
             yield from chapter.figures
+
+    def index_anchors(self) -> set[str]:
+        """The marked places the index's locators (its entries' and subentries') point at."""
+        return {loc.anchor for entry in self.index.values() for e in [entry, *entry.subentries.values()] for loc in e.locators}
 
 
 

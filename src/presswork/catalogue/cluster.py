@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import PressworkError
 from ..files.revisions import MAX_TOTAL_BYTES
 from ..layout.typeset import jobs_default
+from ..text.labels import counted
 from .task import BookInputs, BookResult, build_book
 
 RETRIES = 2  # a task that raised runs twice more before its book fails
@@ -53,7 +54,7 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Cluster]:
         count = workers or jobs_default()
         with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:  # fmt: skip
-            yield Cluster(client, f"LocalCluster, {count} worker{'s' if count > 1 else ''}", _dashboard(client))
+            yield Cluster(client, f"LocalCluster, {counted(count, 'worker')}", _dashboard(client))
 
 
 def run(cluster: Cluster, books: Iterable[tuple[str, Callable[[], BookInputs]]],

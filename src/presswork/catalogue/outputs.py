@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import Location, PressworkError
-from ..files.folders import resolved
+from ..files.folders import inside_book
 from ..files.output import replaceable, write_atomic
 from ..files.revisions import FOLDERS
 
@@ -67,7 +67,7 @@ def write_products(root: Path, slug: str, products: tuple[tuple[str, bytes], ...
     folder = book_folder(root, slug)
     targets = [(folder.joinpath(*PurePosixPath(name).parts), data) for name, data in products]
     for target, _ in targets:
-        if not resolved(target.parent).is_relative_to(resolved(folder)):
+        if not inside_book(folder, target.parent):
             raise PressworkError(f"a link in {folder} leads the product {target.name} out of it", Location(target.parent),
                                  "remove the link")  # fmt: skip
         replaceable(target)
@@ -77,7 +77,7 @@ def write_products(root: Path, slug: str, products: tuple[tuple[str, bytes], ...
     kept = {p["file"] for p in made}
     for old in (previous or {}).get("products", []):
         stale = folder / old["file"]
-        if (old["file"] not in kept and resolved(stale.parent).is_relative_to(resolved(folder))
+        if (old["file"] not in kept and inside_book(folder, stale.parent)
                 and _digest(stale) == old["sha256"]):  # fmt: skip
             stale.unlink()
             _remove_empty(stale.parent, folder)

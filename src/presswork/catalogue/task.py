@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import __version__
 from ..backends.options import BuildOptions
-from ..commands.build import build, expand
+from ..commands.build import Pipeline, expand, load, write_products
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.cache import Cache, code_key, default_folder
 from ..files.revisions import FOLDERS
@@ -102,11 +102,13 @@ def _make(root: Path, out: Path, products: tuple[str, ...], diagnostics: Diagnos
     options = BuildOptions(jobs=1)
     cache = Cache(default_folder(), diagnostics)
     backends = [b for b in expand(tuple(name for name in products if name != "dist")) if not b.folder]  # see PRODUCTS
-    paths = build(root, backends, out, diagnostics, _Quiet(), options, cache) if backends else []
+    book = load(root, diagnostics, _Quiet()) if backends else load_book(root, diagnostics)  # as `build`, or as `dist`
+    pipeline = Pipeline(book, diagnostics, options, cache)  # one load and one layout for the products and the bundle
+    paths = write_products(pipeline, backends, out, _Quiet()) if backends else []
     if "dist" in products:
         from ..dist.bundle import make_bundle  # covers, ONIX and barcodes: only for books that ask for a bundle
 
-        bundle = make_bundle(load_book(root, diagnostics), out / "dist", diagnostics, options, silent, cache)
+        bundle = make_bundle(pipeline, out / "dist", silent)
         paths += sorted(bundle.iterdir())
     return paths
 

@@ -152,6 +152,12 @@ def build(
 ) -> list[Path]:
     """Every product of `backends` in `out_dir`: all of them or none."""
     pipeline = Pipeline(load(root, diagnostics, report), diagnostics, options or BuildOptions(), cache, report.info)
+    return write_products(pipeline, backends, out_dir, report)
+
+
+def write_products(pipeline: Pipeline, backends: list[Backend], out_dir: Path, report: Reporter) -> list[Path]:
+    """Every product of `backends` in `out_dir` from a loaded book's pipeline: all of them or none."""
+    diagnostics = pipeline.diagnostics
     require_no_marks(pipeline.book, diagnostics)  # the importer's notes to the editor: a warning, an error with --strict
     products = []
     created = not out_dir.exists()

@@ -20,13 +20,12 @@ import watchfiles
 
 from ..backends import BACKENDS, Backend
 from ..backends.options import BuildOptions
-from ..errors import Diagnostics, Location, PressworkError
+from ..errors import Diagnostics, Location, PressworkError, internal_error_line
 from ..files.cache import Cache
 from ..files.folders import inside_book
 from ..preview.server import Preview, PreviewServer
 from .build import Reporter, build
 
-PREVIEWS = tuple(name for name in ("pdf", "digital", "web") if name in BACKENDS)  # a PDF, or a site
 SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
 QUIET_FOR = 250  # ms without a new change before a rebuild starts: an editor's save is many writes
 GATHER_AT_MOST = 1600  # ms: changes that keep coming are built in batches this long
@@ -84,8 +83,7 @@ class Rebuilder:
         except Exception as exc:  # a bug should not end the session: the next save may avoid it
             if os.environ.get("PRESSWORK_DEBUG"):
                 raise
-            self._failed(diagnostics, f"internal error: {type(exc).__name__}: {exc} — please report it; "
-                                      "PRESSWORK_DEBUG=1 shows the traceback")  # fmt: skip
+            self._failed(diagnostics, internal_error_line(exc))
         else:
             self.report.warnings(diagnostics)
             self.preview.succeeded(products[0])

@@ -10,14 +10,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..backends.options import BuildOptions
 from ..commands.build import Pipeline
-from ..errors import Diagnostics, Location, PressworkError
-from ..files.cache import Cache
+from ..errors import Location, PressworkError
 from ..files.folders import staging_folder, unmark
 from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
-from ..model import STANDARD_BLEED, Book
+from ..model import STANDARD_BLEED
 from ..package.a11y import book_claims
 from ..text.markers import require_no_marks
 from .a11y_report import check_epub, report_markdown
@@ -25,11 +23,11 @@ from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
 from .onix import OnixFacts, onix_record
 
 
-def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: BuildOptions, say,
-                cache: Cache | None = None) -> Path:  # fmt: skip
-    """Make the bundle in a staging folder in `dist_dir`, then put it at `dist_dir/<ISBN or slug>`,
-    replacing only a bundle dist made there before."""
-    require_no_marks(book, diagnostics, refuse=True)  # what ships holds no note to the editor
+def make_bundle(pipeline: Pipeline, dist_dir: Path, say) -> Path:
+    """Make the bundle of the pipeline's book in a staging folder in `dist_dir`, then put it at
+    `dist_dir/<ISBN or slug>`, replacing only a bundle dist made there before."""
+    book = pipeline.book
+    require_no_marks(book, pipeline.diagnostics, refuse=True)  # what ships holds no note to the editor
     ebook_id = book.metadata.isbn_ebook or book.metadata.slug
     final = dist_dir / ebook_id
     _replaceable(final)  # before minutes of work, and again before replacing
@@ -37,7 +35,7 @@ def make_bundle(book: Book, dist_dir: Path, diagnostics: Diagnostics, options: B
         dist_dir.mkdir(parents=True, exist_ok=True)
         work = staging_folder(dist_dir, f".{ebook_id}.")
         work.chmod(0o755)
-        _fill(Pipeline(book, diagnostics, options, cache, say), work, final, say)
+        _fill(pipeline, work, final, say)
     return final
 
 

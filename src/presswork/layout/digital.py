@@ -29,9 +29,7 @@ from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import counted, word
 from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
 from .pagemap import CONTENTS
-from .pieces import Layout, Piece
 from .print import BOOK_URL, LINKS, BookFetcher, document_html, font_faces
-from .typeset import LaidOut, PageInfo
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -67,24 +65,18 @@ class ScreenLayout:
         css = font_faces() + stylesheet(self.book.root, ("base", "print", "digital"), self.diagnostics)
         sheets = [CSS(string=css + self._screen_page_css(), font_config=font_config, url_fetcher=fetch, base_url=BOOK_URL)]
         pages: dict[str, int] = {}  # anchor -> the number of the first page holding it, as last laid out
+        numbered = self.book.index_anchors() | {e.doc for e in rendered.toc_entries()}  # the pages the contents and index print
+        images: dict = {}  # WeasyPrint's images, fetched and decoded once for every pass
         for number in range(1, PASSES + 1):
             self.progress("Laying out the screen edition" + (" again, with its page numbers …" if number > 1 else " …"))
             html = HTML(string=document_html(self.book.metadata, self._body(rendered, pages), 1), base_url=BOOK_URL, url_fetcher=fetch)
-            document = render_keeping_notes(html, sheets, font_config=font_config, pdf_variant=VARIANT)
-            numbered = pages
-            pages = first_pages(document)
-            if all(pages.get(anchor) == numbered.get(anchor) for anchor in self._numbered(rendered)):
+            document = render_keeping_notes(html, sheets, font_config=font_config, pdf_variant=VARIANT, cache=images)
+            printed, pages = pages, first_pages(document)
+            if all(pages.get(anchor) == printed.get(anchor) for anchor in numbered):
                 break  # every page number printed is the page's own
-        self._warn_strays(document)
+        warn_strays(self.book, self.options.notes, {a: str(n) for a, n in pages.items()}, self.diagnostics)
         self.progress(f"Writing the tagged PDF ({counted(len(document.pages), 'page')}) …")
         return pdf_bytes(document, self.book.metadata, VARIANT)
-
-    def _warn_strays(self, document: Document) -> None:
-        """Name each note printed on another page than its call, as a print build does, with this
-        edition's page numbers: the document seen as the one piece of a layout, numbered from 1."""
-        pages = [PageInfo(dict.fromkeys(page.anchors, (0.0, 0.0)), [], page.height, True) for page in document.pages]
-        book = Piece("book", "", roman=False, laid=LaidOut(b"", pages))
-        warn_strays(self.book, Layout(self.options, body=[book]), self.diagnostics)
 
     def _body(self, rendered: RenderedBook, pages: dict[str, int]) -> str:
         """The book from the title page on (a screen edition needs no half title), the contents after
@@ -98,16 +90,6 @@ class ScreenLayout:
             if doc.id == "copyright":
                 out.append(self._contents_nav(rendered.toc, pages))
         return "\n".join(out)
-
-    def _numbered(self, rendered: RenderedBook) -> set[str]:
-        """The anchors whose page numbers the contents and the index print."""
-        located = {loc.anchor for entry in self.book.index.values() for e in [entry, *entry.subentries.values()]
-                   for loc in e.locators}  # fmt: skip
-
-        def docs(entries: list[TocEntry]) -> set[str]:
-            return {ident for e in entries for ident in (e.doc, *docs(e.children))}
-
-        return located | docs(rendered.toc)
 
     def _contents_nav(self, toc: list[TocEntry], pages: dict[str, int]) -> str:
         """The contents, marked up as the print edition's (print.css sets its leaders and figures)."""

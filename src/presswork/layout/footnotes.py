@@ -22,13 +22,12 @@ the room may hold a call of its own, whose note WeasyPrint then never lays out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostics
 from ..model import Book, NotePlacement
-from .pieces import Layout
 
 if TYPE_CHECKING:
     from weasyprint import CSS, HTML
@@ -76,8 +75,9 @@ def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> 
     breaks: list[str] = []
     left: set[object] = set()  # notes no break brings home
     relayouts = 0
+    strays = _strays(document)
     while relayouts < RELAYOUTS:
-        stray = next(((note, page) for note, page in _strays(document) if note not in left), None)
+        stray = next(((note, page) for note, page in strays if note not in left), None)
         if stray is None:
             break
         note, page = stray
@@ -88,10 +88,11 @@ def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> 
         relayouts += 1
         css = CSS(string="".join(f"{s} {BREAK}\n" for s in [*breaks, selector]))
         trial = html.render(stylesheets=[*stylesheets, css], **options)
-        if any(n is note for n, _ in _strays(trial)):
+        trial_strays = _strays(trial)
+        if any(n is note for n, _ in trial_strays):
             left.add(note)
         else:
-            document = trial
+            document, strays = trial, trial_strays
             breaks.append(selector)
     return document
 
@@ -164,12 +165,12 @@ def _selector(elements: list[Any]) -> str:
     return " > ".join(steps)
 
 
-def warn_strays(book: Book, layout: Layout, diagnostics: Diagnostics) -> None:
+def warn_strays(book: Book, notes: NotePlacement, folios: Mapping[str, str], diagnostics: Diagnostics) -> None:
     """Name each note printed on another page than its call (a note taller than the room a
-    page has for notes) or on none, with the pages' folios. Endnotes have pages of their own."""
-    if layout.options.notes != NotePlacement.FOOTNOTES:
+    page has for notes) or on none, with the pages' `folios` (each anchor's first page). Endnotes
+    have pages of their own."""
+    if notes != NotePlacement.FOOTNOTES:
         return
-    folios = dict(_anchor_folios(layout))
     for chapter in book.chapters():
         for note in chapter.notes:
             call = folios.get(f"{chapter.id}-nref{note.number}")
@@ -178,14 +179,3 @@ def warn_strays(book: Book, layout: Layout, diagnostics: Diagnostics) -> None:
                 diagnostics.warn(f"note {note.number} is called on page {call} but "
                                  + (f"printed on page {printed}" if printed else "not printed"), note.where,
                                  "a note must fit in the room a page has for notes: shorten it, or split it")  # fmt: skip
-
-
-def _anchor_folios(layout: Layout) -> Iterator[tuple[str, str]]:
-    """Each anchor with the folio of the first page holding it."""
-    seen: set[str] = set()
-    for _, folio, piece, number in layout.sequence():
-        if piece is not None and piece.laid is not None:
-            for anchor in piece.laid.pages[number].anchors:
-                if anchor not in seen:
-                    seen.add(anchor)
-                    yield anchor, folio

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
 from ..errors import PressworkError
 from ..render.back import LOCATOR_SEPARATOR
 
@@ -32,8 +35,6 @@ class _Link:
 
 def link_locators(pages: list[Any]) -> None:
     """Add a link to each locator's text on WeasyPrint's `pages`, as an `<a>` would have had."""
-    from weasyprint.text.ffi import ffi, pango
-
     if not hasattr(pango, "pango_layout_index_to_pos"):  # Pango has it; WeasyPrint does not declare it
         ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index, PangoRectangle *pos);")
     runs: dict[int, _Locators] = {}
@@ -58,8 +59,6 @@ def _run(element: Any) -> _Locators:
 def _text_in_runs(box: Any, parent: Any, run: Any) -> Iterator[tuple[Any, Any, Any]]:
     """The text boxes inside locator runs, in order, with the run's box on their line (whose
     height an `<a>`'s link would have had) and the run's element."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
     if (box.element_tag or "").endswith(("::before", "::after")):  # a stylesheet's generated text, not the run's
         return
     element = box.element
@@ -104,8 +103,6 @@ def _same(written: str, laid_out: str) -> bool:
 
 def _x(layout: Any, text: str, offset: int) -> float:
     """Where the character at `offset` of the laid-out `text` begins, in CSS px."""
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-
     position = ffi.new("PangoRectangle *")
     pango.pango_layout_index_to_pos(layout.layout, len(text[:offset].encode()), position)
     return position.x * FROM_UNITS

@@ -85,6 +85,15 @@ class Layout:
             if roman and (folio - 1) % 2:
                 yield roman, label(folio, roman), None, 0
 
+    def anchor_folios(self) -> dict[str, str]:
+        """Each anchor with the folio of the first page holding it."""
+        folios: dict[str, str] = {}
+        for _, folio, piece, number in self.sequence():
+            if piece is not None and piece.laid is not None:
+                for anchor in piece.laid.pages[number].anchors:
+                    folios.setdefault(anchor, folio)
+        return folios
+
     def page_count(self) -> int:
         front = last_folio(self.front)
         return front + (front % 2) + last_folio(self.body)

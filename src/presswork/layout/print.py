@@ -111,7 +111,7 @@ class PrintLayout:
             *samples, layout.blank = self._run(self._folio_jobs(gutter), said=0)
             layout.folios = Folios((FOLIO_CHARACTERS, "1"), (samples[0], samples[1]))
         layout.pages = self._page_map(layout, rendered.blocks)
-        warn_strays(self.book, layout, self.diagnostics)
+        warn_strays(self.book, self.options.notes, layout.anchor_folios(), self.diagnostics)
         return layout
 
     def _estimated_pages(self) -> int:
@@ -234,7 +234,7 @@ class PrintLayout:
         title, which an EPUB lacks) shares the place of the page that follows it."""
         at = blocks.index("copyright") + 1 if "copyright" in blocks else 0
         order = {block: number for number, block in enumerate([*blocks[:at], CONTENTS, *blocks[at:]])}
-        located = {loc.anchor for entry in self.book.index.values() for e in [entry, *entry.subentries.values()] for loc in e.locators}
+        located = self.book.index_anchors()
         pages = PageMap()
         waiting: list[str] = []
         top = (self.options.top + self.options.bleed) * 96 + 1  # CSS px from the page's top edge

@@ -166,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def _not_found(self, send_body: bool) -> None:
+        self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+
     def _refuse_method(self) -> None:
         self._send(405, b"only GET and HEAD\n", "text/plain; charset=utf-8", True, {"Allow": "GET, HEAD"})
 
@@ -214,14 +217,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self, path: str, page: str, status: Status, send_body: bool) -> None:
         if path != "/":
-            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+            self._not_found(send_body)
             return
         self._send(200, with_reload(page.encode(), status.generation), "text/html; charset=utf-8", send_body)
 
     def _site_file(self, site: Path, path: str, status: Status, send_body: bool) -> None:
         found = site_file(site, path)
         if found is None:
-            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+            self._not_found(send_body)
             return
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         self._file(found, kind, status, send_body)
@@ -230,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             data = path.read_bytes()  # one read: a rebuild renames a new file in, never rewrites this one
         except OSError:  # replaced or removed between the look-up and the read
-            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+            self._not_found(send_body)
             return
         if kind in HTML_TYPES:
             data = with_reload(data, status.generation)
