@@ -107,7 +107,7 @@ class _ContentsLoader:
     def back_entry(self, entry: Any) -> Chapter | Glossary | Chronology | Biographies | IndexPlace:
         where = Location(BOOK_YAML, line_of(entry))
         if entry == "index":
-            self.anchors.define("index", where)
+            self.anchors.define("index", where, own=True)
             self.targets["index"] = "index"
             return IndexPlace()
         if not (isinstance(entry, str) and entry.endswith((".yaml", ".yml"))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,12 @@ _DEFINITION = re.compile(r"^[ \t]*\[\^([^\]]+)\]:", re.M)
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _FRONT_MATTER_KEYS = ("title", "short_title", "id", "kind")  # what a Markdown file's front matter may set
-# Names of presswork's own pages: a chapter may not take them.
-RESERVED_IDS = {"cover", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx"}
+# Names of presswork's own pages and files: the EPUB's documents and manifest items, the book's
+# index, the web edition's home (index.html) and search page. No id may take them in any case: an id
+# becomes a file name (text/ID.xhtml, ID.html), and Cover.xhtml and cover.xhtml, or INDEX.html and
+# index.html, are one file on macOS and Windows disks.
+RESERVED_IDS = {"cover", "cover-image", "halftitle", "titlepage", "copyright", "nav", "toc", "contents", "css", "ncx",
+                "index", "search"}  # fmt: skip
 # Ids the Kobo kepub gives its own markup (package/kepub.py): its spans' kobo.P.S and its two
 # wrapping divs. The same id in the manuscript would stand twice in the kepub.
 KOBO_IDS = re.compile(r"^kobo\.|^book-(columns|inner)$")
@@ -46,10 +51,14 @@ class Anchors:
 
     ids: dict[str, Location] = field(default_factory=dict)
     links: list[tuple[str, Location]] = field(default_factory=list)
+    folded: dict[str, str] = field(default_factory=dict)  # each id by its case-folded form
 
-    def define(self, ident: str, where: Location) -> None:
-        if ident in RESERVED_IDS:
-            raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where, "give the file another id: in its front matter")
+    def define(self, ident: str, where: Location, *, own: bool = False) -> None:
+        """Take `ident` for one place of the book. `own` is presswork's own use of a reserved
+        name (the book's index). Ids are compared case-blind, since each may name a file."""
+        if not own and ident.casefold() in RESERVED_IDS:
+            raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where,
+                                 "give it another id (a file's id goes in its front matter: `id: …`)")  # fmt: skip
         if KOBO_IDS.match(ident):
             raise PressworkError(f"id {ident!r} is Kobo's: the Kobo kepub gives it to its own markup", where,
                                  "give it another id: none may start with 'kobo.' or be book-columns or book-inner")  # fmt: skip
@@ -57,11 +66,14 @@ class Anchors:
             raise PressworkError(
                 f"id {ident!r} is not a valid name", where, "start it with a letter; use letters, digits, '-', '_' and '.'"
             )
-        if ident in self.ids:
-            raise PressworkError(
-                f"duplicate id {ident!r} (first defined at {self.ids[ident]})", where, "give each id a unique name"
-            )
+        first = self.folded.get(ident.casefold())
+        if first == ident:
+            raise PressworkError(f"duplicate id {ident!r} (first defined at {self.ids[ident]})", where, "give each id a unique name")
+        if first is not None:
+            raise PressworkError(f"id {ident!r} differs only in case from id {first!r} (defined at {self.ids[first]}): "
+                                 "one file name on macOS and Windows disks", where, "give each id a name unique in any case")  # fmt: skip
         self.ids[ident] = where
+        self.folded[ident.casefold()] = ident
 
 
 def load_chapter(
@@ -135,8 +147,8 @@ def _empty_dict() -> LineDict:
 
 def _id_from_name(source: Path) -> str:
     slug = slugify(source.stem)
-    if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path
-        return f"file-{zlib.crc32(source.as_posix().encode()):08x}"
+    if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path, as NFC (macOS may store NFD)
+        return f"file-{zlib.crc32(unicodedata.normalize('NFC', source.as_posix()).encode()):08x}"
     slug = slug if slug[0].isalpha() else f"ch-{slug}"
     return f"{slug}-text" if slug in RESERVED_IDS or KOBO_IDS.match(slug) else slug
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from bisect import bisect_right
 from collections.abc import Callable
@@ -81,8 +82,9 @@ def line_finder(text: str) -> Callable[[int], int]:
 
 
 def slugify(text: str, fallback: str = "") -> str:
-    """Lower-case ASCII words joined by hyphens, for file names and ids; `fallback` when none are left."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+    """Lower-case ASCII words joined by hyphens, for file names and ids; `fallback` when none are left.
+    The text is taken as NFC first: the same name stored decomposed (as macOS may) gives the same slug."""
+    return re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-") or fallback
 
 
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}

@@ -56,14 +56,15 @@ def image_name(src: Path, taken: set[str], suffix: str | None = None) -> str:
     """The name under images/ that a product gives the book's image `src` (a path inside the book,
     as the loader resolved it, so no part of it climbs out): only characters every reading system
     and web server takes, `suffix` in place of its own when the product converts it, and a number
-    added when another image already took the name."""
+    added when another image already took the name in any case (Plate.png and plate.png are one
+    file on macOS and Windows disks, and EPUBCheck refuses them: OPF-060)."""
     clean = re.sub(r"[^A-Za-z0-9._/-]", "-", src.as_posix())
     if suffix:
         clean = str(Path(clean).with_suffix(suffix))
     if not clean.startswith("images/"):
         clean = "images/" + clean
-    stem, n = clean, 1
-    while clean in taken:
+    stem, n, folded = clean, 1, {name.casefold() for name in taken}
+    while clean.casefold() in folded:
         n += 1
         clean = re.sub(r"(\.[^./]+)?$", rf"-{n}\1", stem, count=1)
     return clean

@@ -81,15 +81,16 @@ class Site:
 
     # -- addressing ---------------------------------------------------------------------
     def _page(self, doc: str) -> str:
-        """The file of a rendered document's page, named after its id (taken names get a number)."""
+        """The file of a rendered document's page, named after its id (taken names, in any case, get
+        a number: Book-Index.html and book-index.html are one file on macOS and Windows disks)."""
         if doc not in self.names:
             if doc in _HOME_KINDS:
                 self.names[doc] = HOME
             else:
-                taken = {HOME, SEARCH, *self.names.values()}
+                taken = {name.casefold() for name in (HOME, SEARCH, *self.names.values())}
                 stem = _PREFERRED.get(doc, doc)
                 name, n = f"{stem}.html", 1
-                while name in taken:
+                while name.casefold() in taken:
                     n += 1
                     name = f"{stem}-{n}.html"
                 self.names[doc] = name
