@@ -9,11 +9,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
-from lxml import etree
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.folders import resolved
+from .svg import require_svg
 
 BOOK_YAML = Path("manuscript/book.yaml")
 # No real chapter comes near this; a bigger file is a mistake or an attack, and would take minutes.
@@ -93,10 +93,11 @@ _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".web
 def require_image(root: Path, relative: Path, where: Location, what: str) -> None:
     """The file exists, is the kind of image its name says (readers trust the name), has a sane
     number of pixels and decodes to the end: a truncated file would print as a half-black figure.
-    An SVG has no pixels: it must be well-formed and run nothing (`_require_inert_svg`)."""
+    An SVG has no pixels: it must be well-formed, run nothing, fetch nothing and draw a bounded
+    amount (`svg.require_svg`)."""
     require_file(root, relative, where, what)
     if relative.suffix.lower() == ".svg":
-        _require_inert_svg(root, relative, where, what)
+        require_svg(root / relative, relative, where, what, MAX_IMAGE_PIXELS)
         return
     expected = _FORMATS.get(relative.suffix.lower())
     if expected is None:
@@ -121,42 +122,3 @@ def require_image(root: Path, relative: Path, where: Location, what: str) -> Non
         raise PressworkError(f"{what} {relative} is not an image, or is damaged", where, "export it again as PNG or JPEG") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-
-
-# What lets an SVG run script when it is opened on its own (the web edition's images/ on the
-# publisher's site; a page's <img> runs none): script, documents embedded in it (an iframe's
-# srcdoc), event-handler attributes, javascript: URLs in any attribute (an <animate> can set an
-# href to one; browsers drop tabs and newlines from a URL, so those are dropped before looking),
-# and an xml-stylesheet instruction (an XSLT stylesheet can write a script).
-_SCRIPT_ELEMENTS = frozenset({"script", "iframe", "frame", "object", "embed"})
-_URL_IGNORED = re.compile("[\x00-\x20]+")
-
-
-def _require_inert_svg(root: Path, relative: Path, where: Location, what: str) -> None:
-    """The SVG is well-formed XML, an <svg> element, and holds nothing that runs. Internal entities
-    are expanded as a browser expands them (one could hold a <script>); external ones are not read."""
-    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False)
-    try:
-        svg = etree.fromstring((root / relative).read_bytes(), parser).getroottree()
-    except etree.XMLSyntaxError:
-        svg = None
-    if svg is None or svg.getroot().tag != "{http://www.w3.org/2000/svg}svg":
-        raise PressworkError(f"{what} {relative} is not an image, or is damaged", where, "export it again as SVG, PNG or JPEG")
-    found = ["xml-stylesheet instruction"] if svg.xpath("//processing-instruction('xml-stylesheet')") else []
-    found += filter(None, map(_script_in, svg.getroot().iter(etree.Element)))
-    if found:
-        raise PressworkError(f"{what} {relative} can run script ({found[0]}) when opened on its own", where,
-                             "remove that from the drawing (export it as plain SVG), or use a PNG")  # fmt: skip
-
-
-def _script_in(element: etree._Element) -> str | None:
-    """What in the element can run script, for the error, or None."""
-    name = etree.QName(element).localname
-    if name.lower() in _SCRIPT_ELEMENTS:
-        return f"<{name}> element"
-    for attribute, value in element.attrib.items():
-        if (local := etree.QName(attribute).localname).lower().startswith("on"):
-            return f"{local} attribute"
-        if "javascript:" in _URL_IGNORED.sub("", value).lower():
-            return "javascript: link"
-    return None
