@@ -290,9 +290,9 @@ def test_stale_staging_folders_of_killed_builds_are_cleared_and_nothing_else(sma
     dead = subprocess.Popen(["true"])
     dead.wait()
     hour_ago = time.time() - 3600
-    stale = [out / f".build-{dead.pid}-abcd1234"]  # a killed build's, marked by it
-    kept = [out / f".build-{os.getpid()}-abcd1234", out / f".build-{dead.pid}-fresh123", out / ".build-notes",
-            out / ".build-k2j4_x9q"]  # a running build's, a fresh one, and two names without a process id  # fmt: skip
+    stale = [out / f".build-{dead.pid}-abcd1234", out / f".build-{dead.pid}-fresh123"]  # a killed build's, marked by it, old or fresh
+    kept = [out / f".build-{os.getpid()}-abcd1234", out / ".build-notes",
+            out / ".build-k2j4_x9q"]  # a running build's, and two names without a process id  # fmt: skip
     for folder in [*stale, *kept]:
         folder.mkdir()
         (folder / "a-small-book.epub").write_bytes(b"half")
@@ -303,7 +303,7 @@ def test_stale_staging_folders_of_killed_builds_are_cleared_and_nothing_else(sma
     (out / f".build-{dead.pid}-linkabcd").symlink_to(tmp_path / "elsewhere")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "keep.txt").write_text("keep")
-    for path in [*stale, *kept[:1], *kept[2:], out / ".build-file"]:
+    for path in [*stale[:1], *kept, out / ".build-file"]:
         os.utime(path, (hour_ago, hour_ago))
     os.utime(out / f".build-{dead.pid}-linkabcd", (hour_ago, hour_ago), follow_symlinks=False)
     result = run(["build", "epub", small_book(), "--out", out])

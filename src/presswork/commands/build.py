@@ -8,7 +8,6 @@ the build cache when it is valid), and hand them to the backends.
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -20,7 +19,7 @@ from ..backends.options import Artifacts, BuildOptions
 from ..collector import collected_after
 from ..errors import Diagnostics
 from ..files.cache import Cache, book_key
-from ..files.folders import staging_folder
+from ..files.folders import discard, staging_folder
 from ..files.output import product_bytes, put_in_place, replaceable, writing_into
 from ..layout.pagemap import PageMap
 from ..layout.pieces import Layout
@@ -180,6 +179,6 @@ def write_products(pipeline: Pipeline, backends: list[Backend], out_dir: Path, r
             report.info("Wrote " + ", ".join(map(str, final)))
             return final
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            discard(stage)
             if created and not any(out_dir.iterdir()):
                 out_dir.rmdir()

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.cache import Cache, content_digest
-from ..files.folders import staging_folder
+from ..files.folders import discard, staging_folder
 from ..files.output import write_atomic, writing_into
 from ..model import Book
 from .build import Pipeline
@@ -57,7 +57,7 @@ def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution:
             sheets = contact_sheets(pages, stage)
             return _place([pdf, *pages, *sheets], out)
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            discard(stage)
 
 
 def _place(files: list[Path], out: Path) -> list[Path]:

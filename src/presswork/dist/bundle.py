@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..commands.build import Pipeline
 from ..errors import Location, PressworkError
-from ..files.folders import staging_folder, unmark
+from ..files.folders import discard, staging_folder, unmark
 from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED
@@ -102,7 +102,7 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         unmark(work)
         work.rename(final)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        discard(work)
         raise
 
 

@@ -1,23 +1,26 @@
 """Where outputs go: a default folder inside the book must stay inside it (an explicit --out may
-point anywhere), and a run killed half-way leaves staging folders the next run clears."""
+point anywhere), and a run killed half-way leaves staging folders the next run clears at once."""
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import shutil
 import stat
 import tempfile
-import time
 from pathlib import Path
 
 from ..errors import Location, PressworkError
 
-STALE_AFTER = 600  # seconds: a staging folder this old whose process is gone is a killed run's
+STALE_AFTER = 600  # seconds: a torn temporary file this old in the build cache is a killed run's
 # The file presswork writes into each staging folder it makes, holding its process id: the proof
-# that a folder is presswork's to clear, which a name alone (users name folders too) is not.
+# that a folder is presswork's to clear, which a name alone (users name folders too) is not. The
+# run holds a lock on it while it lives; the kernel releases that lock when the run ends, however
+# it ends, which proves the run gone where a process id (reused, or from another pid namespace) cannot.
 STAGING_MARKER = ".presswork-staging"
+_held: dict[Path, int] = {}  # this process's staging folders -> the descriptor holding their marker's lock
 
 
 def resolved(path: Path, where: Location | None = None, name: str | None = None) -> Path:
@@ -52,47 +55,78 @@ def staging_folder(parent: Path, prefix: str) -> Path:
     """A fresh private folder in `parent` for products in progress, named with this process's id
     and marked as presswork's (STAGING_MARKER), so that a later run can tell a killed run's
     leftovers from a running one's and from the user's own folders. A caller that turns the folder
-    itself into a product removes the marker first (`unmark`)."""
+    itself into a product removes the marker first (`unmark`); one that removes the folder calls
+    `discard`. Either releases the marker's lock."""
     clear_stale(parent, prefix)
     folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-    (folder / STAGING_MARKER).write_text(str(os.getpid()), encoding="ascii")
+    try:
+        fd = os.open(folder / STAGING_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        _held[folder] = fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # before the pid is written: a marker naming its run is locked while the run lives
+        except OSError:  # a disk without locks: its later runs keep the folder (see `_abandoned`)
+            pass
+        os.write(fd, str(os.getpid()).encode("ascii"))
+    except BaseException:  # a full disk: no unmarked folder left behind, which no later run could clear
+        discard(folder)
+        raise
     return folder
 
 
 def unmark(folder: Path) -> None:
     """Take the staging marker out of a folder about to become a product."""
     (folder / STAGING_MARKER).unlink()
+    _release(folder)
+
+
+def discard(folder: Path) -> None:
+    """Remove a staging folder this process made, once its products are in place or given up."""
+    shutil.rmtree(folder, ignore_errors=True)
+    _release(folder)
+
+
+def _release(folder: Path) -> None:
+    fd = _held.pop(folder, None)
+    if fd is not None:
+        os.close(fd)
 
 
 def clear_stale(parent: Path, prefix: str) -> None:
     """Remove staging folders that only a killed run can have left: named as `staging_folder`
     names them, real folders owned by this user, holding the marker with the process id of their
-    name, untouched for STALE_AFTER seconds, and made by a process that is gone."""
+    name, whose lock no run holds, and made by a process that is gone (a check that can only keep
+    a folder: it covers runs of older versions, which held no lock; a reused id keeps one longer)."""
     pattern = re.compile(re.escape(prefix) + r"(\d+)-[a-z0-9_]{8}")
-    now = time.time()
     for entry in parent.iterdir():
         match = pattern.fullmatch(entry.name)
         if match is None:
             continue
-        info = entry.lstat()
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < STALE_AFTER:
+        try:
+            info = entry.lstat()
+        except FileNotFoundError:  # another run starting now cleared it first
             continue
-        if _marker(entry) != match.group(1) or _running(int(match.group(1))):
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
             continue
-        shutil.rmtree(entry, ignore_errors=True)
+        if _abandoned(entry, match.group(1)) and not _running(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
 
 
-def _marker(folder: Path) -> str | None:
-    """The process id in a folder's staging marker, when it has one that is a regular file (opened
-    without following a link or waiting on a FIFO)."""
+def _abandoned(folder: Path, pid: str) -> bool:
+    """Whether a folder holds a staging marker naming `pid` that is a regular file (opened without
+    following a link or waiting on a FIFO) and that no live run holds locked. A disk that cannot
+    lock gives no such proof: the folder stays."""
     try:
         fd = os.open(folder / STAGING_MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return None
+        return False
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return handle.read(32).decode("ascii", "replace").strip()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or handle.read(32).decode("ascii", "replace").strip() != pid:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released when the file closes
+        except OSError:  # BlockingIOError: a live run holds it
+            return False
+        return True
 
 
 def _running(pid: int) -> bool:

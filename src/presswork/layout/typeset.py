@@ -23,6 +23,7 @@ from typing import Any
 from ..collector import collected_after
 from ..errors import PressworkError
 from ..files.output import pdf_bytes
+from ..lifeline import Lifeline
 from ..model import Metadata
 
 _MAGIC = b"presswork piece 1\n"
@@ -152,8 +153,10 @@ def _subset_with_open_arrays() -> None:
 _worker: Typesetter | None = None  # this worker process's typesetter
 
 
-def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata) -> None:
+def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata, lifeline: Lifeline | None) -> None:
     global _worker
+    if lifeline is not None:
+        lifeline.hold()
     _worker = Typesetter(root, css, variant, metadata)
 
 
@@ -171,15 +174,18 @@ def jobs_default() -> int:
 def typesetters(jobs: int, root: Path, css: str, variant: str | None,
                 metadata: Metadata) -> Iterator[Callable[[list[Job]], Iterator[LaidOut]]]:  # fmt: skip
     """A function laying jobs out in order: in this process with one job at a time (the serial
-    build), else in a pool of at most `jobs` worker processes (never more than the cores). The same
-    code lays every piece out either way, so the bytes do not depend on `jobs`."""
+    build), else in a pool of at most `jobs` worker processes (never more than the cores), which
+    end with this process however it ends. The same code lays every piece out either way, so the
+    bytes do not depend on `jobs`."""
     jobs = max(1, min(jobs, jobs_default()))
     if jobs == 1:
         here = Typesetter(root, css, variant, metadata)
         yield lambda batch: map(here.lay_out, batch)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(root, css, variant, metadata))
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    lifeline = Lifeline() if fork else None  # a spawned worker inherits no pipe (Windows)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+                               initializer=_start_worker, initargs=(root, css, variant, metadata, lifeline))  # fmt: skip
 
     def run(batch: list[Job]) -> Iterator[LaidOut]:
         try:
@@ -189,6 +195,9 @@ def typesetters(jobs: int, root: Path, css: str, variant: str | None,
                                  "try again with fewer --jobs, or --jobs 1") from None  # fmt: skip
 
     try:
+        pool.submit(os.getpid)  # forks every worker now, from this thread, which outlives them (as the parent-death signal needs)
         yield run
     finally:
         pool.shutdown(cancel_futures=True)
+        if lifeline is not None:
+            lifeline.close()
