@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -18,13 +19,13 @@ from .backends import BACKENDS
 from .backends.options import BuildOptions
 from .commands.build import GROUPS, Pipeline, build, expand
 from .commands.init import AUTHOR, TITLE, create_book
-from .errors import Diagnostics, Location, PressworkError, internal_error_line
+from .errors import Diagnostics, Location, PressworkError, internal_error_line, summarised
 from .files.cache import Cache, default_folder
 from .files.folders import default_out
 from .files.output import writing_into
 from .load.book import load_book
 from .preview import PREVIEWS
-from .text.labels import counted
+from .text.labels import counted, shortened
 
 # Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
 # problems presswork reports itself. Quietened when the command starts, never on import.
@@ -53,8 +54,8 @@ class LineReporter:
             click.echo(message, err=True)
 
     def warnings(self, diagnostics: Diagnostics) -> None:
-        for warning in diagnostics.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        for line in summarised(diagnostics.warnings):
+            click.echo(f"warning: {line}", err=True)
 
 
 class BarReporter(LineReporter):
@@ -103,6 +104,14 @@ class _Commands(click.Group):
     """Every command's failures end as one line: a manuscript problem as `error:`, a bug as
     `internal error:` (exit 70; PRESSWORK_DEBUG=1 shows the traceback)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument no system call can take (a NUL, an unpaired surrogate: a caller's
+        bug, never a shell's), before any command passes it to one."""
+        for arg in args:
+            if "\0" in arg or not _encodable(arg):
+                raise click.UsageError(f"the argument {shortened(arg)!r} holds a character no file name or option can have")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -110,11 +119,13 @@ class _Commands(click.Group):
             raise
         except PressworkError as exc:
             _fail(exc)
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:  # a name given on the command line, or made from one
+                _fail(PressworkError(f"{shortened(str(exc.filename))!r}: a file name longer than the system allows", None,
+                                     "give a shorter name"))  # fmt: skip
+            _internal(exc)
         except Exception as exc:
-            if os.environ.get("PRESSWORK_DEBUG"):
-                raise
-            click.echo(internal_error_line(exc), err=True)
-            sys.exit(70)
+            _internal(exc)
 
 
 def cache_option(command):
@@ -414,6 +425,22 @@ def catalogue_build_command(catalogue: Path, scheduler: str | None, workers: int
         click.echo(f"error: {line}", err=True)
     if result.failures:
         sys.exit(1)
+
+
+def _encodable(arg: str) -> bool:
+    try:
+        os.fsencode(arg)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _internal(exc: Exception) -> None:
+    """The one line a bug ends in (called while handling it)."""
+    if os.environ.get("PRESSWORK_DEBUG"):
+        raise  # noqa: PLE0704 — the exception being handled, with its traceback
+    click.echo(internal_error_line(exc), err=True)
+    sys.exit(70)
 
 
 def _fail(exc: PressworkError) -> None:

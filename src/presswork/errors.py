@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,27 @@ class Diagnostics:
         if self.strict:
             raise PressworkError(f"{message} (an error because of --strict)", where, hint)
         self.warnings.append(Warning_(where or Location(), message, hint, code))
+
+
+SHOWN_OF_A_KIND = 5  # warnings printed of one kind before the rest are counted in one line
+
+
+def summarised(warnings: list[Warning_]) -> list[str]:
+    """The warnings as lines to print, at most SHOWN_OF_A_KIND of a kind (one code, else one hint,
+    else one message) and then one line counting the rest: 20,000 characters the font lacks are five
+    lines and a count, not 20,000 lines. `presswork check` lists every warning that has a code."""
+    kind = [w.code or w.hint or w.message for w in warnings]
+    total, seen = Counter(kind), Counter[str]()
+    lines = []
+    for warning, key in zip(warnings, kind):
+        seen[key] += 1
+        if seen[key] <= SHOWN_OF_A_KIND:
+            lines.append(str(warning))
+        if seen[key] == SHOWN_OF_A_KIND < total[key]:
+            more = f"… and {total[key] - SHOWN_OF_A_KIND:,} more"
+            lines.append(f"{more} {warning.code} warnings like these; `presswork check` lists them all" if warning.code
+                         else f"{more} warnings like these")  # fmt: skip
+    return lines
 
 
 def internal_error_line(exc: Exception) -> str:

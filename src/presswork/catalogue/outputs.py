@@ -13,12 +13,12 @@ from typing import Any
 
 from .. import __version__
 from ..errors import Location, PressworkError
+from ..files import jsonfile
 from ..files.folders import inside_book
 from ..files.output import replaceable, write_atomic
 from ..files.revisions import FOLDERS
 
 RECORD = ".presswork-catalogue.json"
-MAX_RECORD = 64 * 2**20  # bytes: a record of ten thousand books is a few MB
 
 
 class Record:
@@ -132,9 +132,7 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
     """The record's books; a record that is missing, too big or unreadable counts as empty (every
     book is built again), as does one written by another presswork."""
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_RECORD:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonfile.read(path)
     except (OSError, ValueError):
         return {}
     books = data.get("books") if isinstance(data, dict) and data.get("presswork") == __version__ else None

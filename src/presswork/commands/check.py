@@ -275,6 +275,15 @@ class Checker:
             for row in group.rows:
                 self._blocks(chronology.source, row, Location(chronology.source))
 
+    def _glyph_gaps(self, book: Book) -> None:
+        """F001 for each character the build warns about that the line checks did not find (in
+        book.yaml, code or markup), so that check lists all a build's summary counts."""
+        found = {(p.file, p.message) for p in self.problems if p.code == "F001"}
+        for char, where in fonts.glyph_gaps(book):
+            gap = problem("F001", where.file or BOOK_YAML, where.line, f"{char!r} U+{ord(char):04X}")
+            if (gap.file, gap.message) not in found:
+                self.problems.append(gap)
+
     def _texts(self, source: Path, line: int | None, texts: Iterable[str]) -> None:
         for value in texts:
             self._text(source, line, value)
@@ -296,6 +305,7 @@ class Checker:
                     self.add("I007", meta.cover, None, f"the cover {meta.cover} is CMYK")
         if not meta.date:
             self.add("M006", BOOK_YAML, None)
+        self._glyph_gaps(book)
         self._images(book)
         self._references(book)
 

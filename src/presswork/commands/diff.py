@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 import tempfile
 from collections import Counter
@@ -21,7 +22,7 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..files.archives import BoundedZip
 from ..files.folders import default_out
 from ..files.output import write_atomic, writing_into
-from ..files.revisions import extract_revision
+from ..files.revisions import check_revision, extract_revision
 from ..load.book import load_book
 from ..load.sources import BOOK_YAML
 from ..package.reader import read_package
@@ -256,13 +257,14 @@ def diff_pdfs(old: Path, new: Path) -> DiffResult:
 def compare(old: str, new: str, root: Path, say) -> DiffResult:
     """Two built files, or two git revisions of the book in `root`. An argument that names a file
     (one that exists, or an .epub or .pdf name) makes both files, so a missing one is named as
-    missing rather than looked up as a revision."""
+    missing rather than looked up as a revision. (os.path's tests, unlike Path's, take a name too long
+    to be a file's for no file rather than failing.)"""
     paths = (Path(old), Path(new))
-    if not any(path.is_file() or path.suffix.lower() in FILE_KINDS for path in paths):
+    if not any(os.path.isfile(path) or path.suffix.lower() in FILE_KINDS for path in paths):
         return diff_revisions(root, old, new, say)
     for path in paths:
-        if not path.is_file():
-            raise PressworkError("not a file" if path.exists() else "no such file", Location(path),
+        if not os.path.isfile(path):
+            raise PressworkError("not a file" if os.path.lexists(path) else "no such file", Location(path),
                                  "compare two .epub or two .pdf files, or two git revisions")  # fmt: skip
     kinds = {path.suffix.lower() for path in paths}
     if kinds == {".epub"}:
@@ -281,6 +283,8 @@ def default_report(root: Path) -> Path | None:
 def diff_revisions(root: Path, old: str, new: str, say) -> DiffResult:
     """Build the EPUB of the book at two git revisions and compare them: their text, so without the
     print edition's page numbers (no print layout)."""
+    for rev in (old, new):  # both, before the first is checked out
+        check_revision(rev)
     books = []
     with tempfile.TemporaryDirectory() as tmp:
         for number, rev in enumerate((old, new)):

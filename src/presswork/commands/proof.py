@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError
+from ..files import jsonfile
 from ..files.cache import Cache, content_digest
 from ..files.folders import discard, staging_folder
 from ..files.output import write_atomic, writing_into
@@ -84,7 +85,7 @@ def _made(out: Path) -> dict[str, str]:
     """The files the last proof put in `out`, by name with their digest ({} when unknown)."""
     record = out / MADE
     try:
-        made = json.loads(record.read_text(encoding="utf-8")) if record.is_file() and not record.is_symlink() else {}
+        made = jsonfile.read(record) if record.is_file() and not record.is_symlink() else {}
     except (OSError, ValueError):
         return {}
     ok = isinstance(made, dict) and all(isinstance(k, str) and "/" not in k and isinstance(v, str) for k, v in made.items())

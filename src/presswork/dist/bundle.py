@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..commands.build import Pipeline
 from ..errors import Location, PressworkError
+from ..files import jsonfile
 from ..files.folders import discard, staging_folder, unmark
 from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
@@ -116,7 +117,7 @@ def bundle_files(folder: Path) -> set[str] | None:
     if any(p.is_symlink() or not p.is_file() for p in present.values()) or "manifest.json" not in present:
         return None
     try:
-        entries = json.loads(present["manifest.json"].read_text(encoding="utf-8"))["files"]
+        entries = jsonfile.read(present["manifest.json"])["files"]
         listed = {e["file"]: e["bytes"] for e in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return None

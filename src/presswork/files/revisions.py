@@ -15,12 +15,16 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import Location, PressworkError
+from ..text.labels import shortened
 
 FOLDERS = ("manuscript", "images", "styles")  # what a build reads from the book folder
 MAX_FILES = 10_000  # a long book has a few hundred
 MAX_FILE_BYTES = 256 * 2**20  # more than the biggest image a book may hold
 MAX_TOTAL_BYTES = 2**30
 MAX_LINK = 4096  # bytes of a symlink's target: the longest path a system takes
+# git keeps a branch or tag as a file, so no part of a name between slashes is longer than a file name may be.
+MAX_REVISION_PART = 255  # bytes
+MAX_REVISION = 4096  # bytes in all: the longest path a system takes
 # Settings that override the repository's own: nothing it names may run.
 _SETTINGS = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "protocol.allow=never")
 _MODES = {b"100644": "file", b"100755": "file", b"120000": "link"}  # submodules (160000) are not the book's
@@ -34,10 +38,25 @@ class _Entry:
     parts: tuple[str, ...]  # the path inside the book folder
 
 
+def check_revision(rev: str) -> None:
+    """Refuse what no git revision can be (an empty one, an option, a control character, text the
+    system cannot pass as an argument, a name longer than git can store) before git runs or the name
+    is printed."""
+    shown = repr(shortened(rev))
+    try:
+        data = os.fsencode(rev)
+    except UnicodeEncodeError:
+        data = b""
+    if not data or rev.startswith("-") or any(ord(c) < 0x20 or c == "\x7f" for c in rev):
+        raise PressworkError(f"{shown} is not a revision", None, "name a commit, branch or tag, e.g. HEAD~1")
+    if len(data) > MAX_REVISION or any(len(part) > MAX_REVISION_PART for part in data.split(b"/")):
+        raise PressworkError(f"{shown} is longer than a git revision can be ({MAX_REVISION_PART} bytes between slashes, "
+                             f"{MAX_REVISION:,} in all)", None, "name a commit, branch or tag, e.g. HEAD~1")  # fmt: skip
+
+
 def extract_revision(root: Path, rev: str, folder: Path) -> None:
     """Write the book's manuscript/, images/ and styles/ as they are at `rev` into the empty `folder`."""
-    if not rev or rev.startswith("-"):
-        raise PressworkError(f"{rev!r} is not a revision", None, "name a commit, branch or tag, e.g. HEAD~1")
+    check_revision(rev)
     with tempfile.TemporaryDirectory() as home:
         git = _Git(root, Path(home))
         prefix = git.output("rev-parse", "--show-prefix").decode().strip()  # the book folder within the repository

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from ..files import jsonfile
+
 CONTENTS = "contents"  # the block of the printed contents, which an EPUB's navigation document stands for
 
 
@@ -26,8 +28,8 @@ class PageMap:
     def from_json(cls, data: bytes) -> PageMap | None:
         """The map `to_json` wrote, or None for anything else (a torn, empty or hand-edited entry)."""
         try:
-            value = json.loads(data)
-        except (ValueError, RecursionError):
+            value = jsonfile.loads(data)
+        except ValueError:
             return None
         if not isinstance(value, dict) or set(value) != {"labels", "breaks", "pages"}:
             return None

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..collector import collected_after
 from ..errors import PressworkError
+from ..files import jsonfile
 from ..files.output import pdf_bytes
 from ..lifeline import Lifeline
 from ..model import Metadata
@@ -60,8 +61,8 @@ class LaidOut:
             pages = [PageInfo({a: (float(x), float(y)) for a, (x, y) in anchors.items()},
                               [(int(lv), str(lb), (float(x), float(y)), str(st)) for lv, lb, (x, y), st in marks],
                               float(height), bool(folio))
-                     for anchors, marks, height, folio in json.loads(rest[:int(size)])]  # fmt: skip
-        except (ValueError, TypeError, AttributeError, RecursionError):
+                     for anchors, marks, height, folio in jsonfile.loads(rest[:int(size)])]  # fmt: skip
+        except (ValueError, TypeError, AttributeError):
             return None
         pdf = rest[int(size):]
         return cls(pdf, pages) if pdf.startswith(b"%PDF-") else None

@@ -25,6 +25,11 @@ HOST = "127.0.0.1"  # never another interface: a preview of an unpublished book 
 STATUS = "/__presswork/status"  # JSON: the generation, the last rebuild's error, whether one is running
 SCRIPT = "/__presswork/reload.js"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# No other site may frame the preview (clickjacking, or reading the book through a frame); only the
+# PDF is framed, by the preview's own page. A policy of frame-ancestors alone blocks no script, so a
+# web edition's own pages and the reload script run as they would without it.
+NO_FRAME = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+SAME_ORIGIN_FRAME = {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"}
 
 # Polls STATUS: a generation other than the one the page was served with means a newer product,
 # so the page reloads; an error shows as a banner over the page until a rebuild succeeds. Elements
@@ -159,6 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "presswork-preview"
     timeout = 30  # seconds a client may take to send its request: a stalled one does not hold a thread forever
+    framing = NO_FRAME  # the next response's framing headers
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -178,6 +184,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the terminal is for rebuilds and their errors, not for every request."""
 
     def _answer(self, send_body: bool) -> None:
+        if len(self.headers.get_all("Host", [])) > 1:  # which one a proxy or cache would take is anyone's guess
+            self._send(400, b"one Host header, please\n", "text/plain; charset=utf-8", send_body)
+            return
         if not self._from_this_machine():
             self._send(403, b"this preview answers only to 127.0.0.1 and localhost\n", "text/plain; charset=utf-8", send_body)
             return
@@ -196,6 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif status.product.is_dir():
             self._site_file(status.product, path, status, send_body)
         elif path == "/" + quote(status.product.name):
+            self.framing = SAME_ORIGIN_FRAME  # the preview's own page shows the PDF in a frame
             self._file(status.product, "application/pdf", status, send_body)
         else:
             page = PDF_PAGE.format(name=html.escape(status.product.name), url=quote(status.product.name),
@@ -251,6 +261,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        """Every response says who may frame it, the server's own refusals (a malformed request) included."""
+        for name, value in self.framing.items():
+            self.send_header(name, value)
+        self.framing = NO_FRAME
+        super().end_headers()
 
 
 def site_file(site: Path, url_path: str) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,15 +68,20 @@ def _hb_face(face: Face) -> hb.Face:
     return hb.Face(hb.Blob.from_file_path(str(FONT_DIR / face.file)))
 
 
-def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
-    """Warn, once per character and file, about text the book face cannot show."""
+def glyph_gaps(book: Book) -> Iterator[tuple[str, Location]]:
+    """Each character of book.yaml and the chapters that the book face lacks, once per file, at its first line."""
     for source in [BOOK_YAML, *(chapter.source for chapter in book.chapters())]:
         text = (book.root / source).read_text(encoding="utf-8")
         for char in missing_characters(text):
-            line = text.count("\n", 0, text.find(char)) + 1
-            diagnostics.warn(
-                f"the book face {FAMILY} has no glyph for {char!r} (U+{ord(char):04X})",
-                Location(source, line),
-                "readers will see a fallback font; replace the character or accept the fallback",
-                "F001",
-            )
+            yield char, Location(source, text.count("\n", 0, text.find(char)) + 1)
+
+
+def check_glyphs(book: Book, diagnostics: Diagnostics) -> None:
+    """Warn, once per character and file, about text the book face cannot show."""
+    for char, where in glyph_gaps(book):
+        diagnostics.warn(
+            f"the book face {FAMILY} has no glyph for {char!r} (U+{ord(char):04X})",
+            where,
+            "readers will see a fallback font; replace the character or accept the fallback",
+            "F001",
+        )

@@ -58,3 +58,8 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     """`number` with the noun that agrees with it ("1 note", "0 notes", "1,200 notes"), for the
     English messages presswork prints; `plural` where adding an s is wrong ("biographies")."""
     return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
+def shortened(text: str, most: int = 60) -> str:
+    """Text a user typed, as a message quotes it: a 100,000-character argument is no one-line error."""
+    return text if len(text) <= most else text[:most] + "…"
