@@ -16,13 +16,13 @@ import pypdf
 import pytest
 from conftest import ROOT, build
 
-from presswork.backends.pdf import _FolioPrinter
 from presswork.errors import Diagnostics
 from presswork.layout import typeset
 from presswork.layout.pieces import FIRST, FOLIO_CHARACTERS, RECTO, VERSO, Folios
 from presswork.layout.print import PrintLayout, document_html
 from presswork.layout.typeset import LaidOut, Typesetter, jobs_default
 from presswork.load.book import load_book
+from presswork.pdf.folios import FolioPrinter
 
 LAID_OUT = re.compile(r"^Laying out (?:\d+/\d+: (\S+)|(\S+) again)$", re.M)
 
@@ -193,7 +193,7 @@ def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path, css: str,
         breaks = "div.folio + div.folio { break-before: page; }"
         wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + breaks) for t in texts]))
     opened: dict[int, pikepdf.Pdf] = {}
-    printer = _FolioPrinter(pikepdf.new(), Folios((FOLIO_CHARACTERS, "1"), (first, second)),
+    printer = FolioPrinter(pikepdf.new(), Folios((FOLIO_CHARACTERS, "1"), (first, second)),
                             lambda laid: opened.setdefault(id(laid), pikepdf.open(io.BytesIO(laid.pdf))))  # fmt: skip
     for text, laid in zip(texts, wanted):
         pdf = pikepdf.open(io.BytesIO(laid.pdf))

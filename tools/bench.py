@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthbook import generate  # noqa: E402
 
-from presswork.backends.pdf import pdf_document  # noqa: E402
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.files.output import write_atomic  # noqa: E402
 from presswork.layout.print import lay_out  # noqa: E402
 from presswork.load.book import load_book  # noqa: E402
 from presswork.model import NotePlacement  # noqa: E402
 from presswork.package.epub import EpubBuilder  # noqa: E402
+from presswork.pdf.assembly import pdf_document  # noqa: E402
 from presswork.render import fonts  # noqa: E402
 from presswork.render.book import render_book  # noqa: E402
 from presswork.render.xhtml import Links  # noqa: E402

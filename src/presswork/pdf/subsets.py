@@ -1,0 +1,158 @@
+"""Subset merging: the pieces' subsets of one book face cut again as one subset holding every
+glyph, so the assembled PDF embeds each face once rather than once a piece."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import uharfbuzz as hb
+
+from .faces import book_faces, cid_widths, face_identity
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
+_CMAP_HEAD = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
+              b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def",
+              b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def", b"1 begincodespacerange",
+              b"<0000> <ffff>", b"endcodespacerange"]  # fmt: skip
+_CMAP_TAIL = [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+
+
+def _to_unicode(stream: pikepdf.Stream) -> dict[int, bytes] | None:
+    """A ToUnicode CMap of single-glyph entries (as WeasyPrint writes them) as {CID: UTF-16BE hex};
+    None for any other kind of CMap."""
+    data = stream.read_bytes()
+    if b"beginbfrange" in data:
+        return None
+    body = data.split(b"endcodespacerange", 1)[-1]
+    return {int(cid, 16): text.lower() for cid, text in _BFCHAR.findall(body)}
+
+
+def _subset(face: bytes, glyphs: list[int]) -> bytes | None:
+    """`face` cut down to `glyphs` under their own glyph ids, as WeasyPrint cuts it for one piece."""
+    source = hb.Face(hb.Blob(face))
+    first = hb.SubsetInput()
+    for gid in glyphs:
+        first.glyph_set.add(gid)
+    first.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    for tag in ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG "):
+        first.sets(hb.SubsetInputSets.DROP_TABLE_TAG).add(int.from_bytes(tag.encode(), "big"))
+    cut = hb.subset(source, first)
+    if cut is None:
+        return None
+    second = hb.SubsetInput()
+    for gid in range(max(glyphs) + 1):
+        second.glyph_set.add(gid)
+    second.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
+    result = hb.subset(cut, second)
+    return bytes(result.blob.data) if result is not None else None
+
+
+def merge_subsets(out: pikepdf.Pdf) -> None:
+    """Every piece and folio sample embeds its own subset of each book face. Cut one subset of each
+    face holding every glyph any of them uses (WeasyPrint keeps glyph ids, so each piece's text
+    draws the same glyphs from it), with one width array and one ToUnicode map, and point every
+    font resource at that one font. Fonts that are not the book's faces are left as they are."""
+    faces = book_faces()
+    groups: dict[tuple, list[pikepdf.Dictionary]] = {}
+    for obj in out.objects:
+        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
+                and obj.get("/Subtype") == pikepdf.Name.Type0 and obj.get("/Encoding") == pikepdf.Name("/Identity-H")
+                and "/DescendantFonts" in obj and "/ToUnicode" in obj):  # fmt: skip
+            continue
+        member = obj.DescendantFonts[0]
+        descriptor = member.get("/FontDescriptor")
+        if (member.get("/Subtype") != pikepdf.Name.CIDFontType0 or member.get("/CIDToGIDMap") != pikepdf.Name.Identity
+                or descriptor is None or "/FontFile3" not in descriptor or "/W" not in member):  # fmt: skip
+            continue
+        identity = face_identity(descriptor.FontFile3.read_bytes())
+        if identity in faces:
+            groups.setdefault(identity, []).append(obj)
+    replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    for identity in sorted(groups, key=repr):
+        members = groups[identity]
+        widths: dict[int, object] = {}
+        to_unicode: dict[int, bytes] = {}
+        maps = [_to_unicode(font.ToUnicode) for font in members]
+        if any(m is None for m in maps):
+            continue
+        for font, cmap in zip(members, maps):
+            for cid, width in cid_widths(font.DescendantFonts[0].W).items():
+                widths.setdefault(cid, width)
+            for cid, text in cmap.items():
+                to_unicode.setdefault(cid, text)
+        glyphs = sorted(set(widths) | set(to_unicode) | {0})
+        program = _subset(faces[identity], glyphs)
+        if program is None:
+            continue
+        first = members[0]
+        old_member = first.DescendantFonts[0]
+        old_descriptor = old_member.FontDescriptor
+        stream = pikepdf.Stream(out, program)
+        stream.Subtype = old_descriptor.FontFile3.get("/Subtype", pikepdf.Name.OpenType)
+        descriptor = pikepdf.Dictionary({k: v for k, v in old_descriptor.items() if k != "/CIDSet"})
+        descriptor.FontFile3 = stream
+        bbox = [float(x) for x in old_descriptor.FontBBox]
+        bbox[2] = max(float(font.DescendantFonts[0].FontDescriptor.FontBBox[2]) for font in members)
+        descriptor.FontBBox = pikepdf.Array([_number(x) for x in bbox])
+        flags = int(old_descriptor.Flags) & ~1
+        if len(widths) > 1 and len({float(w) for w in widths.values()}) == 1:
+            flags |= 1
+        descriptor.Flags = flags
+        if "/CIDSet" in old_descriptor:
+            cids = sorted(widths)
+            size = (cids[-1] + 1 + 7) // 8
+            bits = 0
+            for cid in cids:
+                bits |= 1 << (size * 8 - 1 - cid)
+            descriptor.CIDSet = pikepdf.Stream(out, bits.to_bytes(size, "big"))
+        w = pikepdf.Array()
+        run = None
+        for cid in sorted(widths):
+            if cid - 1 not in widths:
+                run = pikepdf.Array()
+                w.append(cid)
+                w.append(run)
+            run.append(widths[cid])
+        member = pikepdf.Dictionary({k: v for k, v in old_member.items()})
+        member.W = w
+        member.FontDescriptor = out.make_indirect(descriptor)
+        lines = list(_CMAP_HEAD)
+        items = sorted(to_unicode.items())
+        for start in range(0, len(items), 100):
+            batch = items[start:start + 100]
+            lines.append(f"{len(batch)} beginbfchar".encode())
+            lines.extend(b"<%04x> <%s>" % (cid, text) for cid, text in batch)
+            lines.append(b"endbfchar")
+        lines.extend(_CMAP_TAIL)
+        font = pikepdf.Dictionary({k: v for k, v in first.items()})
+        font.DescendantFonts = pikepdf.Array([out.make_indirect(member)])
+        font.ToUnicode = pikepdf.Stream(out, b"\n".join(lines))
+        font = out.make_indirect(font)
+        for old in members:
+            replaced[old.objgen] = font
+    if replaced:
+        for obj in list(out.objects):
+            _repoint(obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj, replaced)
+
+
+def _number(x: float) -> int | float:
+    return int(x) if x == int(x) else x
+
+
+def _repoint(obj: pikepdf.Object, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
+    """Point the references in `obj` and its direct parts that `replaced` names at their replacements."""
+    if isinstance(obj, pikepdf.Dictionary):
+        entries = list(obj.items())
+    elif isinstance(obj, pikepdf.Array):
+        entries = list(enumerate(obj))
+    else:
+        return
+    for key, value in entries:
+        if not isinstance(value, pikepdf.Object):
+            continue
+        if value.is_indirect:
+            if value.objgen in replaced:
+                obj[key] = replaced[value.objgen]
+        elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
+            _repoint(value, replaced)
