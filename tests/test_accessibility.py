@@ -17,8 +17,8 @@ from conftest import ROOT, build
 from lxml import etree
 from PIL import Image
 
-from presswork.dist.a11y_report import check_epub
-from presswork.dist.onix import a11y_codes
+from presswork.distribution.a11y_report import check_epub
+from presswork.distribution.onix import a11y_codes
 from presswork.legacy.importer import import_legacy
 from presswork.load.book import load_book
 from presswork.package.a11y import CONFORMANCE, book_claims

@@ -19,7 +19,7 @@ from lxml import etree
 from PIL import Image
 
 from presswork.cli import main
-from presswork.dist.covers import wrap_size
+from presswork.distribution.covers import wrap_size
 from presswork.load.book import load_book
 from presswork.load.printopts import PrintOptions
 

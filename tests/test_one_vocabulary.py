@@ -20,7 +20,7 @@ from conftest import BOOK_YAML, ROOT, build
 from lxml import etree
 
 from presswork.cli import main
-from presswork.dist.onix import OnixFacts, onix_record
+from presswork.distribution.onix import OnixFacts, onix_record
 from presswork.errors import PressworkError
 from presswork.files.output import atomic_path
 from presswork.load.book import load_book
@@ -98,7 +98,7 @@ def test_the_model_imports_no_parser():
 
 def test_importing_the_print_stages_leaves_logging_alone_and_the_command_quietens_it(tmp_path: Path):
     levels = "print([logging.getLogger(n).level for n in ('weasyprint', 'fontTools')])"
-    imported = _python("import logging, presswork.backends.pdf, presswork.layout, presswork.dist.covers; " + levels)
+    imported = _python("import logging, presswork.backends.pdf, presswork.layout, presswork.distribution.covers; " + levels)
     assert imported == "[0, 0]"
     ran = _python("import logging; from click.testing import CliRunner; from presswork.cli import main; "
                   f"assert CliRunner().invoke(main, ['init', {str(tmp_path / 'b')!r}]).exit_code == 0; " + levels)  # fmt: skip

@@ -14,7 +14,7 @@ from ebooklib import epub
 from lxml import etree
 
 from presswork.commands.diff import diff_epubs
-from presswork.dist.a11y_report import check_epub
+from presswork.distribution.a11y_report import check_epub
 from presswork.errors import Diagnostics
 from presswork.load.book import load_book
 from presswork.package.epub import EpubBuilder

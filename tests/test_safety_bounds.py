@@ -26,7 +26,7 @@ from test_watch import get, serving
 from presswork.catalogue.outputs import RECORD, _read
 from presswork.cli import main
 from presswork.commands.proof import MADE, _made
-from presswork.dist.bundle import bundle_files
+from presswork.distribution.bundle import bundle_files
 from presswork.errors import SHOWN_OF_A_KIND, Location, PressworkError, Warning_, summarised
 from presswork.files import jsonfile
 from presswork.files.revisions import check_revision

@@ -97,7 +97,7 @@ def test_dist_refuses_a_file_or_link_where_the_bundle_goes(small_book, tmp_path:
 
 
 def test_dist_recognises_only_its_own_bundle_by_its_manifest(tmp_path: Path):
-    from presswork.dist.bundle import _seal, bundle_files
+    from presswork.distribution.bundle import _seal, bundle_files
 
     bundle = tmp_path / "9780000000002"
     bundle.mkdir()

@@ -291,7 +291,7 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
                  jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Make the distribution bundle dist/<ISBN>/: EPUB, Kindle files and print interior named by
     ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
-    from .dist.bundle import make_bundle
+    from .distribution.bundle import make_bundle
 
     report = reporter(quiet)
     diagnostics = Diagnostics(strict=strict)

@@ -106,7 +106,7 @@ def _make(root: Path, out: Path, products: tuple[str, ...], diagnostics: Diagnos
     pipeline = Pipeline(book, diagnostics, options, cache)  # one load and one layout for the products and the bundle
     paths = write_products(pipeline, backends, out, _Quiet()) if backends else []
     if "dist" in products:
-        from ..dist.bundle import make_bundle  # covers, ONIX and barcodes: only for books that ask for a bundle
+        from ..distribution.bundle import make_bundle  # covers, ONIX and barcodes: only for books that ask for a bundle
 
         bundle = make_bundle(pipeline, out / "dist", silent)
         paths += sorted(bundle.iterdir())
