@@ -14,7 +14,7 @@ from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import TextBox
 
 from presswork.errors import Diagnostics
-from presswork.layout import footnotes
+from presswork.layout import footnotes, typeset
 from presswork.layout.pieces import Layout, Piece
 from presswork.layout.typeset import LaidOut, PageInfo
 from presswork.load.book import load_book
@@ -39,7 +39,7 @@ def weasyprint_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lay out as WeasyPrint does by itself: its own choice to move notes, no correction after."""
     from weasyprint.layout import block
 
-    monkeypatch.setattr(footnotes, "keep_notes_with_their_calls", lambda: False)
+    monkeypatch.setattr(typeset, "keep_notes_with_their_calls", lambda: False)
     monkeypatch.setattr(block, "_linebox_layout", getattr(block._linebox_layout, "__wrapped__", block._linebox_layout))
     monkeypatch.setattr(footnotes, "RELAYOUTS", 0)
 

@@ -122,7 +122,7 @@ def run_bounded(script: str, headroom: int, cwd: Path) -> subprocess.CompletedPr
     presswork and WeasyPrint are imported: reading a big file whole fails there with MemoryError."""
     prelude = textwrap.dedent(f"""\
         import resource, sys
-        import presswork.cli, presswork.layout.print
+        import presswork.cli, presswork.layout.printbook
         size = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmSize:"))
         resource.setrlimit(resource.RLIMIT_AS, (size + {headroom}, resource.getrlimit(resource.RLIMIT_AS)[1]))
         """)  # fmt: skip

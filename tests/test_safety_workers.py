@@ -19,7 +19,7 @@ import pytest
 from conftest import BOOK_YAML, CHAPTER, ROOT, build
 
 from presswork.files import folders
-from presswork.layout.typeset import jobs_default
+from presswork.lifeline import jobs_default
 
 CLI = [sys.executable, "-c", "from presswork.cli import main; main()"]
 GRACE = 5.0  # seconds a worker may outlive its killed parent

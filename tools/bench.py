@@ -38,7 +38,7 @@ from synthbook import generate  # noqa: E402
 
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.files.output import write_atomic  # noqa: E402
-from presswork.layout.print import lay_out  # noqa: E402
+from presswork.layout.printbook import lay_out  # noqa: E402
 from presswork.load.book import load_book  # noqa: E402
 from presswork.model import NotePlacement  # noqa: E402
 from presswork.package.epub import EpubBuilder  # noqa: E402

@@ -18,6 +18,11 @@ import threading
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
+def jobs_default() -> int:
+    """The number of cores this process may use: how many workers a pool gets unless told."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class Lifeline:
     """Made in the parent before it forks its workers; each forked worker calls `hold` first."""
 

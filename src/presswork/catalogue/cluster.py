@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import PressworkError
 from ..files.revisions import MAX_TOTAL_BYTES
-from ..layout.typeset import jobs_default
+from ..lifeline import jobs_default
 from ..text.labels import counted
 from .task import BookInputs, BookResult, build_book
 

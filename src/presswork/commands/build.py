@@ -120,9 +120,9 @@ def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_
             jobs: int | None, cache: Cache | None) -> Layout:  # fmt: skip
     """Stage: the print layout. WeasyPrint is imported here, not at start-up: loading it costs a
     third of a second that an EPUB built with the page map from the cache need not pay."""
-    from ..layout import print as print_layout
+    from ..layout import printbook
 
-    return print_layout.lay_out(book, diagnostics, options, margin_css, progress, jobs, cache)
+    return printbook.lay_out(book, diagnostics, options, margin_css, progress, jobs, cache)
 
 
 def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:

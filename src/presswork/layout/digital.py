@@ -27,9 +27,10 @@ from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import counted, word
+from .fetcher import BOOK_URL, BookFetcher, font_faces
 from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
 from .pagemap import CONTENTS
-from .print import BOOK_URL, LINKS, BookFetcher, document_html, font_faces
+from .printbook import LINKS, document_html
 
 if TYPE_CHECKING:
     from weasyprint.document import Document

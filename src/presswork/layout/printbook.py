@@ -11,29 +11,26 @@ only the changed piece, the contents and the index are laid out again. Links poi
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 from PIL import Image
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..collector import collected_after
 from ..errors import Diagnostics, PressworkError
 from ..files.cache import Cache, book_key, code_key, content_digest
-from ..files.folders import resolved
 from ..files.output import build_time
+from ..lifeline import jobs_default
 from ..load.printopts import profile_space
 from ..model import Book, Metadata, PrintOptions
 from ..progress import Progress, silent
-from ..render import fonts
 from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
 from ..text.typography import smarten_string
+from .fetcher import BOOK_URL, font_faces
 from .footnotes import warn_strays
 from .pagemap import CONTENTS, PageMap
 from .pieces import (
@@ -46,12 +43,8 @@ from .pieces import (
     label,
     last_folio,
 )
-from .typeset import Job, LaidOut, jobs_default, typesetters
+from .typeset import Job, LaidOut, typesetters
 
-# Where WeasyPrint sees the book's files and presswork's fonts (BookFetcher serves them): the same
-# for every book folder and installation. `.invalid` names can never reach the network.
-BOOK_URL = "https://book.invalid/"
-FONTS_URL = "https://fonts.invalid/"
 LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
 # A piece's folio boxes keep the room of its widest folio (hidden: the PDF backend prints the folio),
 # so that a long running head beside them makes room for any folio
@@ -346,34 +339,6 @@ def document_html(meta: Metadata, body: str, level: int) -> str:
         f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
         f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
     )
-
-
-def font_faces() -> str:
-    """The @font-face rules of presswork's book face, served by `BookFetcher`."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {f.weight}; font-style: {f.style}; '
-        f'src: url("{FONTS_URL}{quote(f.file)}"); }}'
-        for f in fonts.FACES
-    ) + "\n"
-
-
-class BookFetcher(URLFetcher):
-    """Serves the book's files and presswork's fonts at fixed made-up addresses, and nothing else: no
-    absolute path (nor its hash, by which WeasyPrint names images) gets into the PDF, so the bytes do
-    not depend on where the book lives, and a manuscript reaches no other file and no network."""
-
-    def __init__(self, root: Path):
-        super().__init__(allowed_protocols={"https"})
-        self.folders = {urlsplit(BOOK_URL).netloc: resolved(root), urlsplit(FONTS_URL).netloc: fonts.FONT_DIR.resolve()}
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        folder = self.folders.get(parts.netloc) if parts.scheme == "https" else None
-        path = resolved(folder / unquote(parts.path).lstrip("/")) if folder else None  # a link loop: not a file
-        if path is None or not path.is_relative_to(folder) or not path.is_file():
-            raise ValueError(f"{url} is not a file of the book")
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
 
 def _css_string(text: str) -> str:

@@ -20,12 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
 from ..collector import collected_after
 from ..errors import PressworkError
 from ..files import jsonfile
 from ..files.output import pdf_bytes
-from ..lifeline import Lifeline
+from ..lifeline import Lifeline, jobs_default
 from ..model import Metadata
+from .fetcher import BOOK_URL, BookFetcher
+from .footnotes import keep_notes_with_their_calls, render_keeping_notes
+from .indexlinks import link_locators
 
 _MAGIC = b"presswork piece 1\n"
 
@@ -81,12 +87,6 @@ class Typesetter:
     """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour profiles."""
 
     def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        from .footnotes import keep_notes_with_their_calls
-        from .print import BOOK_URL, BookFetcher
-
         keep_notes_with_their_calls()  # in each process that lays out
         _subset_with_open_arrays()
         self.variant = variant
@@ -102,12 +102,6 @@ class Typesetter:
             return self._lay_out(job)
 
     def _lay_out(self, job: Job) -> LaidOut:
-        from weasyprint import CSS, HTML
-
-        from .footnotes import render_keeping_notes
-        from .indexlinks import link_locators
-        from .print import BOOK_URL
-
         if job.page_css not in self._page_css:
             self._page_css[job.page_css] = CSS(string=job.page_css, font_config=self.font_config,
                                                color_profiles=self.color_profiles, url_fetcher=self.fetch)  # fmt: skip
@@ -164,11 +158,6 @@ def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata,
 def _lay_out_in_worker(job: Job) -> LaidOut:
     assert _worker is not None, "the pool's initializer makes the typesetter"
     return _worker.lay_out(job)
-
-
-def jobs_default() -> int:
-    """The number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextmanager
