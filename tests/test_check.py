@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from conftest import BOOK_YAML, build
 from PIL import Image
 
+from presswork.check.book import check_book
+from presswork.check.loading import loader_warning
+from presswork.check.placeholders import PLACEHOLDERS, STARTER_TEXT
 from presswork.cli import main
-from presswork.commands.check import check_book, loader_warning
-from presswork.commands.init import PLACEHOLDERS, STARTER_TEXT
 from presswork.errors import Location, Warning_
 from presswork.legacy.importer import import_legacy
 from presswork.text.scripts import mixed_scripts

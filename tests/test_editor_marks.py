@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import build
 from PIL import Image
 
+from presswork.check.book import check_book
 from presswork.cli import main
-from presswork.commands.check import check_book
 
 ONE = "manuscript/chapters/one.md"
 MARKED = """\

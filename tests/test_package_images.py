@@ -12,7 +12,7 @@ import pytest
 from conftest import BOOK_YAML, build, problems, run_epubcheck
 from PIL import Image
 
-from presswork.commands.check import check_book
+from presswork.check.book import check_book
 from presswork.distribution.covers import cover_art
 from presswork.load.book import load_book
 from presswork.package.images import ebook_image

@@ -13,8 +13,10 @@ from conftest import BOOK_YAML, CHAPTER, ROOT, build
 from PIL import Image
 from weasyprint import HTML
 
+from presswork.check.book import check_book
+from presswork.check.codes import Problem
 from presswork.cli import main
-from presswork.commands.check import Problem, check_book, render
+from presswork.commands.check import render
 from presswork.commands.diff import DiffResult, diff_pdfs, diff_words
 
 CLEAN = "# One\n\nA clean line of text with a note.[^a]\n\n[^a]: The note.\n"

@@ -16,7 +16,7 @@ from conftest import BOOK_YAML, problems, run_epubcheck
 from hostile import ROOT, World, assert_clean_failure, copy_sample, make_world, products, run
 from PIL import Image
 
-from presswork.commands.check import check_book
+from presswork.check.book import check_book
 from presswork.errors import Diagnostics
 from presswork.load.book import load_book
 from presswork.text import markdown

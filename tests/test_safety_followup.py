@@ -17,8 +17,8 @@ import pytest
 from conftest import BOOK_YAML, CHAPTER
 from hostile import assert_clean_failure, make_world, run, snapshot
 
+from presswork.check.book import check_book
 from presswork.commands import diff as diff_module
-from presswork.commands.check import check_book
 from presswork.errors import Diagnostics, PressworkError
 from presswork.files import folders, revisions
 from presswork.legacy import blocks

@@ -247,8 +247,8 @@ def test_init_book_with_odd_title_builds(tmp_path):
 
 
 def test_check_reads_its_ignore_list_with_the_bounded_loader(small_book):
-    from presswork.commands.check import _ignore_rules
+    from presswork.check.settings import ignore_rules
 
     root = book_with(small_book, "x: &codes [T002, T003]\ncheck: {ignore: *codes}\n")
-    assert _ignore_rules(root) == []
-    assert _ignore_rules(book_with(small_book, "check: {ignore: [T002]}\n")) == [{"code": "T002"}]
+    assert ignore_rules(root) == []
+    assert ignore_rules(book_with(small_book, "check: {ignore: [T002]}\n")) == [{"code": "T002"}]

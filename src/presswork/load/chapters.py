@@ -80,7 +80,7 @@ def load_chapter(
     root: Path, source: Path, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
 ) -> Chapter:
     text = read_text(root, source, diagnostics)
-    front, body = _split_front_matter(text, source)
+    front, body = split_front_matter(text, source)
     tokens, env = parse(body, lang, Location(source, 1))
     at = _locator(source)
 
@@ -128,7 +128,8 @@ def load_chapter(
     return chapter
 
 
-def _split_front_matter(text: str, source: Path) -> tuple[LineDict, str]:
+def split_front_matter(text: str, source: Path) -> tuple[LineDict, str]:
+    """A Markdown file's front matter and its body, the body keeping the file's line numbers."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return _empty_dict(), text
