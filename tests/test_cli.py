@@ -11,7 +11,7 @@ from conftest import BOOK_YAML, build
 from presswork import __version__
 from presswork.backends import BACKENDS
 from presswork.cli import main
-from presswork.commands.build import expand
+from presswork.pipeline import expand
 from presswork.text.labels import counted
 
 

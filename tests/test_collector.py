@@ -50,13 +50,13 @@ def test_a_piece_is_laid_out_with_the_collector_off_and_its_cycles_freed_after(m
 
 
 def test_a_book_is_loaded_with_the_collector_off(monkeypatch, small_book):
-    from presswork.commands import build
+    from presswork import pipeline
     from presswork.errors import Diagnostics
 
     states: list[bool] = []
-    loaded = build.load_book
-    monkeypatch.setattr(build, "load_book", lambda *args: states.append(gc.isenabled()) or loaded(*args))
-    build.load(small_book(), Diagnostics(), Quiet())
+    loaded = pipeline.load_book
+    monkeypatch.setattr(pipeline, "load_book", lambda *args: states.append(gc.isenabled()) or loaded(*args))
+    pipeline.load(small_book(), Diagnostics(), Quiet())
     assert states == [False] and gc.isenabled()
 
 

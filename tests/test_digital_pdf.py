@@ -17,8 +17,8 @@ from conftest import BOOK_YAML, ROOT, build, build_sample
 from test_footnotes import TALL_NOTE
 from test_package_images import cmyk_jpeg
 
-from presswork.commands.build import expand
 from presswork.load.book import load_book
+from presswork.pipeline import expand
 
 NAME = "pressmans-craft-digital.pdf"
 TRIM = [0, 0, 432, 648]  # the sample's 6 × 9 in, in points

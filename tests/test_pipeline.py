@@ -1,9 +1,8 @@
-"""The build as a pipeline: backends apart, the print layout made once and handed on, and a build
-cache outside the book that nothing found in it can break or redirect."""
+"""The build as a pipeline: the print layout made once and handed on, and a build cache outside the
+book that nothing found in it can break or redirect (backends apart: test_architecture)."""
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import resource
@@ -18,47 +17,15 @@ import pytest
 from conftest import BOOK_YAML, CHAPTER
 from hostile import run, snapshot
 
-from presswork.commands import build as orchestrator
+from presswork import pipeline as orchestrator
 from presswork.commands.diff import diff_revisions
 from presswork.errors import Diagnostics
 from presswork.files.cache import KEEP_OTHERS, Cache, book_key
 from presswork.layout.pagemap import PageMap
 from presswork.load.book import load_book
 
-PACKAGE = Path(orchestrator.__file__).resolve().parent.parent
 PRINTED = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}', 'isbn: {ebook: "9780000000002", paperback: "9780000000019"}')
 LONG = "# One\n\n" + "Words of a chapter that fills a page or two. " * 200 + "[^a]\n\n[^a]: The note.\n"
-
-
-def imported_modules(path: Path) -> set[str]:
-    """The presswork modules `path` imports, as dotted names under presswork."""
-    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parent, base] if base else parent)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {name for name in found if name.startswith("presswork")}
-
-
-def test_no_backend_imports_another_backend():
-    backends = {p.stem for p in (PACKAGE / "backends").glob("*.py")} - {"__init__", "options"}
-    assert {"epub", "kindle", "pdf"} <= backends
-    for name in backends:
-        others = {f"presswork.backends.{other}" for other in backends - {name}}
-        assert not imported_modules(PACKAGE / "backends" / f"{name}.py") & others, name
-
-
-@pytest.mark.parametrize("stage", ["package", "layout"])
-def test_package_and_layout_do_not_import_backends(stage: str):
-    for path in (PACKAGE / stage).glob("*.py"):
-        assert not any(m.startswith("presswork.backends") for m in imported_modules(path)), path
 
 
 @pytest.fixture

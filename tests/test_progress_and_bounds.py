@@ -19,12 +19,13 @@ from hostile import assert_clean_failure, products, run
 from rich.console import Console
 
 from presswork import cli
-from presswork.commands.build import build, expand
+from presswork.commands.build import build
 from presswork.commands.proof import MADE, _unchanged
 from presswork.errors import Diagnostics
 from presswork.files import cache
 from presswork.files.cache import CHUNK, book_key, content_digest
 from presswork.load.book import load_book
+from presswork.pipeline import expand
 
 FIXTURE = Path(__file__).parent / "fixtures" / "legacy-small.txt"
 SECTIONS = ["Foreword", "1. Buttons", "2. Pins and Needles", "Glossary", "Dates of Small Events", "Biographical Notes"]

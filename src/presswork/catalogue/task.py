@@ -18,11 +18,11 @@ from pathlib import Path, PurePosixPath
 
 from .. import __version__
 from ..backends.options import BuildOptions
-from ..commands.build import Pipeline, expand, load, write_products
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.cache import Cache, code_key, default_folder
 from ..files.revisions import FOLDERS
 from ..load.book import load_book
+from ..pipeline import Pipeline, expand, load, write_products
 from ..progress import silent
 from .epubcheck import EpubCheck, epubcheck
 

@@ -23,8 +23,8 @@ from ..catalogue.task import BookInputs, BookResult, Problem
 from ..errors import Location, PressworkError, format_problem
 from ..files.cache import code_key
 from ..files.output import writing_into
+from ..pipeline import Reporter
 from ..text.labels import counted
-from .build import Reporter
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from ..files.revisions import check_revision, extract_revision
 from ..load.book import load_book
 from ..load.sources import BOOK_YAML
 from ..package.reader import read_package
+from ..pipeline import Pipeline
 from ..text.labels import counted
-from .build import Pipeline
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 CONTEXT = 8  # words shown either side of a change in the HTML report

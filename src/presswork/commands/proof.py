@@ -20,7 +20,7 @@ from ..files.cache import Cache, content_digest
 from ..files.folders import discard, staging_folder
 from ..files.output import write_atomic, writing_into
 from ..model import Book
-from .build import Pipeline
+from ..pipeline import Pipeline
 
 SPREADS_PER_SHEET = 8  # four rows of two spreads
 MADE = ".presswork-proof.json"  # the files the last proof wrote in its folder, the only ones a proof replaces

@@ -23,8 +23,9 @@ from ..backends.options import BuildOptions
 from ..errors import Diagnostics, Location, PressworkError, internal_error_line
 from ..files.cache import Cache
 from ..files.folders import inside_book
+from ..pipeline import Reporter
 from ..preview.server import Preview, PreviewServer
-from .build import Reporter, build
+from .build import build
 
 SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
 QUIET_FOR = 250  # ms without a new change before a rebuild starts: an editor's save is many writes

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..commands.build import Pipeline
 from ..errors import Location, PressworkError
 from ..files import jsonfile
 from ..files.folders import discard, staging_folder, unmark
@@ -18,6 +17,7 @@ from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED
 from ..package.a11y import book_claims
+from ..pipeline import Pipeline
 from ..text.markers import require_no_marks
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
