@@ -17,8 +17,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import __version__
 from .backends import BACKENDS
 from .backends.options import BuildOptions
+from .check.placeholders import AUTHOR, TITLE
 from .commands.build import build
-from .commands.init import AUTHOR, TITLE, create_book
+from .commands.init import create_book
 from .errors import Diagnostics, Location, PressworkError, internal_error_line, summarised
 from .files.cache import Cache, default_folder
 from .files.folders import default_out
@@ -218,7 +219,8 @@ def check_command(book_dir: Path, fmt: str) -> None:
     Exits 1 when there are errors, 0 when there are only warnings. Ignore codes per book in
     book.yaml: `check: {ignore: [T002, {code: S001, file: manuscript/chapters/05.md}]}`.
     """
-    from .commands.check import check_book, render
+    from .check.book import check_book
+    from .commands.check import render
 
     problems = check_book(book_dir)
     click.echo(render(problems, fmt))
