@@ -95,7 +95,7 @@ catalogue: $(STAMP)  ## Build every book of CATALOGUE (default: the sample catal
 	$(BIN)/presswork catalogue build $(CATALOGUE)
 
 test: $(STAMP)  ## Run the quick tests: all but the full-size book's (pytest marker `slow`)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" --durations=15
 
 test-all: $(STAMP)  ## Run every test, the full-size book's included (what CI runs)
 	$(BIN)/python -m pytest -q

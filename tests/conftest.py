@@ -17,6 +17,9 @@ from click.testing import CliRunner
 
 from presswork.cli import main
 
+# A line per test file and one line on what was skipped, in place of pytest's dots (tests/reporting.py).
+pytest_plugins = ["reporting"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # XML namespaces of the EPUB files the tests read.
 NS = {

@@ -41,7 +41,7 @@ def test_an_epub_without_cover_art_carries_the_generated_cover_and_its_page(smal
     assert (tmp_path / "b" / epub.name).read_bytes() == epub.read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("ebook-meta") is None, reason="calibre is not installed")
+@pytest.mark.skipif(shutil.which("ebook-meta") is None, reason="calibre is not installed (make system-deps)")
 def test_the_azw3_cover_is_the_generated_one_not_a_figure(small_book, tmp_path: Path):
     root = _book(small_book)
     result = build(root, "--out", str(tmp_path), fmt="kindle")

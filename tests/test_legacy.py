@@ -281,7 +281,7 @@ def test_the_repaired_fixture_builds_a_valid_epub(repaired, tmp_path: Path):
 
 # -- the real export --------------------------------------------------------------------------
 
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus excerpt is not at {CORPUS}")
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="no corpus excerpt (../shared/corpus/ is not beside this checkout)")
 
 
 @pytest.fixture(scope="module")
