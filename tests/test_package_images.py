@@ -1,4 +1,4 @@
-"""CMYK images (package/images.py): the EPUB and the Kindle EPUB carry sRGB copies, the print PDF
+"""CMYK images (render/images.py): the EPUB and the Kindle EPUB carry sRGB copies, the print PDF
 the CMYK file, and `check` says so at the figure's line."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PIL import Image
 from presswork.check.book import check_book
 from presswork.distribution.covers import cover_art
 from presswork.load.book import load_book
-from presswork.package.images import ebook_image
+from presswork.render.images import ebook_image
 
 GS_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 CHAPTER = "# One\n\nA plate follows.\n\n![A press in cyan ink](images/plate.jpg)\n"

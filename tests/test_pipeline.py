@@ -21,8 +21,8 @@ from presswork import pipeline as orchestrator
 from presswork.commands.diff import diff_revisions
 from presswork.errors import Diagnostics
 from presswork.files.cache import KEEP_OTHERS, Cache, book_key
-from presswork.layout.pagemap import PageMap
 from presswork.load.book import load_book
+from presswork.pagemap import PageMap
 
 PRINTED = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}', 'isbn: {ebook: "9780000000002", paperback: "9780000000019"}')
 LONG = "# One\n\n" + "Words of a chapter that fills a page or two. " * 200 + "[^a]\n\n[^a]: The note.\n"
@@ -126,9 +126,9 @@ def test_a_damaged_cache_entry_is_rebuilt_without_an_error(small_book, tmp_path:
 
 @pytest.mark.parametrize("data", [b"", b"[]", b'{"labels": {}, "breaks": {"p1": "1"}, "pages": []}', b'{"pages": ["1"]}'])
 def test_page_map_reads_only_what_it_wrote(data: bytes):
-    assert PageMap.from_json(data) is None
+    assert orchestrator.page_map_from_json(data) is None
     pages = PageMap({"ix-1": "3"}, {"p1": ["1", "2"]}, ["1", "2"])
-    assert PageMap.from_json(pages.to_json()) == pages
+    assert orchestrator.page_map_from_json(orchestrator.page_map_json(pages)) == pages
 
 
 def unsafe_folder(kind: str, tmp_path: Path) -> Path:
@@ -200,7 +200,7 @@ def test_a_failed_cache_write_leaves_no_partial_entry_and_is_a_warning(tmp_path:
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (100, hard))  # the disk "fills" after 100 bytes
     try:
-        cache.store("pagemap", "0" * 32, PageMap(pages=[str(n) for n in range(2000)]).to_json())
+        cache.store("pagemap", "0" * 32, orchestrator.page_map_json(PageMap(pages=[str(n) for n in range(2000)])))
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, previous)
@@ -211,14 +211,14 @@ def test_a_failed_cache_write_leaves_no_partial_entry_and_is_a_warning(tmp_path:
 def test_cache_key_follows_images_and_styles_and_print_options(small_book, tmp_path: Path):
     root = small_book({"manuscript/book.yaml": PRINTED})
     book = load_book(root, Diagnostics())
-    first = book_key(book, book.print)
+    first = book_key(book.root, book.print)
     (root / "images").mkdir()
     (root / "images" / "figure.png").write_bytes(b"a figure")
-    second = book_key(book, book.print)
+    second = book_key(book.root, book.print)
     (root / "styles").mkdir()
     (root / "styles" / "extra.css").write_text("p { orphans: 3; }\n")
-    third = book_key(book, book.print)
-    assert len({first, second, third, book_key(book, "other settings")}) == 4
+    third = book_key(book.root, book.print)
+    assert len({first, second, third, book_key(book.root, "other settings")}) == 4
 
 
 def test_proof_reports_its_pieces_and_takes_crop_marks_on_request(small_book, tmp_path: Path):

@@ -30,8 +30,8 @@ from presswork.distribution.bundle import bundle_files
 from presswork.errors import SHOWN_OF_A_KIND, Location, PressworkError, Warning_, summarised
 from presswork.files import jsonfile
 from presswork.files.revisions import check_revision
-from presswork.layout.pagemap import PageMap
 from presswork.layout.typeset import _MAGIC, LaidOut
+from presswork.pipeline import page_map_from_json
 from presswork.preview.server import SCRIPT, Preview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ READERS = {  # each reader of JSON presswork wrote, and what it makes of a damag
     "catalogue record": (_record, {}),
     "proof record": (_proof, {}),
     "dist manifest": (_manifest, None),
-    "page map cache entry": (lambda folder, data: PageMap.from_json(data), None),
+    "page map cache entry": (lambda folder, data: page_map_from_json(data), None),
     "laid-out piece cache entry": (lambda folder, data: LaidOut.from_bytes(_MAGIC + b"%d\n" % len(data) + data + b"%PDF-"), None),
 }
 

@@ -223,10 +223,10 @@ def test_cache_key_reads_no_file_outside_the_book(small_book, tmp_path: Path):
     (world.book / "styles").mkdir()
     (world.book / "styles" / "more").symlink_to(world.outside / "documents")
     book = load_book(world.book, Diagnostics())
-    first = book_key(book)
+    first = book_key(book.root)
     (world.outside / "secret.css").write_text("changed")
     (world.outside / "documents" / "thesis.txt").write_text("changed too")
-    assert book_key(book) == first
+    assert book_key(book.root) == first
 
 
 # item 13 (part): a full or read-only output folder

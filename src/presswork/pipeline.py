@@ -9,27 +9,29 @@ below the commands, so build, dist, proof, diff, watch and a catalogue's task sh
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 from .backends import BACKENDS, Backend
 from .backends.options import Artifacts, BuildOptions
+from .check.editor import require_no_marks
 from .collector import collected_after
 from .errors import Diagnostics
+from .files import jsonfile
 from .files.cache import Cache, book_key
 from .files.folders import discard, staging_folder
 from .files.output import product_bytes, put_in_place, replaceable, writing_into
-from .layout.pagemap import PageMap
 from .layout.pieces import Layout
 from .load.book import load_book
 from .model import Book, PrintOptions
+from .pagemap import PageMap
 from .progress import Progress, silent
 from .render.fonts import check_glyphs
 from .text.labels import counted
-from .text.markers import require_no_marks
 
 
 class Reporter(Protocol):
@@ -79,7 +81,7 @@ class Pipeline:
             self.progress(f"Laid out {counted(self._layout.page_count(), 'page')} in {time.perf_counter() - started:.2f} s")
             self._pages = self._layout.pages
             if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
-                self.cache.store("pagemap", self._page_map_key, self._pages.to_json())
+                self.cache.store("pagemap", self._page_map_key, page_map_json(self._pages))
         return self._layout
 
     def page_map(self) -> PageMap | None:
@@ -89,7 +91,7 @@ class Pipeline:
             return None
         if self._pages is None and self.cache is not None:
             data = self.cache.load("pagemap", self._page_map_key)
-            self._pages = PageMap.from_json(data) if data is not None else None
+            self._pages = page_map_from_json(data) if data is not None else None
             if self._pages is not None:
                 self.progress("Print page map taken from the build cache")
         if self._pages is None:
@@ -101,7 +103,7 @@ class Pipeline:
     def _page_map_key(self) -> str:
         """Digested once a run: it reads every file of the book. Crop marks are drawn at assembly,
         outside the pages: with or without them the breaks are the same."""
-        return book_key(self.book, "pagemap", replace(self.print_options(), marks=False))
+        return book_key(self.book.root, "pagemap", replace(self.print_options(), marks=False))
 
     def artifacts(self, backend: Backend) -> Artifacts:
         return Artifacts(
@@ -115,6 +117,32 @@ class Pipeline:
         """Stage: one backend's products, written into `out_dir`."""
         backend = BACKENDS[name]
         return backend.write(self.book, out_dir, self.diagnostics, self.artifacts(backend))
+
+
+def page_map_json(pages: PageMap) -> bytes:
+    """The page map as the build cache keeps it."""
+    return json.dumps(asdict(pages), sort_keys=True).encode()
+
+
+def page_map_from_json(data: bytes) -> PageMap | None:
+    """The map `page_map_json` wrote, or None for anything else (a torn, empty or hand-edited entry)."""
+    try:
+        value = jsonfile.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or set(value) != {"labels", "breaks", "pages"}:
+        return None
+    labels, breaks, pages = value["labels"], value["breaks"], value["pages"]
+    shaped = (
+        isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())
+        and isinstance(breaks, dict) and all(_strings(v) for v in breaks.values())
+        and _strings(pages)
+    )  # fmt: skip
+    return PageMap(labels, breaks, pages) if shaped else None
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
 def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_css: str, progress: Progress,

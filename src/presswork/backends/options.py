@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layout.pagemap import PageMap
 from ..layout.pieces import Layout
+from ..pagemap import PageMap
 from ..progress import Progress, silent
 
 

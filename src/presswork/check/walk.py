@@ -11,9 +11,9 @@ from markdown_it.token import Token
 
 from ..errors import Location
 from ..model import Biographies, Book, Chapter, Chronology, Glossary
-from ..text.markers import chapter_marks
 from . import fonts, links, metadata, notes, scripts, typography
 from .codes import Problems
+from .editor import chapter_marks
 
 # Inline markup in a block's source that is not prose: code, link targets, attributes, addresses, note calls.
 _MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]")

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..check.editor import require_no_marks
 from ..errors import Location, PressworkError
 from ..files import jsonfile
 from ..files.folders import discard, staging_folder, unmark
@@ -18,7 +19,6 @@ from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED
 from ..package.a11y import book_claims
 from ..pipeline import Pipeline
-from ..text.markers import require_no_marks
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
 from .onix import OnixFacts, onix_record

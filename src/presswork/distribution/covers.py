@@ -15,10 +15,10 @@ from weasyprint.urls import URLFetcher
 
 from ..files.output import pdf_bytes
 from ..model import STANDARD_BLEED, Book
-from ..package.images import rgb
 from ..render import fonts
 from ..render.cover import SIZE as RETAIL_SIZE
 from ..render.cover import jpeg, typographic_cover
+from ..render.images import rgb
 from ..render.xhtml import escape
 from ..text.typography import smarten_string
 
@@ -106,7 +106,7 @@ body {{ position: relative; width: {width:.4f}in; height: {height:.4f}in; backgr
     document = HTML(string=html, url_fetcher=_FontsOnly()).render(
         stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=_FontsOnly())], font_config=font_config
     )
-    return pdf_bytes(document, meta)
+    return pdf_bytes(document, str(meta), meta.date)
 
 
 class _FontsOnly(URLFetcher):

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Diagnostics, Location
-from ..model import Book
 from .folders import STALE_AFTER, inside_book, resolved
 from .output import write_atomic
 from .revisions import MAX_FILE_BYTES
@@ -145,15 +144,15 @@ def _unsafe(folder: Path) -> str | None:
     return None
 
 
-def book_key(book: Book, *settings: object, folders: tuple[str, ...] = ("manuscript", "styles", "images")) -> str:
-    """A digest of every input an artifact of `book` can depend on: the book's `folders` (each file
+def book_key(root: Path, *settings: object, folders: tuple[str, ...] = ("manuscript", "styles", "images")) -> str:
+    """A digest of every input an artifact of the book in `root` can depend on: its `folders` (each file
     as `content_digest` tells it), presswork itself (`code_key`), and `settings`.
     Only files inside the book count: a symlink out of it is neither followed nor read."""
     digest = hashlib.sha256(f"{code_key(*settings)}\n".encode())
     for name in folders:
-        for path in files_inside(book.root / name, book.root):
+        for path in files_inside(root / name, root):
             # name first: no two sets of files hash alike
-            digest.update(f"{(Path('book') / path.relative_to(book.root)).as_posix()}\0{content_digest(path)}\0".encode())
+            digest.update(f"{(Path('book') / path.relative_to(root)).as_posix()}\0{content_digest(path)}\0".encode())
     return digest.hexdigest()[:32]
 
 

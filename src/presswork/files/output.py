@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, PressworkError
-from ..model import Metadata
 from ..text.dates import LATEST_YEAR
 
 UNDATED = dt.date(2000, 1, 1)  # the day every product of a book without `date:` claims (`check` says so: M006)
@@ -80,7 +79,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def build_time(meta: Metadata) -> dt.datetime:
+def build_time(day: dt.date | None) -> dt.datetime:
     """The moment a product claims to be made: SOURCE_DATE_EPOCH, else the book's date, so builds repeat.
     A malformed or out-of-range SOURCE_DATE_EPOCH stops the build (reproducible-builds.org asks so)."""
     epoch = (os.environ.get("SOURCE_DATE_EPOCH") or "").strip()
@@ -90,21 +89,23 @@ def build_time(meta: Metadata) -> dt.datetime:
             raise PressworkError(f"SOURCE_DATE_EPOCH={epoch!r} is not a time between 1970 and {LATEST_YEAR}", None,
                                  "set it to seconds since 1970-01-01 UTC, e.g. $(git log -1 --format=%ct), or unset it")  # fmt: skip
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    day = meta.date or UNDATED
+    day = day or UNDATED
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def pdf_bytes(document: Any, meta: Metadata, variant: str | None = None, finisher: Callable | None = None) -> bytes:
-    """Write a WeasyPrint document the same way every time: fixed identifier, no producer
-    version, and font subsets stamped with the build time instead of the clock."""
+def pdf_bytes(document: Any, seed: str, day: dt.date | None, variant: str | None = None,
+              finisher: Callable | None = None) -> bytes:  # fmt: skip
+    """Write a WeasyPrint document the same way every time: an identifier made from `seed` (the
+    book's metadata as text), no producer version, and font subsets stamped with the build time
+    (`build_time(day)`) instead of the clock."""
 
     def finish(doc: Any, pdf: Any) -> None:
         pdf.info.pop("Producer", None)
         if finisher:
             finisher(doc, pdf)
 
-    identifier = hashlib.md5(str(meta).encode()).hexdigest().encode()
-    with _environment(SOURCE_DATE_EPOCH=str(int(build_time(meta).timestamp()))):
+    identifier = hashlib.md5(seed.encode()).hexdigest().encode()
+    with _environment(SOURCE_DATE_EPOCH=str(int(build_time(day).timestamp()))):
         return document.write_pdf(pdf_variant=variant, pdf_identifier=identifier, finisher=finish)
 
 

@@ -20,16 +20,16 @@ from weasyprint.urls import URLFetcherResponse
 from ..errors import Diagnostics
 from ..files.output import pdf_bytes
 from ..model import Book
-from ..package.images import screen_image
+from ..pagemap import CONTENTS
 from ..progress import Progress, silent
 from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
+from ..render.images import screen_image
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import counted, word
 from .fetcher import BOOK_URL, BookFetcher, font_faces
 from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
-from .pagemap import CONTENTS
 from .printbook import LINKS, document_html
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class ScreenLayout:
                 break  # every page number printed is the page's own
         warn_strays(self.book, self.options.notes, {a: str(n) for a, n in pages.items()}, self.diagnostics)
         self.progress(f"Writing the tagged PDF ({counted(len(document.pages), 'page')}) …")
-        return pdf_bytes(document, self.book.metadata, VARIANT)
+        return pdf_bytes(document, str(self.book.metadata), self.book.metadata.date, VARIANT)
 
     def _body(self, rendered: RenderedBook, pages: dict[str, int]) -> str:
         """The book from the title page on (a screen edition needs no half title), the contents after

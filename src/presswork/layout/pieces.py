@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import PrintOptions
-from .pagemap import PageMap
+from ..pagemap import PageMap
 
 if TYPE_CHECKING:
     from .typeset import LaidOut, PageInfo

@@ -23,6 +23,7 @@ from ..files.output import build_time
 from ..lifeline import jobs_default
 from ..load.printopts import profile_space
 from ..model import Book, Metadata, PrintOptions
+from ..pagemap import CONTENTS, PageMap
 from ..progress import Progress, silent
 from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
@@ -32,7 +33,6 @@ from ..text.labels import word
 from ..text.typography import smarten_string
 from .fetcher import BOOK_URL, font_faces
 from .footnotes import warn_strays
-from .pagemap import CONTENTS, PageMap
 from .pieces import (
     FOLIO_CHARACTERS,
     PIECES_URL,
@@ -86,8 +86,8 @@ class PrintLayout:
             rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
         self.css = font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
         profile = self.options.output_profile
-        self._inputs = book_key(self.book, self.css, self.options.pdf_variant, repr(self.book.metadata),
-                                build_time(self.book.metadata).isoformat(),
+        self._inputs = book_key(self.book.root, self.css, self.options.pdf_variant, repr(self.book.metadata),
+                                build_time(self.book.metadata.date).isoformat(),
                                 content_digest(self.book.root / profile) if profile else None, folders=("images",))  # fmt: skip
         layout = self._pieces(rendered)
         self._pieces_total = len(layout.front) + len(layout.body)
@@ -326,7 +326,7 @@ class PrintLayout:
 def document_html(meta: Metadata, body: str, level: int) -> str:
     """A piece's (or the screen edition's) whole HTML document: the book's metadata in its head,
     for the PDF's document information."""
-    stamp = build_time(meta).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = build_time(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
     head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
     if meta.description:

@@ -116,7 +116,7 @@ class Typesetter:
                      not (page._page_box.page_type.blank or page._page_box.page_type.name == "plain"))
             for page in document.pages
         ]  # fmt: skip
-        return LaidOut(pdf_bytes(document, self.metadata, self.variant), pages)
+        return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
 
 
 class _OpenArrays:

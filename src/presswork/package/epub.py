@@ -38,16 +38,16 @@ from PIL import Image
 
 from ..errors import Diagnostics, Location, PressworkError
 from ..files.output import build_time
-from ..layout.pagemap import CONTENTS, PageMap
 from ..model import IMAGE_TYPES, Book, NotePlacement
+from ..pagemap import CONTENTS, PageMap
 from ..render import fonts
 from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.cover import generated_cover
+from ..render.images import ebook_image, image_name, rgb_jpeg
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, escape
 from ..text.labels import word
 from .a11y import book_claims
-from .images import ebook_image, image_name, rgb_jpeg
 from .reader import XHTML
 
 XHTML_NS = 'xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
@@ -243,7 +243,7 @@ class EpubBuilder:
     # -- container ---------------------------------------------------------------------------
     def _zip(self, book: epub.EpubBook) -> bytes:
         """ebooklib's files, zipped again so that the same book gives the same bytes (see the module docstring)."""
-        stamp = build_time(self.book.metadata)
+        stamp = build_time(self.book.metadata.date)
         lang = self.book.metadata.language
         options = {
             "mtime": stamp,  # dcterms:modified

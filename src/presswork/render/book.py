@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..layout.pagemap import PageMap
 from ..model import (
     KINDS,
     ROLES,
@@ -21,6 +20,7 @@ from ..model import (
     NotePlacement,
     Part,
 )
+from ..pagemap import PageMap
 from ..text.isbn import hyphenate_isbn
 from ..text.labels import chapter_label, part_label, role_label, word
 from ..text.typography import display_string, smarten_string
@@ -225,7 +225,7 @@ def _title_page(book: Book, renderer: XhtmlRenderer) -> Document:
         lines.append(f'<p class="subtitle">{renderer.text_html(display_string(meta.subtitle, lang), lang)}</p>')
     for role in ROLES:
         people = [c for c in meta.contributors if c.role == role]
-        label = role_label(lang, role)
+        label = role_label(lang, ROLES[role].labels)
         if people and label:
             lines.append(f'<p class="contributor {role}">{escape(label)} {_names(people, renderer)}</p>')
     if meta.publisher:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..model import ROLES
 from .typography import primary
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -38,9 +37,9 @@ def word(lang: str, key: str) -> str:
     return _WORDS.get(primary(lang), _WORDS["en"])[key]
 
 
-def role_label(lang: str, role: str) -> str | None:
-    """The title page's words before a contributor's names ("Translated by"); None for authors."""
-    labels = ROLES[role].labels
+def role_label(lang: str, labels: dict[str, str]) -> str | None:
+    """The title page's words before a contributor's names ("Translated by") from a role's `labels`
+    by language; None for authors."""
     return labels.get(primary(lang), labels.get("en"))
 
 

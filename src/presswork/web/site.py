@@ -20,9 +20,9 @@ from lxml import etree
 
 from ..errors import Diagnostics
 from ..model import Book
-from ..package.images import ebook_image, image_name
 from ..render import fonts
 from ..render.book import Document, RenderedBook, TocEntry, render_book
+from ..render.images import ebook_image, image_name
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
