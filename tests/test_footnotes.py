@@ -11,13 +11,13 @@ import pytest
 from conftest import BOOK_YAML, build
 from weasyprint import CSS, HTML
 from weasyprint.document import Page
-from weasyprint.formatting_structure.boxes import TextBox
 
 from presswork.errors import Diagnostics
-from presswork.layout import footnotes, typeset
+from presswork.layout import footnotes
 from presswork.layout.pieces import Layout, Piece
 from presswork.layout.typeset import LaidOut, PageInfo
 from presswork.load.book import load_book
+from presswork.weasy import layout as weasy
 
 FILLER = "the press stood in a low room by the river and its frame was oak darkened by years of ink"
 
@@ -37,10 +37,8 @@ def pages_holding(pdf: Path, *phrases: str) -> list[int]:
 
 def weasyprint_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lay out as WeasyPrint does by itself: its own choice to move notes, no correction after."""
-    from weasyprint.layout import block
-
-    monkeypatch.setattr(typeset, "keep_notes_with_their_calls", lambda: False)
-    monkeypatch.setattr(block, "_linebox_layout", getattr(block._linebox_layout, "__wrapped__", block._linebox_layout))
+    monkeypatch.setattr(weasy, "keep_notes_with_their_calls", lambda: False)
+    monkeypatch.setattr(weasy.block, "_linebox_layout", getattr(weasy.block._linebox_layout, "__wrapped__", weasy.block._linebox_layout))
     monkeypatch.setattr(footnotes, "RELAYOUTS", 0)
 
 
@@ -73,7 +71,7 @@ def piece(call_lines: int, heading: str = "") -> HTML:
 
 def opening(page: Page) -> tuple[str, float]:
     """The first words of a laid-out page, list markers aside, and how far down the page they stand."""
-    first = next(b for b in page._page_box.children[0].descendants() if isinstance(b, TextBox) and "::" not in b.element_tag)
+    first = next(b for b in weasy.page_flow(page).descendants() if weasy.is_text(b) and "::" not in b.element_tag)
     return first.text, first.position_y
 
 
@@ -95,7 +93,7 @@ def test_weasyprint_moves_the_crowding_block_not_the_note_in_one_layout(call_lin
                                                                         monkeypatch: pytest.MonkeyPatch):  # fmt: skip
     """With its choice to move notes turned off, WeasyPrint itself breaks before the block that
     would crowd the note out, as the correction would: no second layout."""
-    assert footnotes.keep_notes_with_their_calls()
+    assert weasy.keep_notes_with_their_calls()
     monkeypatch.setattr(footnotes, "RELAYOUTS", 0)
     kept = footnotes.render_keeping_notes(piece(call_lines, heading), [CSS(string=PAGE)])
     assert not footnotes._strays(kept) and opening(kept.pages[1])[0] == pushed

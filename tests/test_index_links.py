@@ -7,6 +7,7 @@ from weasyprint import HTML
 
 from presswork.errors import PressworkError
 from presswork.layout.indexlinks import link_locators
+from presswork.weasy.layout import is_text, page_box
 
 
 def laid_out(locators: str, targets: str, width: str = "20em", style: str = "") -> list:
@@ -62,7 +63,7 @@ def test_text_a_stylesheet_puts_before_the_locators_gets_no_link():
 def test_text_that_is_not_the_runs_is_a_one_line_error():
     """A fragment whose text is not the run's would put links on the wrong numbers."""
     pages = HTML(string="<p><span data-targets='#a'>12</span></p>").render().pages
-    [box] = [b for b in pages[0]._page_box.descendants() if type(b).__name__ == "TextBox"]
+    [box] = [b for b in page_box(pages[0]).descendants() if is_text(b)]
     box.text = "13"
     with pytest.raises(PressworkError, match="the index's page numbers came out as '13' where '12' was set"):
         link_locators(pages)

@@ -19,8 +19,9 @@ from conftest import ROOT, build
 from presswork.errors import Diagnostics
 from presswork.layout import typeset
 from presswork.layout.pieces import FIRST, FOLIO_CHARACTERS, RECTO, VERSO, Folios
-from presswork.layout.print import PrintLayout, document_html
-from presswork.layout.typeset import LaidOut, Typesetter, jobs_default
+from presswork.layout.printbook import PrintLayout, document_html
+from presswork.layout.typeset import LaidOut, Typesetter
+from presswork.lifeline import jobs_default
 from presswork.load.book import load_book
 from presswork.pdf.folios import FolioPrinter
 
@@ -278,16 +279,3 @@ def test_a_long_running_head_leaves_room_for_a_wide_folio(small_book, tmp_path: 
     rest = [w for w in head if w is not folio]
     assert rest and folio["x1"] + 2 < min(w["x0"] for w in rest)
 
-
-def test_font_subsetting_parses_one_array_type_not_one_a_font(sample_copy: Path):
-    """WeasyPrint's subsetter asks cffi for `hb_codepoint_t[N]`, a new N for each font of each
-    piece; each new type used to cost a parse of all its declarations."""
-    from weasyprint.pdf import fonts
-    from weasyprint.text.ffi import ffi
-
-    Typesetter(sample_copy, "", None, load_book(sample_copy).metadata)
-    fonts.ffi.new("hb_codepoint_t[2]", [0, 1])
-    known = len(ffi._parsed_types)
-    arrays = [fonts.ffi.new(f"hb_codepoint_t[{n}]", list(range(n))) for n in (3, 5, 711)]
-    assert [len(a) for a in arrays] == [3, 5, 711] and list(arrays[1]) == [0, 1, 2, 3, 4]
-    assert len(ffi._parsed_types) == known

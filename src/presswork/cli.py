@@ -28,6 +28,7 @@ from .load.book import load_book
 from .pipeline import GROUPS, Pipeline, expand
 from .preview import PREVIEWS
 from .text.labels import counted, shortened
+from .weasy import check_version
 
 # Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
 # problems presswork reports itself. Quietened when the command starts, never on import.
@@ -156,6 +157,7 @@ def main() -> None:
 
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
+    check_version()  # before any command loads WeasyPrint
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
 

@@ -28,8 +28,9 @@ from ..render.images import screen_image
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import counted, word
+from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher, font_faces
-from .footnotes import keep_notes_with_their_calls, render_keeping_notes, warn_strays
+from .footnotes import render_keeping_notes, warn_strays
 from .printbook import LINKS, document_html
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ScreenLayout:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        keep_notes_with_their_calls()
+        weasy.keep_notes_with_their_calls()
         rendered = render_book(self.book, SCREEN_LINKS, notes=self.options.notes, note_links=True)
         fetch = ScreenFetcher(self.book.root)
         font_config = FontConfiguration()

@@ -6,7 +6,7 @@ the page's last paragraph fits and its `orphans` ask for two, WeasyPrint makes r
 page's notes to the next page instead of the paragraph ("first try to report footnotes" in
 layout/block.py, `_linebox_layout`). No CSS property turns that off.
 
-So that choice is turned off where WeasyPrint's code is as expected (`keep_notes_with_their_calls`):
+So that choice is turned off where WeasyPrint's code is as expected (`weasy.layout.keep_notes_with_their_calls`):
 the paragraph then moves, as it does on a page without notes. And a piece is measured after
 layout, in case a WeasyPrint of other code (or another cause) still strays a note: for the
 first note printed after its call's page, the piece
@@ -28,42 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostics
 from ..model import Book, NotePlacement
+from ..weasy import layout as weasy
 
 if TYPE_CHECKING:
     from weasyprint import CSS, HTML
     from weasyprint.document import Document
-    from weasyprint.formatting_structure.boxes import Box
 
 RELAYOUTS = 8  # at most this many more layouts of one piece; each is the piece's layout time again
 # The block opens the next page as after a break of WeasyPrint's own, which drops its top margin.
 BREAK = "{ break-before: page; margin-break: discard; }"
-
-
-_DEFER_NOTES = "report = not context.in_column and can_break_now and not could_break_before"
-
-
-def keep_notes_with_their_calls() -> bool:
-    """Make WeasyPrint move a paragraph whose orphan lines do not fit rather than move the page's
-    notes to the next page to fit them: `_linebox_layout` recompiled with that one decision
-    false. Idempotent; False where WeasyPrint's code is not the expected one (left as it is)."""
-    import inspect
-    import textwrap
-
-    from weasyprint.layout import block
-
-    original = block._linebox_layout
-    if hasattr(original, "__wrapped__"):  # done already
-        return True
-    try:
-        source = textwrap.dedent(inspect.getsource(original))
-    except (OSError, TypeError):  # no source shipped
-        return False
-    if source.count(_DEFER_NOTES) != 1:
-        return False
-    lines_before = "\n" * (original.__code__.co_firstlineno - 1)  # so that tracebacks name block.py's own lines
-    exec(compile(lines_before + source.replace(_DEFER_NOTES, "report = False"), block.__file__, "exec"), block.__dict__)  # noqa: S102
-    block._linebox_layout.__wrapped__ = original
-    return True
 
 
 def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> Document:
@@ -101,19 +74,14 @@ def _strays(document: Document) -> list[tuple[object, int]]:
     """The notes laid out on another page than their call's, or on none: (the note's element, its
     call's page index), in page order. A call is a `::footnote-call` box of the note's element in
     the flow; the note, a box of that element in the page's footnote area."""
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
-
     calls: dict[object, int] = {}
     notes: dict[object, int] = {}
     for number, page in enumerate(document.pages):
-        flow, *others = page._page_box.children
-        for box in flow.descendants():
+        for box in weasy.page_flow(page).descendants():
             if box.element_tag.endswith("::footnote-call"):
                 calls.setdefault(box.element, number)
-        for area in others:
-            if isinstance(area, FootnoteAreaBox):
-                for box in area.children:
-                    notes.setdefault(box.element, number)
+        for box in weasy.page_notes(page):
+            notes.setdefault(box.element, number)
     return [(note, page) for note, page in calls.items() if notes.get(note) != page]
 
 
@@ -121,22 +89,16 @@ def _break_selector(document: Document, page: int) -> str | None:
     """A CSS selector for the block that takes the room of page `page`'s notes: the page's last
     block, or a heading before it that is kept with it. None when that block begins on an earlier
     page or heads the page, where a break would move nothing."""
-    from weasyprint.formatting_structure.boxes import BlockLevelBox
-
-    def blocks(box: Box) -> list[Box]:
-        return [c for c in getattr(box, "children", ()) if isinstance(c, BlockLevelBox) and c.is_in_normal_flow()
-                and "::" not in c.element_tag]  # fmt: skip
-
-    flow = document.pages[page]._page_box.children[0]
-    earlier = {box.element for box in document.pages[page - 1]._page_box.children[0].descendants()} if page else set()
+    flow = weasy.page_flow(document.pages[page])
+    earlier = {box.element for box in weasy.page_flow(document.pages[page - 1]).descendants()} if page else set()
     path = [flow]  # from the page's root box down its last blocks
-    while children := blocks(path[-1]):
+    while children := weasy.flow_blocks(path[-1]):
         path.append(children[-1])
     while len(path) > 1:
         box, parent = path[-1], path[-2]
         if box.element in earlier:
             return None
-        siblings = blocks(parent)
+        siblings = weasy.flow_blocks(parent)
         before = siblings[siblings.index(box) - 1] if siblings.index(box) else None
         if before is None:  # first in its parent here: the break goes before the parent
             path.pop()

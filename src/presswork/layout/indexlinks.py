@@ -7,14 +7,12 @@ the Pango layout WeasyPrint drew the line with, and written by WeasyPrint like a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from weasyprint.formatting_structure.boxes import TextBox
-from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 from ..errors import PressworkError
 from ..render.back import LOCATOR_SEPARATOR
+from ..weasy import layout as weasy
 
 
 @dataclass
@@ -26,20 +24,11 @@ class _Locators:
     cursor: int = 0
 
 
-@dataclass
-class _Link:
-    """What WeasyPrint's link writer keeps of a link's box: its annotation."""
-
-    link_annotation: Any = field(default=None)
-
-
 def link_locators(pages: list[Any]) -> None:
     """Add a link to each locator's text on WeasyPrint's `pages`, as an `<a>` would have had."""
-    if not hasattr(pango, "pango_layout_index_to_pos"):  # Pango has it; WeasyPrint does not declare it
-        ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index, PangoRectangle *pos);")
     runs: dict[int, _Locators] = {}
     for page in pages:
-        for box, line, run_element in _text_in_runs(page._page_box, None, None):
+        for box, line, run_element in _text_in_runs(weasy.page_box(page), None, None):
             run = runs.get(id(run_element))
             if run is None:
                 run = runs[id(run_element)] = _run(run_element)
@@ -64,7 +53,7 @@ def _text_in_runs(box: Any, parent: Any, run: Any) -> Iterator[tuple[Any, Any, A
     element = box.element
     if element is not None and element.get("data-targets") is not None:
         run = element
-    if isinstance(box, TextBox):
+    if weasy.is_text(box):
         if run is not None:
             yield box, parent, run
         return
@@ -72,7 +61,7 @@ def _text_in_runs(box: Any, parent: Any, run: Any) -> Iterator[tuple[Any, Any, A
         yield from _text_in_runs(child, box, run)
 
 
-def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tuple[float, float, float, float], _Link]]:
+def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tuple[float, float, float, float], Any]]:
     """The links over the locators (or their parts) that this fragment of the run shows."""
     text, hyphen = box.text, box.style["hyphenate_character"]
     while run.cursor < len(run.text) and run.text[run.cursor] == " " and not text.startswith(" "):
@@ -84,25 +73,16 @@ def _links(box: Any, line: Any, run: _Locators) -> Iterator[tuple[str, str, tupl
         raise PressworkError(f"the index's page numbers came out as {box.text!r} where {run.text[begin:]!r} was set, so they "
                              "cannot be linked", None, "remove the house style's rule that changes the index's text")  # fmt: skip
     run.cursor += len(text)
-    layout = box.pango_layout
-    layout.reactivate(box.style)
-    for start, end, target in run.spans:
-        left, right = max(start, begin), min(end, begin + len(text))
-        if left < right:
-            x0, x1 = _x(layout, text, left - begin), _x(layout, text, right - begin)
-            top = line.position_y  # WeasyPrint's hit area of an inline box: its line height
-            rectangle = (box.position_x + x0, top, box.position_x + x1, top + line.margin_height())
-            yield "external", target, rectangle, _Link()
-    layout.deactivate()
+    with weasy.character_positions(box) as x:
+        for start, end, target in run.spans:
+            left, right = max(start, begin), min(end, begin + len(text))
+            if left < right:
+                x0, x1 = x(len(text[:left - begin].encode())), x(len(text[:right - begin].encode()))
+                top = line.position_y  # WeasyPrint's hit area of an inline box: its line height
+                rectangle = (box.position_x + x0, top, box.position_x + x1, top + line.margin_height())
+                yield weasy.external_link(target, rectangle)
 
 
 def _same(written: str, laid_out: str) -> bool:
     """Whether a fragment shows the run's text, in whatever case a stylesheet's text-transform gave it."""
     return written.casefold() == laid_out.casefold() and len(written) == len(laid_out)
-
-
-def _x(layout: Any, text: str, offset: int) -> float:
-    """Where the character at `offset` of the laid-out `text` begins, in CSS px."""
-    position = ffi.new("PangoRectangle *")
-    pango.pango_layout_index_to_pos(layout.layout, len(text[:offset].encode()), position)
-    return position.x * FROM_UNITS

@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -29,8 +27,9 @@ from ..files import jsonfile
 from ..files.output import pdf_bytes
 from ..lifeline import Lifeline, jobs_default
 from ..model import Metadata
+from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher
-from .footnotes import keep_notes_with_their_calls, render_keeping_notes
+from .footnotes import render_keeping_notes
 from .indexlinks import link_locators
 
 _MAGIC = b"presswork piece 1\n"
@@ -87,8 +86,8 @@ class Typesetter:
     """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour profiles."""
 
     def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata):
-        keep_notes_with_their_calls()  # in each process that lays out
-        _subset_with_open_arrays()
+        weasy.keep_notes_with_their_calls()  # in each process that lays out
+        weasy.subset_with_open_arrays()
         self.variant = variant
         self.metadata = metadata
         self.fetch = BookFetcher(root)
@@ -113,36 +112,10 @@ class Typesetter:
             link_locators(document.pages)
         pages = [
             PageInfo({a: box[:2] for a, box in page.anchors.items()}, list(page.bookmarks), page.height,
-                     not (page._page_box.page_type.blank or page._page_box.page_type.name == "plain"))
+                     not (weasy.page_type(page).blank or weasy.page_type(page).name == "plain"))
             for page in document.pages
         ]  # fmt: skip
         return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
-
-
-class _OpenArrays:
-    """WeasyPrint's cffi handle, but for arrays made with their length in the type: WeasyPrint's
-    font subsetter asks for `hb_codepoint_t[N]` with a new N for each font of each piece, and
-    cffi parses each new type anew against all of WeasyPrint's declarations (0.75 s of a
-    full-size book's layout). The open array type `hb_codepoint_t[]` is parsed once."""
-
-    def __init__(self, ffi: Any):
-        self._ffi = ffi
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ffi, name)
-
-    def new(self, cdecl: str, init: Any = None) -> Any:
-        return self._ffi.new(_SIZED_ARRAY.sub("[]", cdecl) if init is not None else cdecl, init)
-
-
-_SIZED_ARRAY = re.compile(r"\[\d+\]$")
-
-
-def _subset_with_open_arrays() -> None:
-    from weasyprint.pdf import fonts
-
-    if not isinstance(fonts.ffi, _OpenArrays):
-        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 _worker: Typesetter | None = None  # this worker process's typesetter

@@ -3,30 +3,16 @@ WeasyPrint's own nesting, so it reads as if WeasyPrint had laid the book out as 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pikepdf
 
-PT_PER_PX = 0.75
+from ..weasy import output as weasy
 
 
 def add_outline(out: pikepdf.Pdf, sequence: list) -> None:
     """One outline for the book, nested across pieces as WeasyPrint nests one document's (with its
-    own function: WeasyPrint is loaded by now, the layout having used it)."""
-    from weasyprint.matrix import Matrix
-    from weasyprint.anchors import make_page_bookmark_tree
-
-    root: list = []
-    skipped: list[int] = []
-    last_by_depth = [root]
-    level = 0
-    for number, (_, _, piece, index) in enumerate(sequence):
-        if piece is None:
-            continue
-        page = piece.laid.pages[index]
-        matrix = Matrix(a=PT_PER_PX, d=-PT_PER_PX, f=page.height * PT_PER_PX)
-        level = make_page_bookmark_tree(SimpleNamespace(bookmarks=page.bookmarks), skipped, last_by_depth, level,
-                                        number, matrix)  # fmt: skip
+    own function)."""
+    root = weasy.bookmark_tree((number, piece.laid.pages[index].bookmarks, piece.laid.pages[index].height)
+                               for number, (_, _, piece, index) in enumerate(sequence) if piece is not None)  # fmt: skip
 
     def items(tree: list) -> list[pikepdf.OutlineItem]:
         made = []

@@ -3,29 +3,17 @@ glyph, so the assembled PDF embeds each face once rather than once a piece."""
 
 from __future__ import annotations
 
-import re
-
 import pikepdf
 import uharfbuzz as hb
 
+from ..weasy import output as weasy
 from .faces import book_faces, cid_widths, face_identity
 
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
 _CMAP_HEAD = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
               b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def",
               b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def", b"1 begincodespacerange",
               b"<0000> <ffff>", b"endcodespacerange"]  # fmt: skip
 _CMAP_TAIL = [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-
-
-def _to_unicode(stream: pikepdf.Stream) -> dict[int, bytes] | None:
-    """A ToUnicode CMap of single-glyph entries (as WeasyPrint writes them) as {CID: UTF-16BE hex};
-    None for any other kind of CMap."""
-    data = stream.read_bytes()
-    if b"beginbfrange" in data:
-        return None
-    body = data.split(b"endcodespacerange", 1)[-1]
-    return {int(cid, 16): text.lower() for cid, text in _BFCHAR.findall(body)}
 
 
 def _subset(face: bytes, glyphs: list[int]) -> bytes | None:
@@ -55,17 +43,8 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
     font resource at that one font. Fonts that are not the book's faces are left as they are."""
     faces = book_faces()
     groups: dict[tuple, list[pikepdf.Dictionary]] = {}
-    for obj in out.objects:
-        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
-                and obj.get("/Subtype") == pikepdf.Name.Type0 and obj.get("/Encoding") == pikepdf.Name("/Identity-H")
-                and "/DescendantFonts" in obj and "/ToUnicode" in obj):  # fmt: skip
-            continue
-        member = obj.DescendantFonts[0]
-        descriptor = member.get("/FontDescriptor")
-        if (member.get("/Subtype") != pikepdf.Name.CIDFontType0 or member.get("/CIDToGIDMap") != pikepdf.Name.Identity
-                or descriptor is None or "/FontFile3" not in descriptor or "/W" not in member):  # fmt: skip
-            continue
-        identity = face_identity(descriptor.FontFile3.read_bytes())
+    for obj in weasy.subset_fonts(out):
+        identity = face_identity(obj.DescendantFonts[0].FontDescriptor.FontFile3.read_bytes())
         if identity in faces:
             groups.setdefault(identity, []).append(obj)
     replaced: dict[tuple[int, int], pikepdf.Object] = {}
@@ -73,7 +52,7 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
         members = groups[identity]
         widths: dict[int, object] = {}
         to_unicode: dict[int, bytes] = {}
-        maps = [_to_unicode(font.ToUnicode) for font in members]
+        maps = [weasy.to_unicode(font.ToUnicode) for font in members]
         if any(m is None for m in maps):
             continue
         for font, cmap in zip(members, maps):

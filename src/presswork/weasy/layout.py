@@ -1,0 +1,148 @@
+"""Hooks into WeasyPrint's layout: its layout code, its pages' box trees, its font subsetter's cffi
+handle and Pango. Checked with WeasyPrint 68.0, 69.0 and 70.0.
+
+Besides the names below, the callers read these attributes of WeasyPrint's boxes (formatting
+structure, not public API; tests/test_weasyprint_boundary.py checks them on a laid-out page):
+`element`, `element_tag`, `children`, `all_children()`, `descendants()`, `style[...]`, `text`,
+`position_x`, `position_y`, `margin_height()` and `pango_layout`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, TextBox
+from weasyprint.layout import block
+from weasyprint.pdf import fonts as pdf_fonts
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+# The one decision in `block._linebox_layout` that moves the page's notes to the next page to fit
+# a paragraph's orphan lines ("first try to report footnotes")
+DEFER_NOTES = "report = not context.in_column and can_break_now and not could_break_before"
+
+
+def keep_notes_with_their_calls() -> bool:
+    """Hook: `weasyprint.layout.block._linebox_layout`, recompiled from its source with the line
+    `DEFER_NOTES` made `report = False`, so that WeasyPrint moves a paragraph whose orphan lines
+    do not fit rather than move the page's notes (no CSS property turns that choice off; see
+    layout/footnotes.py). Idempotent; False where the source is not the expected one (left as it
+    is: the footnote correction after layout still brings notes home)."""
+    original = block._linebox_layout
+    if hasattr(original, "__wrapped__"):  # done already
+        return True
+    try:
+        source = textwrap.dedent(inspect.getsource(original))
+    except (OSError, TypeError):  # no source shipped
+        return False
+    if source.count(DEFER_NOTES) != 1:
+        return False
+    lines_before = "\n" * (original.__code__.co_firstlineno - 1)  # so that tracebacks name block.py's own lines
+    exec(compile(lines_before + source.replace(DEFER_NOTES, "report = False"), block.__file__, "exec"), block.__dict__)  # noqa: S102
+    block._linebox_layout.__wrapped__ = original
+    return True
+
+
+def page_box(page: Any) -> Any:
+    """Hook: `Page._page_box`, the root of a laid-out page's box tree (the public `Page` keeps only
+    anchors, links and bookmarks), for the notes' pages and the index's locators."""
+    return page._page_box
+
+
+def page_type(page: Any) -> Any:
+    """Hook: `Page._page_box.page_type`, the page's kind as WeasyPrint chose it (`blank`, and the
+    named page's `name`), so that the PDF backend knows which pages carry a folio."""
+    return page._page_box.page_type
+
+
+def page_flow(page: Any) -> Any:
+    """Hook: the box holding a page's flow, the first child of its page box (the footnote area
+    and the margin boxes come after it)."""
+    return page._page_box.children[0]
+
+
+def page_notes(page: Any) -> Iterator[Any]:
+    """Hook: the boxes of the notes in a page's footnote area (a `FootnoteAreaBox` beside the flow)."""
+    for area in page._page_box.children[1:]:
+        if isinstance(area, FootnoteAreaBox):
+            yield from area.children
+
+
+def flow_blocks(box: Any) -> list[Any]:
+    """Hook: `box`'s block-level children in the normal flow, pseudo-elements aside (the blocks a
+    forced page break can go before)."""
+    return [c for c in getattr(box, "children", ()) if isinstance(c, BlockLevelBox) and c.is_in_normal_flow()
+            and "::" not in c.element_tag]  # fmt: skip
+
+
+def is_text(box: Any) -> bool:
+    """Hook: whether `box` is a run of text (`TextBox`)."""
+    return isinstance(box, TextBox)
+
+
+class _Link:
+    """Hook: what WeasyPrint's link writer (pdf/anchors.py) reads of a link's box: its
+    `link_annotation`, None until it writes one."""
+
+    link_annotation: Any = None
+
+
+def external_link(target: str, rectangle: tuple[float, float, float, float]) -> tuple[str, str, tuple, Any]:
+    """Hook: a link as WeasyPrint's `Page.links` holds one (type, target, rectangle, box), so that
+    a link placed after layout is written like an `<a>`'s."""
+    return "external", target, rectangle, _Link()
+
+
+_INDEX_TO_POS = "void pango_layout_index_to_pos (PangoLayout *layout, int index, PangoRectangle *pos);"
+
+
+@contextmanager
+def character_positions(box: Any) -> Iterator[Callable[[int], float]]:
+    """Hook: a text box's Pango layout, made live again (`reactivate`, as WeasyPrint's drawing
+    does), as a function from a byte offset in its text to where that character begins, in CSS
+    px: `pango_layout_index_to_pos`, which Pango has and WeasyPrint's cffi handle does not declare
+    (declared on it here, once)."""
+    if not hasattr(pango, "pango_layout_index_to_pos"):
+        ffi.cdef(_INDEX_TO_POS)
+    layout = box.pango_layout
+    layout.reactivate(box.style)
+    position = ffi.new("PangoRectangle *")
+
+    def x(offset: int) -> float:
+        pango.pango_layout_index_to_pos(layout.layout, offset, position)
+        return position.x * FROM_UNITS
+
+    try:
+        yield x
+    finally:
+        layout.deactivate()
+
+
+class _OpenArrays:
+    """WeasyPrint's cffi handle, but for arrays made with their length in the type: WeasyPrint's
+    font subsetter asks for `hb_codepoint_t[N]` with a new N for each font of each piece, and
+    cffi parses each new type anew against all of WeasyPrint's declarations (0.75 s of a
+    full-size book's layout). The open array type `hb_codepoint_t[]` is parsed once."""
+
+    def __init__(self, handle: Any):
+        self._ffi = handle
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        return self._ffi.new(_SIZED_ARRAY.sub("[]", cdecl) if init is not None else cdecl, init)
+
+
+_SIZED_ARRAY = re.compile(r"\[\d+\]$")
+
+
+def subset_with_open_arrays() -> None:
+    """Hook: `weasyprint.pdf.fonts.ffi` (the module's name for WeasyPrint's cffi handle) replaced
+    by `_OpenArrays` around it, for the speed its docstring gives. Idempotent."""
+    if not isinstance(pdf_fonts.ffi, _OpenArrays):
+        pdf_fonts.ffi = _OpenArrays(pdf_fonts.ffi)

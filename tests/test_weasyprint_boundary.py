@@ -1,0 +1,159 @@
+"""The WeasyPrint boundary (presswork/weasy/): one test per private name it relies on, so that a
+WeasyPrint upgrade fails here, naming the hook, rather than in a user's build; and the one-line
+refusal of a WeasyPrint outside the range."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import tomllib
+from importlib import metadata
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from presswork import weasy
+from presswork.cli import main
+from presswork.render import fonts
+from presswork.weasy import layout, output
+
+FACE = fonts.FACES[0]
+PAGE_CSS = f"""@font-face {{ font-family: "{fonts.FAMILY}"; src: url("{(fonts.FONT_DIR / FACE.file).as_uri()}"); }}
+@page {{ size: 400px; margin: 20px }} html {{ font-family: "{fonts.FAMILY}"; font-size: 16px }}
+.note {{ float: footnote }}"""
+HTML_TEXT = ('<h1 id="one">One</h1><h2>Sub</h2><p id="p">Ink on paper<span class="note">A note.</span></p>'
+             '<p><a href="#one">back</a></p>')  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def document():
+    font_config = FontConfiguration()  # without it, @font-face is ignored
+    return HTML(string=HTML_TEXT).render(stylesheets=[CSS(string=PAGE_CSS, font_config=font_config)], font_config=font_config)
+
+
+@pytest.fixture(scope="module")
+def pdf(document) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(document.write_pdf()))
+
+
+# -- layout hooks ------------------------------------------------------------------------------
+def test_linebox_layout_holds_the_notes_decision_once():
+    """keep_notes_with_their_calls: the source of `block._linebox_layout` holds the one line it edits."""
+    original = getattr(layout.block._linebox_layout, "__wrapped__", layout.block._linebox_layout)
+    assert inspect.getsource(original).count(layout.DEFER_NOTES) == 1
+    assert layout.keep_notes_with_their_calls() and layout.block._linebox_layout.__wrapped__ is original
+
+
+def test_page_box_and_its_page_type(document):
+    """page_box, page_type: `Page._page_box` and its `page_type` (`blank`, `name`)."""
+    page = document.pages[0]
+    assert layout.page_box(page) is page._page_box
+    kind = layout.page_type(page)
+    assert kind.blank is False and kind.name == ""
+
+
+def test_page_flow_and_notes(document):
+    """page_flow, page_notes: the flow is the page box's first child; notes sit in a footnote area."""
+    page = document.pages[0]
+    assert any(b.element_tag.endswith("::footnote-call") for b in layout.page_flow(page).descendants())
+    assert ["A note."] == ["".join(b.element.itertext()) for b in layout.page_notes(page)]
+
+
+def test_box_attributes_the_callers_read(document):
+    """The box tree's attributes footnotes.py and indexlinks.py read (weasy/layout.py's docstring)."""
+    flow = layout.page_flow(document.pages[0])
+    blocks = layout.flow_blocks(flow)
+    assert blocks and all(hasattr(b, "style") and b.style["break_after"] for b in blocks)
+    text = next(b for b in layout.page_box(document.pages[0]).descendants() if layout.is_text(b))
+    for name in ("element", "element_tag", "text", "position_x", "position_y", "pango_layout"):
+        assert hasattr(text, name), name
+    assert callable(flow.all_children) and callable(flow.margin_height)
+
+
+def test_character_positions_through_pango(document):
+    """character_positions: `pango_layout_index_to_pos` declared on WeasyPrint's cffi handle, on a
+    text box's layout made live again with `reactivate`."""
+    text = next(b for b in layout.page_box(document.pages[0]).descendants() if layout.is_text(b) and b.text == "Ink on paper")
+    with layout.character_positions(text) as x:
+        assert 0 == x(0) < x(4) < x(len(b"Ink on paper"))
+
+
+def test_a_link_added_after_layout_is_written():
+    """external_link: WeasyPrint's link writer takes (type, target, rectangle, box) with the box's
+    `link_annotation`."""
+    document = HTML(string="<p>x</p>").render()
+    document.pages[0].links.append(layout.external_link("https://example.invalid/", (0, 0, 10, 10)))
+    pdf = pikepdf.open(io.BytesIO(document.write_pdf()))
+    [annot] = pdf.pages[0].Annots
+    assert str(annot.A.URI) == "https://example.invalid/"
+
+
+def test_font_subsetter_uses_an_open_array_type():
+    """subset_with_open_arrays: `weasyprint.pdf.fonts.ffi` wrapped, so that sized array types are
+    parsed once (cffi's `_parsed_types` cache does not grow with each N)."""
+    from weasyprint.text.ffi import ffi
+
+    layout.subset_with_open_arrays()
+    layout.subset_with_open_arrays()
+    assert isinstance(layout.pdf_fonts.ffi, layout._OpenArrays) and layout.pdf_fonts.ffi._ffi is ffi
+    layout.pdf_fonts.ffi.new("hb_codepoint_t[2]", [0, 1])
+    known = len(ffi._parsed_types)
+    arrays = [layout.pdf_fonts.ffi.new(f"hb_codepoint_t[{n}]", list(range(n))) for n in (3, 5, 711)]
+    assert [len(a) for a in arrays] == [3, 5, 711] and list(arrays[1]) == [0, 1, 2, 3, 4]
+    assert len(ffi._parsed_types) == known
+
+
+# -- output hooks ------------------------------------------------------------------------------
+def test_bookmark_nesting_function_and_matrix(document):
+    """bookmark_tree: `make_page_bookmark_tree`'s six arguments and `Matrix(a, d, f)`."""
+    from weasyprint.anchors import make_page_bookmark_tree
+
+    parameters = list(inspect.signature(make_page_bookmark_tree).parameters)
+    assert parameters == ["page", "skipped_levels", "last_by_depth", "previous_level", "page_number", "matrix"]
+    page = document.pages[0]
+    [(title, (number, _, _), [(child, *_)], state)] = output.bookmark_tree([(0, page.bookmarks, page.height)])
+    assert (title, number, child, state) == ("One", 0, "Sub", "open")
+
+
+def test_subset_font_shape_and_its_to_unicode_map(pdf):
+    """subset_fonts, to_unicode: a book face written as a Type0 font over a CIDFontType0 in
+    /FontFile3, its ToUnicode map single-glyph entries."""
+    maps = [output.to_unicode(font.ToUnicode) for font in output.subset_fonts(pdf)]
+    assert maps and all(maps) and any(b"0049" in cmap.values() for cmap in maps)  # the "I" of "Ink"
+
+
+def test_content_stream_and_destination_shapes(pdf):
+    """The shapes pdf/folios.py and pdf/destinations.py read: text as `Tf`, `Tm` then a `TJ` run of
+    two-byte glyph ids; named destinations as one flat /Names array."""
+    operators = [str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])]
+    tj = operators.index("TJ")
+    assert "Tf" in operators[:tj] and "Tm" in operators[:tj]
+    run = next(operands for operands, op in pikepdf.parse_content_stream(pdf.pages[0]) if str(op) == "TJ")[0]
+    assert all(len(bytes(item)) % 2 == 0 for item in run if isinstance(item, pikepdf.String))
+    names = pdf.Root.Names.Dests.Names
+    assert [str(n) for n in names[::2]] == ["one", "p"]
+
+
+# -- the version range -------------------------------------------------------------------------
+@pytest.mark.parametrize("installed, said", [("67.0", "67.0 is installed"), ("71.0", "71.0 is installed"), (None, "none is installed")])
+def test_a_weasyprint_outside_the_range_is_one_line(monkeypatch: pytest.MonkeyPatch, installed: str | None, said: str):
+    def version(name: str) -> str:
+        if installed is None:
+            raise metadata.PackageNotFoundError(name)
+        return installed
+
+    monkeypatch.setattr(weasy.metadata, "version", version)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 1
+    assert result.output == (f"error: presswork needs WeasyPrint 68 to 70; {said} — pip install 'weasyprint>=68,<71'\n")
+
+
+def test_the_range_is_pyprojects_and_holds_the_installed_weasyprint():
+    weasy.check_version()
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        dependencies = tomllib.load(file)["project"]["dependencies"]
+    assert f"weasyprint>={weasy.FLOOR},<{weasy.CEILING + 1}" in dependencies
