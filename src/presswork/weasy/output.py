@@ -1,6 +1,6 @@
 """Hooks on what WeasyPrint writes: its bookmark nesting, and the shape of the PDF objects it makes
 for a subset font, which the PDF engine (presswork/pdf/) reads to merge subsets. Checked with
-WeasyPrint 68.0, 69.0 and 70.0 (pydyf 0.11 to 0.13).
+WeasyPrint 68.0, 69.0 and 70.0 (pydyf 0.13).
 
 The engine also relies on the shape of WeasyPrint's content streams (pdf/folios.py: a folio is one
 `TJ` run after its `Tf` and `Tm`, glyph ids as two bytes, an adjustment after a glyph where its
