@@ -205,6 +205,11 @@ class Book:
     print: PrintOptions = field(default_factory=PrintOptions)
 
     index: dict[str, IndexEntry] = field(default_factory=dict)  # heading -> entry
+    # What the loader read, so later stages never read the book folder again: the book's own
+    # stylesheets (file name in styles/ -> CSS, checked to load nothing), and the text of
+    # book.yaml and of every Markdown file (path in the book -> text) for checks of the source.
+    styles: dict[str, str] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)
 
     def chapters(self) -> Iterator[Chapter]:
         """Every Markdown file in reading order."""

@@ -64,7 +64,7 @@ class ScreenLayout:
         rendered = render_book(self.book, SCREEN_LINKS, notes=self.options.notes, note_links=True)
         fetch = ScreenFetcher(self.book.root)
         font_config = FontConfiguration()
-        css = font_faces() + stylesheet(self.book.root, ("base", "print", "digital"), self.diagnostics)
+        css = font_faces() + stylesheet(self.book.styles, ("base", "print", "digital"))
         sheets = [CSS(string=css + self._screen_page_css(), font_config=font_config, url_fetcher=fetch, base_url=BOOK_URL)]
         pages: dict[str, int] = {}  # anchor -> the number of the first page holding it, as last laid out
         numbered = self.book.index_anchors() | {e.doc for e in rendered.toc_entries()}  # the pages the contents and index print

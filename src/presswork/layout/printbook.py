@@ -84,7 +84,7 @@ class PrintLayout:
         self._check_variant()
         with collected_after():
             rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
-        self.css = font_faces() + stylesheet(self.book.root, ("base", "print"), self.diagnostics)
+        self.css = font_faces() + stylesheet(self.book.styles, ("base", "print"))
         profile = self.options.output_profile
         self._inputs = book_key(self.book.root, self.css, self.options.pdf_variant, repr(self.book.metadata),
                                 build_time(self.book.metadata.date).isoformat(),

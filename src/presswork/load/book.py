@@ -15,6 +15,7 @@ from .marks import resolve_marks
 from .metadata import parse_metadata
 from .printopts import parse_print_options
 from .sources import BOOK_YAML, read_text, require_file, resolve_inside, slugify
+from .styles import load_styles
 from .yamlfile import LineDict, line_of, parse_yaml, text
 
 MANUSCRIPT = Path("manuscript")
@@ -55,6 +56,8 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
         back=[loader.back_entry(entry) for entry in _entries(contents, "back")],
         targets=loader.targets,
         print=parse_print_options(data.get("print"), data.line_of("print"), root),
+        styles=load_styles(root, diagnostics),
+        texts={BOOK_YAML: text, **loader.texts},
     )
     if any(isinstance(item, IndexPlace) for item in book.back[:-1]):
         raise PressworkError("`index` must be the last entry of the back matter", Location(BOOK_YAML, contents.line_of("back")),
@@ -83,6 +86,7 @@ class _ContentsLoader:
         self.anchors = Anchors()
         self.seen: dict[Path, Location] = {}
         self.targets: dict[str, str] = {}
+        self.texts: dict[Path, str] = {}  # each Markdown file as read
         self.chapter_count = 0
         self.part_count = 0
 
@@ -96,7 +100,8 @@ class _ContentsLoader:
             raise PressworkError(f"{entry} is listed twice (first at {self.seen[source]})", where)
         self.seen[source] = where
         known = len(self.anchors.ids)
-        chapter = load_chapter(self.root, source, matter, self.lang, self.anchors, self.diagnostics)
+        self.texts[source] = read_text(self.root, source, self.diagnostics)
+        chapter = load_chapter(self.root, source, self.texts[source], matter, self.lang, self.anchors, self.diagnostics)
         for ident in islice(self.anchors.ids, known, None):
             self.targets[ident] = chapter.id
         if chapter.kind == "chapter":

@@ -14,7 +14,7 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
 from ..text.markdown import parse
 from .metadata import LANGUAGE_TAG
-from .sources import line_finder, read_text, require_image, resolve_inside, slugify
+from .sources import line_finder, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, parse_yaml
 from .yamlfile import text as yaml_text
 
@@ -77,9 +77,8 @@ class Anchors:
 
 
 def load_chapter(
-    root: Path, source: Path, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
+    root: Path, source: Path, text: str, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
 ) -> Chapter:
-    text = read_text(root, source, diagnostics)
     front, body = split_front_matter(text, source)
     tokens, env = parse(body, lang, Location(source, 1))
     at = _locator(source)

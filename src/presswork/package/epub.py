@@ -143,7 +143,7 @@ class EpubBuilder:
                 f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {face.weight}; '
                 f'font-style: {face.style}; src: url("../{href}"); }}'
             )
-        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.root, self.profile.layers, self.diagnostics)
+        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.styles, self.profile.layers)
         self.items.append(epub.EpubItem("css", "css/book.css", "text/css", css.encode()))
 
     def _images(self) -> None:

@@ -11,7 +11,6 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from ..errors import Diagnostics, Location
-from ..load.sources import BOOK_YAML
 from ..model import Book
 
 FONT_DIR = Path(__file__).parent.parent / "fonts"
@@ -70,8 +69,7 @@ def _hb_face(face: Face) -> hb.Face:
 
 def glyph_gaps(book: Book) -> Iterator[tuple[str, Location]]:
     """Each character of book.yaml and the chapters that the book face lacks, once per file, at its first line."""
-    for source in [BOOK_YAML, *(chapter.source for chapter in book.chapters())]:
-        text = (book.root / source).read_text(encoding="utf-8")
+    for source, text in book.texts.items():
         for char in missing_characters(text):
             yield char, Location(source, text.count("\n", 0, text.find(char)) + 1)
 

@@ -213,7 +213,7 @@ class Site:
             out[href] = _woff(fonts.subset_face(face, used))
             faces.append(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {face.weight}; font-style: {face.style}; '
                          f'font-display: swap; src: url("../{href}") format("woff"); }}')  # fmt: skip
-        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.root, ("base", "web"), self.diagnostics)
+        css = "\n".join(faces) + "\n\n" + stylesheet(self.book.styles, ("base", "web"))
         out["css/book.css"] = css.encode()
         return out
 
