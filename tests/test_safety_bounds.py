@@ -197,6 +197,8 @@ def test_a_flood_of_characters_the_font_lacks_is_summarised_and_check_lists_them
     assert warnings[-1] == (f"warning: … and {20_002 - SHOWN_OF_A_KIND:,} more F001 warnings like these; "
                             "`presswork check` lists them all")  # fmt: skip
     assert seconds < 30
+    verbose = invoke("build", "epub", str(book), "--out", str(tmp_path / "verbose"), "-v")
+    assert sum(line.startswith("warning: ") and "has no glyph" in line for line in verbose.output.splitlines()) == 20_002
     listed = [line for line in invoke("check", str(book)).output.splitlines() if line.startswith("F001 ")]
     assert len(listed) == 20_002
     assert any("book.yaml" in line and "U+2A6A5" in line for line in listed)
@@ -215,7 +217,7 @@ def test_warnings_are_shown_a_few_of_a_kind_and_the_rest_counted():
     assert lines[0] == "one.md:1: the cache is off"
     assert [line for line in lines if "glyph" in line] == [f"one.md:1: glyph {n}" for n in range(SHOWN_OF_A_KIND)]
     assert "… and 1 more F001 warnings like these; `presswork check` lists them all" in lines
-    assert "… and 2 more warnings like these" in lines
+    assert "… and 2 more warnings like these; `presswork build -v` lists them all" in lines
     assert lines[-1] == "one.md:1: x" and len(lines) == 1 + 5 + 1 + 5 + 1 + 1
     assert summarised(found[1:1 + SHOWN_OF_A_KIND]) == [str(w) for w in found[1:1 + SHOWN_OF_A_KIND]]  # five: no count
 

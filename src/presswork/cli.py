@@ -6,7 +6,11 @@ import errno
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -57,7 +61,8 @@ class LineReporter:
             click.echo(message, err=True)
 
     def warnings(self, diagnostics: Diagnostics) -> None:
-        for line in summarised(diagnostics.warnings):
+        """Every warning with -v; else a few of each kind and a count of the rest."""
+        for line in map(str, diagnostics.warnings) if self.verbose else summarised(diagnostics.warnings):
             click.echo(f"warning: {line}", err=True)
 
 
@@ -117,9 +122,13 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _sigterm_as_interrupt():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt as exc:  # its way out ran every cleanup: workers ended, staging folders removed
+            click.echo("terminated" if isinstance(exc, Terminated) else "interrupted", err=True)
+            sys.exit(143 if isinstance(exc, Terminated) else 130)
         except PressworkError as exc:
             _fail(exc)
         except OSError as exc:
@@ -129,6 +138,28 @@ class _Commands(click.Group):
             _internal(exc)
         except Exception as exc:
             _internal(exc)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command runs, so that it stops as Ctrl-C stops it."""
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a command runs in the main thread, SIGTERM unwinds it (the default would end the process
+    with its staging folder left behind); the handler before it comes back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def cache_option(command):

@@ -83,7 +83,7 @@ def summarised(warnings: list[Warning_]) -> list[str]:
         if seen[key] == SHOWN_OF_A_KIND < total[key]:
             more = f"… and {total[key] - SHOWN_OF_A_KIND:,} more"
             lines.append(f"{more} {warning.code} warnings like these; `presswork check` lists them all" if warning.code
-                         else f"{more} warnings like these")  # fmt: skip
+                         else f"{more} warnings like these; `presswork build -v` lists them all")  # fmt: skip
     return lines
 
 
