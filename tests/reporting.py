@@ -83,7 +83,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     reasons = Counter(_skip_reason(report) for report in terminalreporter.stats.get("skipped", []))
     if reasons:
         groups = "; ".join(f"{count}: {reason}" for reason, count in reasons.most_common())
-        terminalreporter.write_line(f"skipped {reasons.total()} tests — {groups}", yellow=True)
+        total = reasons.total()
+        terminalreporter.write_line(f"skipped {total} test{'s' * (total != 1)} — {groups}", yellow=True)
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
