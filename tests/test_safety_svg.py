@@ -16,7 +16,7 @@ import pytest
 from conftest import build, problems, run_epubcheck
 
 from presswork.errors import Location, PressworkError
-from presswork.load.svg import MAX_SVG_DEPTH, MAX_SVG_DRAWN, MAX_SVG_SIZE, require_svg
+from presswork.load.svg import MAX_SVG_DEPTH, MAX_SVG_DRAWN, MAX_SVG_GLYPHS, MAX_SVG_SIZE, require_svg
 
 CHAPTER = "# One\n\nA drawing follows.\n\n![A drawing](images/fig.svg)\n"
 HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
@@ -206,3 +206,105 @@ def test_a_drawing_with_internal_references_builds_and_passes_epubcheck(small_bo
         assert [archive.read(n) for n in archive.namelist() if n.endswith(".svg")] == [GOOD.encode()]
     assert problems(run_epubcheck(epub, tmp_path)) == []
     assert build(root, "--out", str(tmp_path / "pdf"), fmt="pdf").exit_code == 0
+
+
+# The attack review of 031bbd2: each way it found past the checks, now refused.
+def test_a_use_bomb_hidden_behind_a_second_href_is_refused(tmp_path: Path):
+    """WeasyPrint follows xlink:href first, browsers href: each <use> names one tiny rectangle by
+    href and the level below by xlink:href, 10^7 rectangles in all (the old count read href only)."""
+    levels = "".join(f'<g id="l{n}">' + f'<use href="#l0" xlink:href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, 8))
+    svg = HEAD + '<defs><rect id="l0" width="1" height="1"/>' + levels + '</defs><use href="#l0" xlink:href="#l7"/></svg>'
+    started = time.perf_counter()
+    assert f"would draw more than {MAX_SVG_DRAWN:,} elements" in refusal(tmp_path, svg)
+    assert time.perf_counter() - started < 1
+
+
+def test_a_reference_counts_by_the_id_weasyprint_looks_up(tmp_path: Path):
+    """WeasyPrint %-encodes a fragment before looking it up: #é names id="%C3%A9" there."""
+    svg = HEAD + '<defs><g id="%C3%A9">' + "<rect/>" * 1000 + '</g><g id="b">' + '<use href="#é"/>' * 1000 + '</g></defs><use href="#b"/></svg>'
+    assert f"would draw more than {MAX_SVG_DRAWN:,} elements" in refusal(tmp_path, svg)
+
+
+@pytest.mark.parametrize("text, uses", [(20_000, 1000), (60_000, 1)])
+def test_text_counts_each_character_towards_the_budget(tmp_path: Path, text: int, uses: int):
+    """WeasyPrint lays out each glyph on its own (about 70 µs each): 20,000 characters drawn 1,000
+    times (43 KB) ran for more than 120 s."""
+    svg = (HEAD.replace('xmlns:xlink="http://www.w3.org/1999/xlink" ', "") + f'<defs><text id="t" font-size="1">{"W" * text}</text></defs>'
+           + "".join(f'<use href="#t" y="{n % 100}"/>' for n in range(uses)) + "</svg>")  # fmt: skip
+    started = time.perf_counter()
+    assert f"would draw more than {MAX_SVG_GLYPHS:,} characters of text" in refusal(tmp_path, svg)
+    assert time.perf_counter() - started < 1
+
+
+def test_a_drawing_with_labels_passes(tmp_path: Path):
+    """2,000 labels of 20 characters in tspans, a tref, a textPath: 40,000 characters."""
+    labels = "".join(f'<text x="{n % 40}" y="{n % 20}"><tspan>Station {n:05}</tspan> and more</text>' for n in range(2000))
+    check(tmp_path, HEAD + f'<path id="p" d="M0 0 h40"/><text id="s">A</text>{labels}'
+          '<text><textPath href="#p">Along the road</textPath><tref xlink:href="#s"/></text></svg>')  # fmt: skip
+
+
+@pytest.mark.parametrize("doctype, found", [
+    ('<!DOCTYPE svg [<!ATTLIST image href CDATA "https://x.example/p.png">]>', "declares attribute defaults (<!ATTLIST image href>)"),
+    ('<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>', "declares attribute defaults (<!ATTLIST svg onload>)"),
+    ("<!DOCTYPE svg [<!ENTITY % p \"<!ATTLIST image href CDATA 'x.png'>\">]>", "declares a parameter entity (%p)"),
+    ("<!DOCTYPE svg [<!ELEMENT svg ANY>]>", "declares elements (<!ELEMENT svg>)"),
+    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://evil.example/svg11.dtd">', "names a DTD other than SVG's ('http://evil.example/svg11.dtd')"),
+    ('<!DOCTYPE svg SYSTEM "svg11.dtd">', "names a DTD other than SVG's ('svg11.dtd')"),
+])  # fmt: skip
+def test_a_doctype_that_changes_the_drawing_or_fetches_is_refused(tmp_path: Path, doctype: str, found: str):
+    """expat (WeasyPrint's parser) applies an <!ATTLIST> default that lxml (the checks') does not
+    see: <image/> would fetch https://x.example/p.png, <svg> would run script."""
+    message = refusal(tmp_path, f'<?xml version="1.0"?>\n{doctype}\n{HEAD}<image width="5" height="5"/></svg>')
+    assert f"images/fig.svg {found}" in message and "remove the DOCTYPE" in message, message
+
+
+def test_an_illustrator_doctype_with_text_entities_passes(tmp_path: Path):
+    check(tmp_path, '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" '
+          '[<!ENTITY ns_svg "http://www.w3.org/2000/svg"><!ENTITY st0 "fill:#c00;">]>\n'
+          '<svg xmlns="&ns_svg;" width="10" height="10"><rect style="&st0;" width="5" height="5"/></svg>')  # fmt: skip
+
+
+@pytest.mark.parametrize("found, element", [
+    ("'https://x.example/a.png' outside itself (<set to>)", '<image width="4" height="4"><set attributeName="xlink:href" to="https://x.example/a.png"/></image>'),
+    ("'https://x.example/a.png' outside itself (<animate values>)",
+     '<image width="4" height="4"><animate attributeName=" xlink:href" values="#a; https://x.example/a.png" dur="1s"/></image>'),
+    ("'https://x.example/a.png' outside itself (<set to>)", '<rect width="4" height="4"><set attributeName="fill" to="url(https://x.example/a.png)"/></rect>'),
+    ("'https://x.example/a.css' outside itself (<style>)", '<style>rect{fill:red}<!-- c -->rect{fill:url(https://x.example/a.css)}</style>'),
+    ("something outside itself (<style> @import)", '<style>rect{fill:red}<?pi x?>@import url(https://x.example/a.css);</style>'),
+    ("'https://x.example/a.png' outside itself (<style>)", '<style><![CDATA[rect{fill:red}]]><![CDATA[rect{fill:url(https://x.example/a.png)}]]></style>'),
+    ("'https://x.example/a.png' outside itself (<img srcset>)",
+     f'<foreignObject width="9" height="9"><img xmlns="http://www.w3.org/1999/xhtml" srcset="{PNG_1PX} 1x, https://x.example/a.png 2x"/></foreignObject>'),
+    ("'https://x.example/a.png' outside itself (<link imagesrcset>)",
+     '<foreignObject width="9" height="9"><link xmlns="http://www.w3.org/1999/xhtml" rel="preload" as="image" imagesrcset="#a 1x,https://x.example/a.png 2x"/></foreignObject>'),
+    ("'https://x.example/p' outside itself (<a ping>)", '<foreignObject width="9" height="9"><a xmlns="http://www.w3.org/1999/xhtml" ping="#a https://x.example/p">x</a></foreignObject>'),
+])  # fmt: skip
+def test_a_reference_outside_found_by_the_attack_review_is_refused(tmp_path: Path, found: str, element: str):
+    """Animations naming a prefixed attribute (once an internal error), the whole text of a <style>
+    split by a comment, instruction or CDATA (once read up to the split), each URL of a srcset."""
+    message = refusal(tmp_path, HEAD + element + "</svg>")
+    assert f"images/fig.svg refers to {found}" in message, message
+
+
+@pytest.mark.parametrize("style, found", [
+    ("<style>a{" + "[" * 20_000 + "}</style>", "nests CSS more than 32 deep"),
+    ("<style>" + ":not(" * 3000 + "rect" + ")" * 3000 + "{fill:url(#g)}</style>", "nests CSS more than 32 deep"),
+    ('<rect style="fill:\\75 rl(#g)' + "(" * 20_000 + '"/>', "nests CSS more than 32 deep"),
+    ("<style>" + "g " * 3000 + "rect{fill:url(#g)}</style>", "has a CSS selector of more than 100 parts"),
+    ("<style>" + "g>" * 90 + "g :is(b, " + "g>" * 49 + "rect){fill:url(#g)}</style>", "has a CSS selector of more than 100 parts"),
+    ("<style>:has(:not(.b[x].b[x]a.ba)){fill:url(#g)}</style>", "has a CSS selector WeasyPrint cannot read"),
+])  # fmt: skip
+def test_css_too_deep_for_the_checks_is_one_error(tmp_path: Path, style: str, found: str):
+    """Each was an internal error (RecursionError, or cssselect2's generated code a SyntaxError)."""
+    message = refusal(tmp_path, HEAD + '<linearGradient id="g"/>' + style + "<rect/></svg>")
+    assert f"images/fig.svg {found}" in message, message
+
+
+@pytest.mark.parametrize("box", ["0 0 nan 1", "0 0 infinity 1", "0,0,1e999,1"])
+def test_a_viewbox_that_is_no_number_is_refused(tmp_path: Path, box: str):
+    assert f"has a viewBox beyond ±1e+09 or not numbers ({box})" in refusal(tmp_path, f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}"/>')
+
+
+def test_markers_count_every_vertex_of_an_h_or_v_path(tmp_path: Path):
+    """2,500 one-number segments are 2,500 vertices (counted 1,250 before), each drawing 100 elements."""
+    svg = HEAD + '<marker id="m">' + "<rect/>" * 100 + '</marker><path marker-mid="url(#m)" d="M0 0' + " h1 v1" * 1250 + '"/></svg>'
+    assert f"would draw more than {MAX_SVG_DRAWN:,} elements" in refusal(tmp_path, svg)
