@@ -30,6 +30,7 @@ from .files.folders import default_out
 from .files.output import writing_into
 from .load.book import load_book
 from .pipeline import GROUPS, Pipeline, expand
+from .preflight import STANDARDS
 from .preview import PREVIEWS
 from .text.labels import counted, shortened
 from .weasy import check_version
@@ -313,6 +314,26 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
     click.echo(result.summary())
     click.echo(f"Word-level diff: {target}" if target else
                f"No word-level diff written: {book_dir} is not a book folder (name the report with --out FILE)", err=True)  # fmt: skip
+
+
+@main.command("preflight", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("pdf_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--standard", "standards", multiple=True, type=click.Choice(sorted(STANDARDS)),
+              help="A standard to check against (repeatable) [default: those the file declares].")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on standard output.")
+def preflight_command(pdf_file: Path, standards: tuple[str, ...], as_json: bool) -> None:
+    """Check a finished PDF as a printer's preflight would, reading the file alone: one line a
+    failure with its page. Exits 1 when anything fails."""
+    from .commands.preflight import render
+    from .preflight import declared, preflight
+
+    try:
+        chosen = standards or declared(pdf_file)
+        results = {standard: preflight(pdf_file, standard) for standard in chosen}
+    except PressworkError as exc:
+        _fail(exc)
+    click.echo(render(results, as_json))
+    sys.exit(1 if any(results.values()) else 0)
 
 
 @main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})

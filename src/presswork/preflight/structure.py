@@ -1,0 +1,78 @@
+"""What a PDF/X file must declare, read from the catalog and the page dictionaries: the output
+intent, the version keys, Trapped, the page boxes, the ID; and no annotation inside the trim."""
+
+from __future__ import annotations
+
+import pikepdf
+
+from .findings import Finding
+
+
+def output_intent(pdf: pikepdf.Pdf, subtype: str) -> list[Finding]:
+    """One output intent of `subtype` (GTS_PDFX, GTS_PDFA1) with an embedded profile."""
+    intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == pikepdf.Name("/" + subtype)]
+    if not intents:
+        return [Finding("X001", None, f"no {subtype} output intent")]
+    if "/DestOutputProfile" not in intents[0]:
+        return [Finding("X002", None, f"the {subtype} output intent embeds no ICC profile (DestOutputProfile)")]
+    return []
+
+
+def info_keys(pdf: pikepdf.Pdf, version: str) -> list[Finding]:
+    """GTS_PDFXVersion naming `version`, Trapped True or False, and the file's ID."""
+    info = pdf.trailer.get("/Info", {})
+    found = []
+    declared = str(info.get("/GTS_PDFXVersion", ""))
+    if not declared.startswith(version):
+        found.append(Finding("X003", None, f"GTS_PDFXVersion is {declared or 'missing'}, not {version}"))
+    if info.get("/Trapped") not in (pikepdf.Name.True_, pikepdf.Name.False_):
+        found.append(Finding("X004", None, "Trapped is not /True or /False"))
+    if "/ID" not in pdf.trailer:
+        found.append(Finding("X005", None, "the trailer has no ID"))
+    return found
+
+
+def page_boxes(pdf: pikepdf.Pdf) -> list[Finding]:
+    """TrimBox on every page, inside the BleedBox, inside the MediaBox."""
+    found = []
+    for number, page in enumerate(pdf.pages, 1):
+        media = _box(page.obj.get("/MediaBox"))
+        trim = _box(page.obj.get("/TrimBox"))
+        bleed = _box(page.obj.get("/BleedBox")) or media
+        if trim is None:
+            found.append(Finding("X010", number, "no TrimBox"))
+        elif not (_inside(trim, bleed) and _inside(bleed, media)):
+            found.append(Finding("X011", number, "TrimBox ⊄ BleedBox ⊄ MediaBox"))
+    return found
+
+
+def annotations_in_trim(pdf: pikepdf.Pdf) -> list[Finding]:
+    """Annotations other than printer's marks that reach into the trim box (PDF/X forbids them)."""
+    found = []
+    for number, page in enumerate(pdf.pages, 1):
+        trim = _box(page.obj.get("/TrimBox")) or _box(page.obj.get("/MediaBox"))
+        inside = [a for a in page.obj.get("/Annots", [])
+                  if a.get("/Subtype") != pikepdf.Name.PrinterMark and _overlaps(_box(a.get("/Rect")), trim)]  # fmt: skip
+        if inside:
+            kinds = sorted({str(a.get("/Subtype"))[1:] for a in inside})
+            found.append(Finding("X020", number, f"{len(inside)} annotation(s) inside the trim box ({', '.join(kinds)})"))
+    return found
+
+
+Box = tuple[float, float, float, float]
+
+
+def _box(value: object) -> Box | None:
+    if value is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _inside(inner: Box, outer: Box, slack: float = 0.01) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)  # fmt: skip
+
+
+def _overlaps(a: Box | None, b: Box | None) -> bool:
+    return a is not None and b is not None and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
