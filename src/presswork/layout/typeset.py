@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -125,12 +126,27 @@ def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata,
     global _worker
     if lifeline is not None:
         lifeline.hold()
+    # Ctrl-C at a terminal reaches the whole process group: the parent alone stops the build, and
+    # its workers end with it (the lifeline), without a traceback each. SIGTERM ends a worker at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Typesetter(root, css, variant, metadata)
 
 
 def _lay_out_in_worker(job: Job) -> LaidOut:
     assert _worker is not None, "the pool's initializer makes the typesetter"
     return _worker.lay_out(job)
+
+
+def _let_results_end(pool: ProcessPoolExecutor) -> None:
+    """Close this process's copy of the write end of the pool's result pipe (CPython's private
+    `_result_queue`), which it never writes to. A worker ended while sending a piece leaves half a
+    message, and the pool's reader would wait for the rest forever (`shutdown` with it); with no
+    writer left once the workers are gone, it reads end of file and the pool ends as broken."""
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 @contextmanager
@@ -160,6 +176,12 @@ def typesetters(jobs: int, root: Path, css: str, variant: str | None,
     try:
         pool.submit(os.getpid)  # forks every worker now, from this thread, which outlives them (as the parent-death signal needs)
         yield run
+    except BaseException:  # Ctrl-C, SIGTERM, an error: the workers end now, not after the pieces they lay out
+        if lifeline is not None:
+            lifeline.close()  # their lifelines return: each ends at once
+            lifeline = None
+            _let_results_end(pool)
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
         if lifeline is not None:

@@ -165,6 +165,19 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "presswork-preview"
     timeout = 30  # seconds a client may take to send its request: a stalled one does not hold a thread forever
     framing = NO_FRAME  # the next response's framing headers
+    # What the stdlib assumes of a request line it cannot read (`GARBAGE`, `GET / HTTP/2.0`): with
+    # its default, HTTP/0.9, the refusal goes out as a bare body with no status line or header.
+    default_request_version = "HTTP/1.0"
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; refuse HTTP/0.9's `GET /` (no version), whose answer
+        would carry no header at all, the framing headers included."""
+        if not super().parse_request():
+            return False
+        if len(self.requestline.split()) != 3:
+            self.send_error(400, "Bad request: HTTP/1.0 or HTTP/1.1 only")
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -272,11 +285,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 def site_file(site: Path, url_path: str) -> Path | None:
     """The regular file inside `site` that a URL path names (a folder's index.html for a path ending
-    in /), or None: a `..` or `.` segment (encoded or not), a backslash, a NUL, or a path whose
-    symlinks lead out of the site is no file of the site's."""
+    in /), or None: a segment starting with a dot (`..`, `.`, presswork's own `.presswork-files`;
+    encoded or not), a backslash, a NUL, or a path whose symlinks lead out of the site or to a dot-file
+    is no file of the site's."""
     raw = unquote(url_path)
     segments = raw.split("/")
-    if "\\" in raw or "\0" in raw or any(s in (".", "..") for s in segments):
+    if "\\" in raw or "\0" in raw or any(s.startswith(".") for s in segments):
         return None
     target = site.joinpath(*(s for s in segments if s))
     if raw.endswith("/"):
@@ -285,7 +299,9 @@ def site_file(site: Path, url_path: str) -> Path | None:
         real, root = target.resolve(strict=True), site.resolve(strict=True)
     except (OSError, RuntimeError):  # missing, or a link loop
         return None
-    return real if real.is_relative_to(root) and real.is_file() else None
+    if not real.is_relative_to(root) or any(part.startswith(".") for part in real.relative_to(root).parts):
+        return None
+    return real if real.is_file() else None
 
 
 def with_reload(page: bytes, generation: int) -> bytes:

@@ -1,0 +1,137 @@
+"""Issue 22, the attack review's findings: manifest and page ids that cannot stand twice, a build
+that stops at once on Ctrl-C or SIGTERM, and a preview that answers every request with headers and
+serves none of presswork's own bookkeeping."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import ROOT
+from test_safety_workers import CLI, GRACE, forked, gone_within, kill_all
+from test_watch import get, serving
+
+from presswork.files.output import FOLDER_MANIFEST, seal_folder
+from presswork.lifeline import jobs_default
+from presswork.preview.server import Preview
+
+# -- the preview --------------------------------------------------------------------------------------
+
+
+def _raw_reply(port: int, request: bytes) -> bytes:
+    """Everything the server sends back to `request`, sent byte for byte, until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    folder = tmp_path / "book-web"
+    folder.mkdir()
+    (folder / "index.html").write_text("<!DOCTYPE html><html><body><p>Home</p></body></html>")
+    (folder / ".hidden.html").write_text("<p>not for serving</p>")
+    seal_folder(folder)
+    preview = Preview("web")
+    preview.succeeded(folder)
+    with serving(preview) as port:
+        yield port
+
+
+@pytest.mark.parametrize("line", [b"GARBAGE", b"GET / HTTP/2.0", b"GET / HTTPS/1.1", b"GET /"])
+def test_a_request_line_the_server_cannot_take_gets_a_400_or_505_with_framing_headers(site, line: bytes):
+    reply = _raw_reply(site, line + b"\r\n\r\n")
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    assert head[0].split()[1] in ("400", "505"), reply[:200]
+    assert "X-Frame-Options: DENY" in head and "Content-Security-Policy: frame-ancestors 'none'" in head
+    assert b"Home" not in reply
+
+
+@pytest.mark.parametrize("path", [f"/{FOLDER_MANIFEST}", "/.hidden.html", "/%2Ehidden.html", "/sub/../.hidden.html"])
+def test_the_preview_serves_no_dot_file_of_the_product(site, path: str):
+    assert get(site, path)[0] == 404
+    assert get(site, "/")[0] == 200
+
+
+def test_a_link_to_a_dot_file_is_not_served_either(tmp_path: Path):
+    folder = tmp_path / "book-web"
+    folder.mkdir()
+    seal_folder(folder)
+    (folder / "manifest.txt").symlink_to(FOLDER_MANIFEST)
+    preview = Preview("web")
+    preview.succeeded(folder)
+    with serving(preview) as port:
+        assert get(port, "/manifest.txt")[0] == 404
+
+
+# -- a build stopped by Ctrl-C or SIGTERM ---------------------------------------------------------
+
+
+@dataclass
+class Stopped:
+    workers: list[psutil.Process]
+    gone_after: float | None  # seconds from the signal until the build and its workers had ended
+    code: int | None
+    stderr: str
+    left: list[str]  # what the output folder held afterwards
+
+
+@pytest.fixture(scope="module")
+def synth_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if jobs_default() < 2:
+        pytest.skip("one core: --jobs 2 runs as --jobs 1, with no workers")
+    book = tmp_path_factory.mktemp("synth") / "book"
+    # Two long chapters: a worker lays each out for many seconds, longer than a stop may take.
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synthbook.py"), str(book), "--chapters", "2",
+                    "--words", "200000", "--notes", "100", "--no-back-matter"], check=True, capture_output=True)  # fmt: skip
+    return book
+
+
+def stop_while_laying_out(book: Path, tmp_path: Path, signum: int) -> Stopped:
+    """`build pdf --jobs 2`, sent `signum` (to the parent alone) once both workers are laying out."""
+    out = tmp_path / "out"
+    command = [*CLI, "build", "pdf", str(book), "--out", str(out), "--jobs", "2", "--cache", str(tmp_path / "cache")]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(running.pid)  # its command line may still be pytest's, before the exec: `command` is what its workers show
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120
+        while running.poll() is None and time.monotonic() < deadline:
+            workers = forked(parent, command)
+            if len(workers) == 2 and all(sum(w.cpu_times()[:2]) > 0.5 for w in workers):  # past their start: laying out
+                break
+            time.sleep(0.02)
+        if running.poll() is not None:
+            assert running.stderr is not None
+            pytest.fail("the build ended before both workers were laying out: " + running.stderr.read()[-2000:])
+        assert len(workers) == 2, f"{len(workers)} workers after two minutes"
+        os.kill(running.pid, signum)
+        gone_after = gone_within([parent, *workers], GRACE)
+        code = running.wait(timeout=60)
+        assert running.stderr is not None
+        return Stopped(workers, gone_after, code, running.stderr.read(), sorted(p.name for p in out.iterdir()) if out.exists() else [])
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.wait()
+        kill_all(workers)
+
+
+@pytest.mark.parametrize(("signum", "code", "line"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_a_parallel_build_stops_at_once_on_a_signal_to_its_process(synth_book: Path, tmp_path: Path, signum: int, code: int, line: str):
+    stopped = stop_while_laying_out(synth_book, tmp_path, signum)
+    assert stopped.gone_after is not None, f"the build or a worker still ran {GRACE} s after {signal.Signals(signum).name}"
+    assert (stopped.code, stopped.stderr.splitlines()[-1:]) == (code, [line]), stopped.stderr[-2000:]
+    assert "Traceback" not in stopped.stderr
+    assert stopped.left == []  # no staging folder, no half product
