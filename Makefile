@@ -17,7 +17,7 @@ OUT_OPTION = $(if $(OUT),--out $(OUT))
 # Optional system tools: Java for EPUBCheck, calibre for the AZW3, poppler for PDF checks,
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
 # Pandoc for the benchmark's comparison, Node.js and Chromium for DAISY Ace (accessibility checks).
-SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common pandoc chromium
+SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common ghostscript pandoc chromium
 # Node.js from apt only where there is no npm yet: a Node.js installed otherwise bundles its own npm,
 # which Debian's npm package conflicts with.
 NODE_PACKAGES := nodejs npm

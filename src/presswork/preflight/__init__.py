@@ -12,12 +12,17 @@ from ..errors import Location, PressworkError
 from .declared import claims
 from .document import opened
 from .findings import Finding
-from .standards import pdfx1a
+from .standards import PDFA, ingramspark, kdp, pdfx1a, pdfx3, pdfx4
 
 Checker = Callable[[Path], list[Finding]]
 
 STANDARDS: dict[str, Checker] = {
     "pdf/x-1a": pdfx1a,
+    "pdf/x-3": pdfx3,
+    "pdf/x-4": pdfx4,
+    **PDFA,
+    "kdp": kdp,
+    "ingramspark": ingramspark,
 }
 
 

@@ -11,9 +11,9 @@ PDFX = {"PDF/X-1": "pdf/x-1a", "PDF/X-3": "pdf/x-3", "PDF/X-4": "pdf/x-4"}
 def claims(pdf: pikepdf.Pdf) -> list[str]:
     """Standard names (as STANDARDS spells them) the file declares, PDF/X first."""
     found = []
-    version = str(pdf.trailer.get("/Info", {}).get("/GTS_PDFXVersion", ""))
-    found += [name for prefix, name in PDFX.items() if version.startswith(prefix)]
     meta = pdf.open_metadata()
+    version = str(pdf.trailer.get("/Info", {}).get("/GTS_PDFXVersion", "")) or meta.get("pdfxid:GTS_PDFXVersion", "")
+    found += [name for prefix, name in PDFX.items() if version.startswith(prefix)]
     part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
     if part:
         found.append(f"pdf/a-{part}{(conformance or 'b').lower()}")

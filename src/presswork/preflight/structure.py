@@ -19,14 +19,16 @@ def output_intent(pdf: pikepdf.Pdf, subtype: str) -> list[Finding]:
 
 
 def info_keys(pdf: pikepdf.Pdf, version: str) -> list[Finding]:
-    """GTS_PDFXVersion naming `version`, Trapped True or False, and the file's ID."""
+    """GTS_PDFXVersion naming `version` (Info, or XMP pdfxid for X-4), Trapped True or False, the ID."""
     info = pdf.trailer.get("/Info", {})
+    meta = pdf.open_metadata()
     found = []
-    declared = str(info.get("/GTS_PDFXVersion", ""))
+    declared = str(info.get("/GTS_PDFXVersion", "")) or meta.get("pdfxid:GTS_PDFXVersion", "")
     if not declared.startswith(version):
         found.append(Finding("X003", None, f"GTS_PDFXVersion is {declared or 'missing'}, not {version}"))
-    if info.get("/Trapped") not in (pikepdf.Name.True_, pikepdf.Name.False_):
-        found.append(Finding("X004", None, "Trapped is not /True or /False"))
+    trapped = str(info.get("/Trapped", "")).lstrip("/") or meta.get("pdf:Trapped", "")
+    if trapped not in ("True", "False"):
+        found.append(Finding("X004", None, f"Trapped is {trapped or 'missing'}, not True or False"))
     if "/ID" not in pdf.trailer:
         found.append(Finding("X005", None, "the trailer has no ID"))
     return found
@@ -76,3 +78,43 @@ def _inside(inner: Box, outer: Box, slack: float = 0.01) -> bool:
 
 def _overlaps(a: Box | None, b: Box | None) -> bool:
     return a is not None and b is not None and a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def version_at_most(pdf: pikepdf.Pdf, ceiling: str) -> list[Finding]:
+    """The file's PDF version is one the standard is built on (1.3/1.4 for X-1a, X-3 and A-1)."""
+    if tuple(map(int, pdf.pdf_version.split("."))) > tuple(map(int, ceiling.split("."))):
+        return [Finding("X006", None, f"the file is PDF {pdf.pdf_version}; the standard allows at most {ceiling}")]
+    return []
+
+
+def forbidden(pdf: pikepdf.Pdf) -> list[Finding]:
+    """What no print or archive standard takes: encryption, JavaScript, form fields."""
+    found = []
+    if pdf.is_encrypted:
+        found.append(Finding("X007", None, "the file is encrypted"))
+    names = pdf.Root.get("/Names", {})
+    if "/JavaScript" in names or "/JS" in pdf.Root.get("/OpenAction", {}):
+        found.append(Finding("X008", None, "the file holds JavaScript"))
+    if pdf.Root.get("/AcroForm", {}).get("/Fields"):
+        found.append(Finding("X009", None, "the file holds form fields"))
+    return found
+
+
+def pdfa_identification(pdf: pikepdf.Pdf, part: int, conformance: str) -> list[Finding]:
+    """XMP pdfaid:part and pdfaid:conformance naming this part and level."""
+    meta = pdf.open_metadata()
+    declared = (meta.get("pdfaid:part"), (meta.get("pdfaid:conformance") or "").upper())
+    if declared != (str(part), conformance):
+        return [Finding("A001", None, f"XMP identifies PDF/A-{declared[0] or '?'}{declared[1].lower()}, not PDF/A-{part}{conformance.lower()}")]
+    return []
+
+
+def printable_annotations(pdf: pikepdf.Pdf) -> list[Finding]:
+    """PDF/A: every annotation but a Popup has the Print flag (bit 3) and no Hidden flag."""
+    found = []
+    for number, page in enumerate(pdf.pages, 1):
+        bad = [a for a in page.obj.get("/Annots", [])
+               if a.get("/Subtype") != pikepdf.Name.Popup and (int(a.get("/F", 0)) & 0b110) != 0b100]  # fmt: skip
+        if bad:
+            found.append(Finding("A002", number, f"{len(bad)} annotation(s) without the Print flag"))
+    return found

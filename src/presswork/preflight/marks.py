@@ -1,0 +1,38 @@
+"""The marks a press cannot print as drawn: transparency (X-1a, X-3, PDF/A-1 forbid it), lines
+thinner than 0.25 pt, images below the resolution asked for at their placed size."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from .findings import Finding
+from .walk import Mark
+
+HAIRLINE = 0.25  # pt
+
+
+def transparency(marks: list[Mark]) -> list[Finding]:
+    counts = Counter((m.page, m.how) for m in marks if m.kind == "blend")
+    return [Finding("T001", page, f"transparency: {how}" + (f" ×{n}" if n > 1 else "")) for (page, how), n in sorted(counts.items())]
+
+
+def hairlines(marks: list[Mark]) -> list[Finding]:
+    thin = Counter(m.page for m in marks if m.kind == "stroke" and m.width < HAIRLINE)
+    return [Finding("H001", page, f"{n} line(s) thinner than {HAIRLINE} pt") for page, n in sorted(thin.items())]
+
+
+def resolution(marks: list[Mark], least: int) -> list[Finding]:
+    """Images under `least` ppi at their placed size (the smaller of the two directions)."""
+    found = []
+    for mark in marks:
+        if mark.kind != "image" or not all(mark.pixels):
+            continue
+        a, b, c, d, _, _ = mark.ctm
+        wide, high = math.hypot(a, b) / 72, math.hypot(c, d) / 72
+        if wide and high:
+            ppi = min(mark.pixels[0] / wide, mark.pixels[1] / high)
+            if ppi < least:
+                found.append(Finding("R001", mark.page,
+                                     f"{mark.how} {mark.pixels[0]}×{mark.pixels[1]} px at {wide:.2f}×{high:.2f} in is {ppi:.0f} ppi, under {least}"))  # fmt: skip
+    return found
