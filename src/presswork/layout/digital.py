@@ -29,9 +29,11 @@ from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import counted, word
 from ..weasy import layout as weasy
+from ..weasy import tagging
 from .fetcher import BOOK_URL, BookFetcher, font_faces
 from .footnotes import render_keeping_notes, warn_strays
 from .printbook import LINKS, document_html
+from .tagging import ScreenTagger
 
 if TYPE_CHECKING:
     from weasyprint.document import Document
@@ -78,7 +80,9 @@ class ScreenLayout:
                 break  # every page number printed is the page's own
         warn_strays(self.book, self.options.notes, {a: str(n) for a, n in pages.items()}, self.diagnostics)
         self.progress(f"Writing the tagged PDF ({counted(len(document.pages), 'page')}) …")
-        return pdf_bytes(document, str(self.book.metadata), self.book.metadata.date, VARIANT)
+        tagger = ScreenTagger(self.book, rendered, pages)
+        with tagging.tagged([weasy.page_box(page) for page in document.pages], tagger):
+            return pdf_bytes(document, str(self.book.metadata), self.book.metadata.date, VARIANT)
 
     def _body(self, rendered: RenderedBook, pages: dict[str, int]) -> str:
         """The book from the title page on (a screen edition needs no half title), the contents after

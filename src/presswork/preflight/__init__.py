@@ -12,6 +12,7 @@ from ..errors import Location, PressworkError
 from .declared import claims
 from .document import opened
 from .findings import Finding
+from .pdfua import pdfua1
 from .standards import PDFA, ingramspark, kdp, pdfx1a, pdfx3, pdfx4
 
 Checker = Callable[[Path], list[Finding]]
@@ -23,6 +24,7 @@ STANDARDS: dict[str, Checker] = {
     **PDFA,
     "kdp": kdp,
     "ingramspark": ingramspark,
+    "pdf/ua-1": pdfua1,
 }
 
 

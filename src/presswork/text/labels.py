@@ -11,7 +11,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "backlink": "Back to the text", "published": "Published by", "index": "Index", "pages": "Page List",
         # the web edition's own words
         "skip": "Skip to the text", "search": "Search", "search-book": "Search the book", "previous": "Previous",
-        "next": "Next", "pager": "Previous and next page", "note": "Note", "close": "Close",
+        "next": "Next", "pager": "Previous and next page", "note": "Note", "close": "Close", "page": "Page",
         "search-off": "Searching needs JavaScript, which this browser has turned off: the contents and the index lead to every part of the book.",
         "search-ready": "Type one or more words: passages holding all of them are listed.",
         "search-found": "Passages found: {n}.", "search-none": "No passage holds all of these words.",
@@ -21,7 +21,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "titlepage": "Титульный лист", "copyright": "Выходные данные", "landmarks": "Ориентиры",
         "start": "Начало текста", "backlink": "Назад к тексту", "published": "Издатель:", "index": "Указатель", "pages": "Список страниц",
         "skip": "Перейти к тексту", "search": "Поиск", "search-book": "Поиск по книге", "previous": "Назад",
-        "next": "Далее", "pager": "Предыдущая и следующая страницы", "note": "Примечание", "close": "Закрыть",
+        "next": "Далее", "pager": "Предыдущая и следующая страницы", "note": "Примечание", "close": "Закрыть", "page": "Страница",
         "search-off": "Для поиска нужен JavaScript, а он в этом браузере отключён: содержание и указатель ведут ко всем частям книги.",
         "search-ready": "Введите одно или несколько слов: будут показаны отрывки, где есть все они.",
         "search-found": "Найдено отрывков: {n}.", "search-none": "Нет отрывка, где были бы все эти слова.",
