@@ -41,7 +41,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_files_are_named_by_isbn(bundle: Path):
     names = {p.name for p in bundle.iterdir()}
     assert {"9780000000002.epub", "9780000000002_kindle.epub", "9780000000002.kepub.epub", "9780000000002_cover.jpg",
-            "9780000000019_interior.pdf", "9780000000019_cover.pdf", "onix.xml", "accessibility-report.md",
+            "9780000000019_interior.pdf", "9780000000019_cover.pdf", "9780000000002_onix.xml", "9780000000019_onix.xml",
+            "9780000000002_onix_google.xml", "accessibility-report.md",
             "manifest.json", "checksums.sha256"} <= names
 
 
@@ -78,10 +79,13 @@ def test_retail_cover_size_and_mode(bundle: Path):
 
 
 def test_onix_validates_and_describes_both_products(bundle: Path):
-    assert onixcheck.validate(str(bundle / "onix.xml")) == []
-    onix = etree.parse(str(bundle / "onix.xml"))
-    forms = onix.xpath("//o:Product/o:DescriptiveDetail/o:ProductForm/text()", namespaces=ONIX)
+    forms = []
+    for isbn in ("9780000000002", "9780000000019"):
+        assert onixcheck.validate(str(bundle / f"{isbn}_onix.xml")) == []
+        record = etree.parse(str(bundle / f"{isbn}_onix.xml"))
+        forms += record.xpath("//o:Product/o:DescriptiveDetail/o:ProductForm/text()", namespaces=ONIX)
     assert forms == ["ED", "BC"]
+    onix = etree.parse(str(bundle / "9780000000002_onix.xml"))
     assert onix.xpath("//o:Product[1]//o:ProductFormDetail/text()", namespaces=ONIX) == ["E101", "E200"]
     features = onix.xpath("//o:Product[1]//o:ProductFormFeature[o:ProductFormFeatureType='09']/o:ProductFormFeatureValue/text()",
                           namespaces=ONIX)  # fmt: skip

@@ -54,7 +54,7 @@ def test_every_role_reaches_the_title_page_the_opf_and_onix(small_book, tmp_path
         [opf] = [epub.read(n).decode() for n in epub.namelist() if n.endswith(".opf")]
         title_page = next(t for n in epub.namelist() if n.endswith(".xhtml") and 'class="titlepage"' in (t := epub.read(n).decode()))
     book = load_book(root)
-    onix = etree.fromstring(onix_record(book, OnixFacts(10, 8, book_claims(book, page_list=False)), {}))
+    onix = etree.fromstring(onix_record(book, OnixFacts(10, 8, book_claims(book, page_list=False))))
     codes = {p.findtext("o:PersonName", namespaces=ONIX): p.findtext("o:ContributorRole", namespaces=ONIX)
              for p in onix.iterfind(".//o:Contributor", ONIX)}  # fmt: skip
     for name, role in ((f"Given {r.title()}", r) for r in ROLES):

@@ -111,10 +111,38 @@ class Contributor:
     name: str
     role: str  # a key of ROLES
     file_as: str
+    bio: str | None = None  # book.yaml's `bio:`; else the book's own biography of them, if they are in it
 
     @property
     def marc(self) -> str:
         return ROLES[self.role].marc
+
+
+@dataclass(frozen=True)
+class Price:
+    """One consumer price of one product: ONIX wants the territory it holds in and whether tax is in it."""
+
+    amount: str  # as written, e.g. "9.99"
+    currency: str  # ISO 4217
+    territories: tuple[str, ...]  # ISO 3166-1 codes, or ("WORLD",)
+    tax_included: bool
+    vat: str | None = None  # the rate in percent, where the price includes it
+
+
+@dataclass
+class Retail:
+    """What a retailer's intake needs beyond the bibliographic record (book.yaml's `retail:`)."""
+
+    thema: list[str] = field(default_factory=list)  # subject codes and qualifiers, checked against the code list
+    bisac: list[str] = field(default_factory=list)
+    audience: str = "01"  # ONIX list 28
+    territories: tuple[str, ...] = ("WORLD",)  # where it may be sold (countries, or WORLD)
+    excluded: tuple[str, ...] = ()  # countries taken out of WORLD
+    supplier: str | None = None  # defaults to the publisher
+    supplier_role: str = "01"  # ONIX list 93
+    availability: str = "20"  # ONIX list 65
+    on_sale: date | None = None  # defaults to the publication date
+    returns: str | None = None  # ONIX list 204, the paperback's
 
 
 @dataclass
@@ -137,7 +165,8 @@ class Metadata:
     subjects: list[str] = field(default_factory=list)
     cover: Path | None = None  # relative to the book folder
     scripts: dict[str, str] = field(default_factory=dict)  # script name -> language for unmarked runs
-    prices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ebook/paperback -> (amount, currency)
+    prices: dict[str, list[Price]] = field(default_factory=dict)  # ebook/paperback -> prices
+    retail: Retail = field(default_factory=Retail)
 
     @property
     def authors(self) -> list[Contributor]:

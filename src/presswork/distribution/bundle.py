@@ -10,18 +10,20 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from lxml import etree
+
 from ..check.editor import require_no_marks
 from ..errors import Location, PressworkError
 from ..files import jsonfile
 from ..files.folders import discard, staging_folder, unmark
 from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
-from ..model import STANDARD_BLEED
+from ..model import STANDARD_BLEED, Book
 from ..package.a11y import book_claims
 from ..pipeline import Pipeline
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
-from .onix import OnixFacts, onix_record
+from .onix import GOOGLE, OnixFacts, epub_words, onix_delta, onix_record
 
 
 def make_bundle(pipeline: Pipeline, dist_dir: Path, say) -> Path:
@@ -86,10 +88,9 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         findings = check_epub(work / f"{ebook_id}.epub", print_edition=bool(meta.isbn_paperback))
         (work / "accessibility-report.md").write_text(report_markdown(meta.title, f"{ebook_id}.epub", findings), encoding="utf-8")
         files.append(("accessibility-report.md", "accessibility report", "EPUB Accessibility 1.1 checks, in plain words"))
-        facts = OnixFacts(pages, main, claims)
+        facts = OnixFacts(pages, main, claims, epub_words(work / f"{ebook_id}.epub"))
         if meta.isbn_ebook or meta.isbn_paperback:
-            (work / "onix.xml").write_bytes(onix_record(book, facts, meta.prices))
-            files.append(("onix.xml", "metadata", "ONIX for Books 3.0 (reference names), ebook and paperback"))
+            files += _onix_files(book, facts, work, final)
         else:
             diagnostics.warn("no ISBN, so no ONIX record: stores identify products by ISBN", None,
                              "add isbn: {ebook: …, paperback: …} to book.yaml")  # fmt: skip
@@ -105,6 +106,40 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
     except BaseException:
         discard(work)
         raise
+
+
+def _onix_files(book: Book, facts: OnixFacts, work: Path, final: Path) -> list[tuple[str, str, str]]:
+    """One ONIX record a product, Google Play's profile of the ebook's, and, when this bundle
+    replaces one whose records differ, the delta a retailer applies to the records it holds."""
+    meta = book.metadata
+    files = []
+    for form, isbn in (("ebook", meta.isbn_ebook), ("paperback", meta.isbn_paperback)):
+        if isbn:
+            (work / f"{isbn}_onix.xml").write_bytes(onix_record(book, facts, form))
+            files.append((f"{isbn}_onix.xml", "metadata", f"ONIX for Books 3.0 (reference names), the {form}: one record"))
+    if meta.isbn_ebook:
+        name = f"{meta.isbn_ebook}_onix_google.xml"
+        (work / name).write_bytes(onix_record(book, facts, "ebook", GOOGLE))
+        files.append((name, "metadata", "ONIX 3.0, the ebook as Google Play's profile takes it (onixcheck -s google)"))
+    current = onix_record(book, facts)
+    previous = _previous_records(final)
+    if previous and (delta := onix_delta(previous, current)):
+        (work / "onix_delta.xml").write_bytes(delta)
+        files.append(("onix_delta.xml", "metadata update", "ONIX 3.0 delta from the bundle this one replaced: "
+                      "changed records whole (03), removed ones deleted (05)"))  # fmt: skip
+    return files
+
+
+def _previous_records(final: Path) -> bytes | None:
+    """The records of the bundle at `final` as one message, for the delta, or None without one."""
+    names = sorted(n for n in bundle_files(final) or () if n.endswith("_onix.xml"))
+    if not names:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    messages = [etree.parse(str(final / n), parser).getroot() for n in names]
+    for other in messages[1:]:
+        messages[0].extend(other.iterfind("{*}Product"))
+    return etree.tostring(messages[0])
 
 
 def bundle_files(folder: Path) -> set[str] | None:

@@ -11,13 +11,14 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..model import ROLES, Contributor, Metadata
 from ..text.dates import EARLIEST_YEAR, LATEST_YEAR
 from ..text.isbn import IsbnError, normalise_isbn
+from .retail import parse_prices, parse_retail
 from .sources import BOOK_YAML, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, line_of, text, texts
 
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
-    "original_title", "check",
+    "original_title", "check", "retail",
 }  # fmt: skip
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
@@ -47,7 +48,8 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     meta.description = _text(data, "description", where)
     meta.subjects = texts(data.get("subjects"), "subjects", where("subjects"))
     meta.isbn_ebook, meta.isbn_paperback = _isbns(data.get("isbn"), where)
-    meta.prices = _prices(data.get("prices"), where("prices"))
+    meta.prices = parse_prices(data.get("prices"), where("prices"))
+    meta.retail = parse_retail(data.get("retail"), where("retail"))
     scripts = data.get("scripts") or {}
     if not isinstance(scripts, dict):
         raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")
@@ -128,7 +130,7 @@ def _contributors(value: Any, where: Any) -> list[Contributor]:
             raise PressworkError(f"unknown contributor role {role!r}", at("role"), "use one of " + ", ".join(ROLES))
         parts = name.rsplit(" ", 1)
         file_as = _text(item, "file_as", at) or (f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name)
-        result.append(Contributor(name=name, role=role, file_as=file_as))
+        result.append(Contributor(name=name, role=role, file_as=file_as, bio=_text(item, "bio", at)))
     if not any(c.role == "author" for c in result):
         raise PressworkError("no contributor has the role 'author'", where("contributors"), "add `role: author`")
     return result
@@ -169,22 +171,3 @@ def _isbns(value: Any, where: Any) -> tuple[str | None, str | None]:
         except IsbnError as exc:
             raise PressworkError(str(exc), loc, "copy the ISBN again from the agency's record") from None
     return found["ebook"], found["paperback"]
-
-
-def _prices(value: Any, where: Location) -> dict[str, list[tuple[str, str]]]:
-    """prices: {ebook: ["9.99 GBP"], paperback: ["14.99 GBP", "19.99 USD"]}"""
-    if value is None:
-        return {}
-    hint = 'write `prices: {ebook: ["9.99 GBP"], paperback: ["14.99 GBP"]}`'
-    if not isinstance(value, dict):
-        raise PressworkError("'prices' must map ebook and paperback to lists of prices", where, hint)
-    prices: dict[str, list[tuple[str, str]]] = {}
-    for form, items in value.items():
-        if form not in ("ebook", "paperback"):
-            raise PressworkError(f"prices for {form!r}: use ebook or paperback with a list", where, hint)
-        for item in texts(items, "prices", Location(BOOK_YAML, value.line_of(form)), hint):
-            match = re.fullmatch(r"\s*(\d+(?:\.\d{1,2})?)\s+([A-Z]{3})\s*", item)
-            if not match:
-                raise PressworkError(f"price {item!r} is not an amount and a currency code", where, hint)
-            prices.setdefault(form, []).append((match.group(1), match.group(2)))
-    return prices
