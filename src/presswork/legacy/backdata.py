@@ -9,18 +9,22 @@ from ..load.backmatter import plain
 from ..load.sources import slugify
 from ..text.dates import MONTHS, DateError, parse_life_date
 from .blocks import Block
-from .convert import NOTE, SUPERSCRIPT, unfinished
+from .convert import SUPERSCRIPT, unfinished
+from .notemarks import note_line
 
+KINDS = ("glossary", "chronology", "biographies")  # the sections read as data, not as Markdown
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _TERM = re.compile(r"^(?P<term>[^\[\]:]{1,80}?)\s*(?:\[(?P<original>[^\]]*)\])?\s*[:.]\s+(?P<definition>\S.*)$")
-# An entry heading: SURNAME, Given Names (dates), with bracketed other names anywhere among the names;
-# names are capitalised words (or particles), and the dates hold a year.
-_NAME = r"(?:[A-ZÀ-ÞА-ЯЁ][\w'’.\-]*|(?:de|da|di|von|van|der|ibn|al|la|le)\b|\[[^\]]+\])"
+# An entry heading: SURNAME, Given Names (dates), with other names (aliases, nicknames) in square or round
+# brackets anywhere among the names; names are capitalised words (or particles), and the dates hold a year
+# (a round bracket without a digit is a name, not the dates).
+_OTHER = r"(?:\[[^\]]+\]|\([^()\d]+\))"
+_NAME = rf"(?:[A-ZÀ-ÞА-ЯЁ][\w'’.\-]*|(?:de|da|di|von|van|der|ibn|al|la|le)\b|{_OTHER})"
 _PERSON = re.compile(
-    rf"^(?P<surname>[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\- ]*[A-ZÀ-ÞА-ЯЁ])(?P<other>(?:\s*\[[^\]]+\])*),\s+"
+    rf"^(?P<surname>[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\- ]*[A-ZÀ-ÞА-ЯЁ])(?P<other>(?:\s*{_OTHER})*),\s+"
     rf"(?P<names>{_NAME}(?:[\s,]+{_NAME})*)\s*\((?P<dates>[^)]*\d{{3}}[^)]*)\)\.?\s*(?P<text>.*)$"
 )
-_BRACKETS = re.compile(r"\[([^\]]+)\]")
+_BRACKETS = re.compile(r"\[([^\]]+)\]|\(([^()\d]+)\)")
 
 
 @dataclass
@@ -102,8 +106,8 @@ def chronology(blocks: list[Block], data: BackData) -> None:
 def biographies(blocks: list[Block], data: BackData) -> None:
     for block in blocks:
         text = block.text
-        if (m := NOTE.match(block.lines[0])) and data.people:  # the source note that closes the section
-            data.source_note = m.group(3) + (" " + " ".join(block.lines[1:]) if len(block.lines) > 1 else "")
+        if (read := note_line(block.lines[0])) and data.people:  # the source note that closes the section
+            data.source_note = read[1] + (" " + " ".join(block.lines[1:]) if len(block.lines) > 1 else "")
             continue
         m = _PERSON.match(text)
         if not m:
@@ -123,7 +127,7 @@ def biographies(blocks: list[Block], data: BackData) -> None:
         data.entry_id(person, "person-" + slugify(f"{person['surname']} {given}", "x"), block.line, f"{person['surname']}, {given}")
         if patronymic:
             person["patronymic"] = patronymic
-        aliases = [a.strip() for group in _BRACKETS.findall(m.group("other") + m.group("names")) for a in group.split(",")]
+        aliases = [a.strip() for groups in _BRACKETS.findall(m.group("other") + m.group("names")) for a in "".join(groups).split(",")]
         if aliases:
             person["aliases"] = [_title_case(a) if a.isupper() else a for a in aliases if a]
         born, died, raw = _life(m.group("dates"))

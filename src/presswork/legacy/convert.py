@@ -8,17 +8,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL
+from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL, note_residue
 from .blocks import Block
+from .notemarks import CALL_SEPARATOR, SUPER_DIGITS, TO_SUPER, normalize_calls, note_line
 
-NOTE = re.compile(r"^(?:-\s*)?(?:\[(\d{1,3})\.\]\(#\)|(\d{1,3})\.)\s+(\S.*)$")
 SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
-_SUPER_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
-_TO_SUPER = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
-_LINK_CALL = re.compile(r"\^\{\[(\d{1,3})\]\(#\)\}")  # a call the export wrote as a superscript link
 _DAMAGED_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link on a line of its own whose digit was misread ([Z](#))
-_ENDS_WITH_CALL = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+[\"'”»’)\]]*$")
-_ONLY_CALLS = re.compile(r"^[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\s]+$")
+_ENDS_WITH_CALL = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063]+[\"'”»’)\]]*$")
+_ONLY_CALLS = re.compile(r"^[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063\s]+$")
+# A note line whose number was damaged (¹². for 1., l. for 1.): a short mark, then the note's text.
+_DAMAGED_NOTE = re.compile(r"^(?:[-*•]\s*)?(?:\[?[\dlIi|!\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}[.,:]?\]?(?:\(#\))?[.,:)]"
+                           r"|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})\s+(?=\S)")
 # Three blank lines or more stand where the export dropped an image: what follows is its caption.
 _IMAGE_GAP = 3
 _QUOTE_PARAGRAPHS = 4  # a block quotation longer than this is not told from the author's prose
@@ -26,7 +26,7 @@ _QUOTE_PARAGRAPHS = 4  # a block quotation longer than this is not told from the
 _INTERLEAVED = re.compile(r"[”\"]\s+[^“”\"]{1,60},\s*[“\"]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”»’)\]*]*(?:[\u00b9\u00b2\u00b3\u2070-\u2079]+)?$""")
+_ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”»’)\]*]*(?:[\u00b9\u00b2\u00b3\u2070-\u2079\u2063]+)?$""")
 _ABBREVIATION = re.compile(r"(?:\b(?:p|pp|vol|ch|cf|ed|eds|No|Mr|Mrs|Dr|St|viz|etc|т|С|Т|см|гг|г|ст|тт)\.|\b[A-ZА-Я]\.)$")
 
 
@@ -50,15 +50,26 @@ class Converted:
     quotes: list[tuple[int, int]] = field(default_factory=list)  # (line, paragraphs) of each block quotation
     doubtful_quotes: list[tuple[int, str]] = field(default_factory=list)
     doubtful_calls: list[tuple[str, int]] = field(default_factory=list)  # a second call to a note, kept
+    doubtful_notes: list[tuple[str, int]] = field(default_factory=list)  # (label, line) of a line that may be a lost note
     repairs: list[tuple[int, str]] = field(default_factory=list)  # (line, what was changed and why)
+    residue: list[tuple[int, str]] = field(default_factory=list)  # (line, marker) of note markers left in the body
+    borrowed: int = 0  # blocks taken from the start of the next section: this section's notes, split off by a page break
 
 
 def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
-    """Body and notes: the notes start at the last block that opens with note 1."""
-    starts = [i for i, b in enumerate(blocks) if any((m := NOTE.match(line)) and (m.group(1) or m.group(2)) == "1" for line in b.lines)]
-    if not starts:
+    """Body and notes: the notes start at the last block holding a note line numbered 1 (in any shape),
+    or at the last note 2 that follows no note 1, taking the line before it when that line looks like a
+    note line whose number was damaged (`¹². …` before `- [2.](#) …`)."""
+    marks = [(i, offset, read[0]) for i, b in enumerate(blocks) for offset, line in enumerate(b.lines) if (read := note_line(line))]
+    start = None
+    for k, (i, offset, label) in enumerate(marks):
+        if label == "1":
+            start = i
+        elif label == "2" and (k == 0 or marks[k - 1][2] != "1"):
+            start = i if offset or i == 0 or not _DAMAGED_NOTE.match(blocks[i - 1].lines[0]) else i - 1
+    if start is None:
         return blocks, []
-    return blocks[: starts[-1]], blocks[starts[-1] :]
+    return blocks[:start], blocks[start:]
 
 
 def is_ocr_caption(block: Block) -> bool:
@@ -68,12 +79,12 @@ def is_ocr_caption(block: Block) -> bool:
 
 def is_caption(block: Block) -> bool:
     """A short line that is not a sentence, standing after the notes: a caption whose picture is gone."""
-    return len(block.text) < 150 and not NOTE.match(block.lines[0]) and not _ENDS_SENTENCE.search(block.text)
+    return len(block.text) < 150 and not note_line(block.lines[0]) and not _ENDS_SENTENCE.search(block.text)
 
 
 def after_image(block: Block) -> bool:
     """A paragraph where the export dropped an image: a caption, even when it is a sentence."""
-    return block.gap >= _IMAGE_GAP and len(block.text) < 400 and not NOTE.match(block.lines[0])
+    return block.gap >= _IMAGE_GAP and len(block.text) < 400 and not note_line(block.lines[0])
 
 
 def unfinished(text: str) -> bool:
@@ -81,23 +92,29 @@ def unfinished(text: str) -> bool:
     return not _ENDS_SENTENCE.search(text) or bool(_ABBREVIATION.search(text))
 
 
-def convert(blocks: list[Block], first_figure: int) -> Converted:
+def convert(blocks: list[Block], first_figure: int, following: list[Block] | None = None) -> Converted:
+    """A section's blocks as Markdown; `following`, the next section's blocks, may open with the end of
+    this section's notes (a page break put them after the next heading): those are taken back."""
     result = Converted()
     body, note_blocks = split_notes(blocks)
     trailing: list[Block] = []
     notes, note_lines = _read_notes(note_blocks, trailing, result)
     body = _repair_calls(body, notes, result)
+    body = _find_lost_notes(body, _calls(body), notes, note_lines, result)
+    result.borrowed = _borrow_notes(following or [], _calls(body), notes, note_lines, result)
+    calls = _calls(body)
+    _doubtful_notes(body, calls, notes, result)
     paragraphs = _figures_and_text(body, result, first_figure)
     paragraphs += _figures_and_text(trailing, result, first_figure, captions_only=True)
     paragraphs = _join_splits(paragraphs, result)
-    calls: dict[str, int] = {}  # label -> the line of its first call
-    for block in body:
-        for offset, line in enumerate(block.lines):
-            for match in SUPERSCRIPT.finditer(line):
-                calls.setdefault(match.group().translate(_SUPER_DIGITS), block.line + offset)
+    result.residue = [(line, marker) for kind, text, line in paragraphs if kind == "text" for marker in note_residue(text)]
     result.paragraphs = _quotations(paragraphs, result)
+    doubtful = {label for label, _ in result.doubtful_notes}
     for label, line in calls.items():
         if label not in notes:
+            if label in doubtful:
+                notes[label] = f"*({MISSING_NOTE_TEXT})*"
+                continue
             result.refs_without_notes.append((label, line))
             notes[label] = f"*({MISSING_NOTE_TEXT})*"
     for label, line in note_lines.items():
@@ -110,6 +127,69 @@ def convert(blocks: list[Block], first_figure: int) -> Converted:
     return result
 
 
+def _calls(body: list[Block]) -> dict[str, int]:
+    """Each note label the body calls, with the line of its first call."""
+    calls: dict[str, int] = {}
+    for block in body:
+        for offset, line in enumerate(block.lines):
+            for match in SUPERSCRIPT.finditer(line):
+                calls.setdefault(match.group().translate(SUPER_DIGITS), block.line + offset)
+    return calls
+
+
+def _note_block(block: Block, wanted: set[str]) -> tuple[str, str] | None:
+    """(label, text) when `block` opens with a note line numbered as one of `wanted`."""
+    read = note_line(block.lines[0])
+    if read and read[0] in wanted:
+        return read[0], " ".join([read[1], *block.lines[1:]])
+    return None
+
+
+def _find_lost_notes(body: list[Block], calls: dict[str, int], notes: dict[str, str], note_lines: dict[str, int],
+                     result: Converted) -> list[Block]:  # fmt: skip
+    """The body without the paragraphs that are the text of a called note the notes lack: a note line
+    left among the paragraphs (a block of notes the export broke up) is that note, not prose."""
+    wanted = {label for label in calls if label not in notes}
+    kept = []
+    for block in body:
+        found = _note_block(block, wanted) if wanted else None
+        if found is None:
+            kept.append(block)
+            continue
+        label, text = found
+        notes[label], note_lines[label] = text, block.line
+        wanted.discard(label)
+        result.repairs.append((block.line, f"note {label}'s text stood among the paragraphs, apart from the notes: made note {label}"))
+    return kept
+
+
+def _borrow_notes(following: list[Block], calls: dict[str, int], notes: dict[str, str], note_lines: dict[str, int],
+                  result: Converted) -> int:  # fmt: skip
+    """How many blocks at the start of the next section are this section's notes (called here, missing
+    here): a page break put them after the next heading. Those are made this section's notes."""
+    wanted = {label for label in calls if label not in notes}
+    taken = 0
+    while wanted and taken < len(following) and (found := _note_block(following[taken], wanted)):
+        label, text = found
+        notes[label], note_lines[label] = text, following[taken].line
+        wanted.discard(label)
+        result.repairs.append((following[taken].line, f"note {label} stood after the next section's heading (a page break): "
+                                                       "made a note of the section that calls it"))  # fmt: skip
+        taken += 1
+    return taken
+
+
+def _doubtful_notes(body: list[Block], calls: dict[str, int], notes: dict[str, str], result: Converted) -> None:
+    """Calls whose note is still not found, but a line inside a paragraph carries their number as a
+    note line does: doubtful (that line may be the note), never simply missing."""
+    wanted = {label for label in calls if label not in notes}
+    for block in body:
+        for offset, line in enumerate(block.lines[1:], 1):
+            if wanted and (read := note_line(line)) and read[0] in wanted:
+                result.doubtful_notes.append((read[0], block.line + offset))
+                wanted.discard(read[0])
+
+
 def _repair_calls(body: list[Block], notes: dict[str, str], result: Converted) -> list[Block]:
     """The body with its calls renumbered where the export's numbering proves the number: a call out of
     sequence that repeats an earlier number, where the very note expected there has no call, is that
@@ -118,15 +198,14 @@ def _repair_calls(body: list[Block], notes: dict[str, str], result: Converted) -
     lines = {}
     for block in body:
         for offset, line in enumerate(block.lines):
-            fixed = _LINK_CALL.sub(lambda m: m.group(1).translate(_TO_SUPER), line)
-            if fixed != line:
-                result.repairs.append((block.line + offset, "a call written as a link (^{[n](#)}) made a note call"))
+            fixed, changes = normalize_calls(line)
+            result.repairs += [(block.line + offset, change) for change in changes]
             lines[block.line + offset] = fixed
     found: list[tuple[int, tuple[int, int], str]] = []  # (line, span, label); "" for a misread call
     for number, line in lines.items():
         if m := _DAMAGED_CALL.match(line):
             found.append((number, m.span(), ""))
-        found += [(number, m.span(), m.group().translate(_SUPER_DIGITS)) for m in SUPERSCRIPT.finditer(line)]
+        found += [(number, m.span(), m.group().translate(SUPER_DIGITS)) for m in SUPERSCRIPT.finditer(line)]
     called = Counter(label for _, _, label in found)
     seen: set[str] = set()
     previous = 0
@@ -157,7 +236,7 @@ def _repair_calls(body: list[Block], notes: dict[str, str], result: Converted) -
     for number, spans in changes.items():
         line = lines[number]
         for (start, end), label in sorted(spans, reverse=True):
-            line = line[:start] + label.translate(_TO_SUPER) + line[end:]
+            line = line[:start] + label.translate(TO_SUPER) + line[end:]
         lines[number] = line
     return [Block([lines[b.line + offset] for offset in range(len(b.lines))], b.line, b.gap) for b in body]
 
@@ -215,7 +294,7 @@ def _quotations(paragraphs: list[tuple[str, str, int]], result: Converted) -> li
 
 
 def _markdown(text: str) -> str:
-    return SUPERSCRIPT.sub(lambda m: f"[^{m.group().translate(_SUPER_DIGITS)}]", _escape(text))
+    return SUPERSCRIPT.sub(lambda m: f"[^{m.group().translate(SUPER_DIGITS)}]", _escape(text)).replace(CALL_SEPARATOR, "")
 
 
 def _read_notes(blocks: list[Block], trailing: list[Block], result: Converted) -> tuple[dict[str, str], dict[str, int]]:
@@ -224,6 +303,11 @@ def _read_notes(blocks: list[Block], trailing: list[Block], result: Converted) -
     notes: dict[str, str] = {}
     lines: dict[str, int] = {}
     current: str | None = None
+    damaged = _damaged_first(blocks)
+    if damaged:
+        notes["1"], lines["1"], current = damaged, blocks[0].line, "1"
+        result.repairs.append((blocks[0].line, f"a note line whose number was damaged ({blocks[0].lines[0][:12]}…) read as note 1: "
+                                               "note 2 follows it"))  # fmt: skip
     for block in blocks:
         if current and not trailing and after_image(block) and not (is_ocr_caption(block) or is_caption(block)):
             result.repairs.append((block.line, f"a caption after note {current}, where an image was dropped: "
@@ -233,17 +317,33 @@ def _read_notes(blocks: list[Block], trailing: list[Block], result: Converted) -
             continue
         pieces = []
         for offset, line in enumerate(block.lines):
-            if m := NOTE.match(line):
-                label = m.group(1) or m.group(2)
+            if damaged and block is blocks[0] and offset == 0:
+                continue
+            if read := note_line(line):
+                label = read[0]
                 while label in notes:  # a number used twice: keep both
                     label += "-bis"
-                notes[label], lines[label], current = m.group(3), block.line + offset, label
+                notes[label], lines[label], current = read[1], block.line + offset, label
             elif current:
                 pieces.append(line)
         if pieces and current:
-            separator = "\n\n" if not NOTE.match(block.lines[0]) else " "
+            separator = "\n\n" if not note_line(block.lines[0]) and not (damaged and block is blocks[0]) else " "
             notes[current] += separator + " ".join(pieces)
     return notes, lines
+
+
+def _damaged_first(blocks: list[Block]) -> str | None:
+    """The text of note 1 when the notes open with a line whose number is damaged (`¹². …`, `l. …`)
+    and the next note line is note 2; None otherwise."""
+    if not blocks or not (m := _DAMAGED_NOTE.match(blocks[0].lines[0])):
+        return None
+    first = note_line(blocks[0].lines[0])
+    if first and first[0] == "1":
+        return None
+    labels = [read[0] for b in blocks for line in b.lines if (read := note_line(line))]
+    if labels[1 if first else 0 : 2 if first else 1] != ["2"]:
+        return None
+    return blocks[0].lines[0][m.end() :]
 
 
 def _figures_and_text(
@@ -281,7 +381,7 @@ def _figures_and_text(
                 run.append(blocks[i])
                 i += 1
             caption = ""
-            if i < len(blocks) and len(blocks[i].text) < 300 and not NOTE.match(blocks[i].lines[0]):
+            if i < len(blocks) and len(blocks[i].text) < 300 and not note_line(blocks[i].lines[0]):
                 caption = blocks[i].text
                 i += 1
             number = first_figure + len(result.figures)
@@ -336,8 +436,9 @@ def _join_splits(paragraphs: list[tuple[str, str, int]], result: Converted) -> l
 
 
 def _escape(text: str) -> str:
-    """Keep a paragraph's first characters from being read as Markdown structure, and drop export links."""
-    text = re.sub(r"\[([^\]]+)\]\(#\)", r"\1", text)
+    """Keep a paragraph's first characters from being read as Markdown structure, and drop export links
+    (but a linked number, a note marker left unread, stays for `check` to find: N007)."""
+    text = re.sub(r"\[(?!\d{1,3}\.?\]\(#\))([^\]]+)\]\(#\)", r"\1", text)
     text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)
     text = re.sub(r"^([#>+]|-\s|\*\s)", r"\\\1", text)
     return text

@@ -18,7 +18,7 @@ from ..load.sources import slugify
 from ..progress import Progress, silent
 from ..text.labels import counted
 from ..text.scripts import mixed_scripts
-from . import backdata
+from . import backdata, tally
 from .blocks import Block, read_blocks
 from .convert import Converted, convert, split_notes
 from .metadata import FoundMetadata, read_metadata
@@ -45,6 +45,9 @@ class Report:
     block_quotes: int = 0
     doubtful_quotes: list[dict] = field(default_factory=list)
     doubtful_calls: list[dict] = field(default_factory=list)  # a second call to one note, kept
+    doubtful_notes: list[dict] = field(default_factory=list)  # a call whose note may be a line inside a paragraph
+    residue: list[dict] = field(default_factory=list)  # note markers left in the body text
+    counts: list[dict] = field(default_factory=list)  # what the export holds against what the manuscript holds
     repairs: list[dict] = field(default_factory=list)  # what the importer changed in the export's text, and why
     glossary_terms: int = 0
     chronology_rows: int = 0
@@ -59,7 +62,10 @@ class Report:
                 f"{counted(len(self.refs_without_notes), 'call')} without a note, {counted(len(self.notes_without_refs), 'note')} without a call; "
                 f"{counted(self.joins, 'page-break join')} ({len(self.doubtful_joins):,} doubtful); {counted(len(self.figures), 'figure')}; "
                 f"{counted(self.block_quotes, 'block quotation')} ({len(self.doubtful_quotes):,} doubtful); {counted(len(self.repairs), 'repair')}; "
-                f"{counted(len(self.doubtful_calls), 'repeated note call')}; {counted(self.glossary_terms, 'glossary term')}; "
+                f"{counted(len(self.doubtful_calls), 'repeated note call')}; {counted(len(self.doubtful_notes), 'doubtful note')}; "
+                f"{counted(len(self.residue), 'note marker')} left in the text; "
+                f"{counted(sum(c['export'] != c['manuscript'] for c in self.counts), 'count')} differing from the export; "
+                f"{counted(self.glossary_terms, 'glossary term')}; "
                 f"{counted(self.chronology_rows, 'date')}; {counted(self.biographies, 'biography', 'biographies')}; "
                 f"{counted(len(self.flagged_words), 'mixed-script word')}; "
                 f"{counted(len(self.missing_from_text), 'contents entry', 'contents entries')} not in the text, "
@@ -116,16 +122,24 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
     seen_chapter = False
     figures = 0
     data = backdata.BackData()
-    for number, section in enumerate(sections, 1):
+    exported = tally.Tally()
+    for index, section in enumerate(sections, 1):
         entry = section.entry
         report.sections.append(f"{entry.number}. {entry.title}" if entry.number else entry.title)
-        progress(f"Converting {number}/{len(sections)}: {report.sections[-1]}", (number, len(sections)))
-        if entry.kind in ("glossary", "chronology", "biographies"):
+        progress(f"Converting {index}/{len(sections)}: {report.sections[-1]}", (index, len(sections)))
+        if entry.kind in backdata.KINDS:
+            exported.back_matter(entry.kind, section.blocks)
             _back_data(manuscript, section, data, report)
             contents["back"].append(f"back/{entry.kind}.yaml")
             continue
         _unlisted_headings(report, section)
-        converted = convert(section.blocks, figures + 1)
+        following = sections[index] if index < len(sections) and sections[index].entry.kind not in backdata.KINDS else None
+        converted = convert(section.blocks, figures + 1, following.blocks if following else None)
+        if following and converted.borrowed:
+            exported.section(report.sections[-1], section.blocks + following.blocks[: converted.borrowed])
+            following.blocks = following.blocks[converted.borrowed :]
+        else:
+            exported.section(report.sections[-1], section.blocks)
         figures += len(converted.figures)
         _record(report, entry, converted)
         _flag_words(report, entry, section.blocks)
@@ -143,11 +157,13 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
         taken.add(name)
         contents[folder].append(name)
         (manuscript / name).write_text(_markdown(entry, converted), encoding="utf-8")
+        exported.written(report.sections[-1], manuscript / name)
         for figure in converted.figures:
             _placeholder(root / "images" / f"figure-{figure.number}.png", figure.caption or figure.original or "")
     if not contents["body"]:  # no numbered chapters: the sections found are the body
         contents["body"], contents["front"] = contents["front"] + contents["body"], []
     (manuscript / "book.yaml").write_text(_book_yaml(meta, contents), encoding="utf-8")
+    report.counts = exported.compare(manuscript)
 
 
 def _record(report: Report, entry: Entry, converted: Converted) -> None:
@@ -162,6 +178,8 @@ def _record(report: Report, entry: Entry, converted: Converted) -> None:
     report.block_quotes += len(converted.quotes)
     report.doubtful_quotes += [{"section": where, "line": line, "why": why} for line, why in converted.doubtful_quotes]
     report.doubtful_calls += [{"section": where, "note": label, "line": line} for label, line in converted.doubtful_calls]
+    report.doubtful_notes += [{"section": where, "note": label, "line": line} for label, line in converted.doubtful_notes]
+    report.residue += [{"section": where, "line": line, "marker": marker} for line, marker in converted.residue]
     report.repairs += [{"section": where, "line": line, "repair": what} for line, what in converted.repairs]
     report.repairs += [{"section": where, "line": line, "repair": f"a block quotation of {counted(count, 'paragraph')}: "
                                                                    "after a line ending with a colon, closed by a note call"}
@@ -278,6 +296,14 @@ def write_report(out: Path, report: Report) -> None:
             lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
     listing("Repairs (what the importer changed in the export's text, and why)",
             sorted(report.repairs, key=lambda r: r["line"]), lambda r: f"{r['section']}, line {r['line']}: {r['repair']}")
+    listing("Note markers left in the text (presswork check: N007)", report.residue,
+            lambda r: f"{r['section']}, line {r['line']}: {r['marker']}")
+    listing("Calls whose note may be a line inside a paragraph (doubtful; the note says its text is missing)",
+            report.doubtful_notes, lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
+    listing("Counts: the export against the manuscript written (differences first)",
+            sorted(report.counts, key=lambda r: r["export"] == r["manuscript"]),
+            lambda r: f"{r['what']}{', ' + r['section'] if r['section'] else ''}: {r['export']} in the export, {r['manuscript']} written"
+                      + ("" if r["export"] == r["manuscript"] else " — DIFFERS"))
     listing("Note calls repeating an earlier call (kept; doubtful)", report.doubtful_calls,
             lambda r: f"{r['section']}, line {r['line']}: note {r['note']}")
     listing("Doubtful block quotations", report.doubtful_quotes, lambda r: f"{r['section']}, line {r['line']}: {r['why']}")

@@ -1,0 +1,78 @@
+"""The import report's counts, honest by construction: what the export holds, counted from its lines
+by shape alone (not by the importer's reading), against what the written manuscript holds, counted
+from the files themselves; every difference is listed for the editor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..text.markers import MISSING_NOTE_TEXT, SUPER_CHARS, UNCALLED_NOTES_LABEL
+from .blocks import Block
+from .notemarks import normalize_calls, note_line
+
+_CALL = re.compile(f"[{SUPER_CHARS}]+")
+_MISREAD_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link whose digit was misread, on a line of its own
+_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s?(.*)$")
+_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# An entry heading of the biographical notes, by its shape alone: a surname in capitals, other names in
+# brackets, a comma.
+_PERSON_HEADING = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\- ]*[A-ZÀ-ÞА-ЯЁ](?:\s*[\[(][^\])]*[\])])*,\s+\S")
+# A glossary entry: a term (no semicolon: that is a sentence's), its original in brackets, then a
+# colon, or a full stop after the brackets.
+_TERM_ENTRY = re.compile(r"^[^\[\]:;]{1,80}?\s*(?:\[[^\]]*\]\s*[:.]|:)\s+\S")
+
+
+@dataclass
+class Tally:
+    notes: dict[str, int] = field(default_factory=dict)  # section -> note lines in the export
+    calls: dict[str, int] = field(default_factory=dict)  # section -> note calls in the export
+    files: dict[str, Path] = field(default_factory=dict)  # section -> its Markdown file
+    people: int | None = None
+    terms: int | None = None
+
+    def section(self, name: str, blocks: list[Block]) -> None:
+        """Count a Markdown section's note lines and calls as the export writes them."""
+        lines = [line for block in blocks for line in block.lines]
+        self.notes[name] = sum(note_line(line) is not None for line in lines)
+        self.calls[name] = sum(len(_CALL.findall(normalize_calls(line)[0])) + bool(_MISREAD_CALL.match(line))
+                               for line in lines if note_line(line) is None)  # fmt: skip
+
+    def back_matter(self, kind: str, blocks: list[Block]) -> None:
+        if kind == "biographies":
+            self.people = sum(bool(_PERSON_HEADING.match(block.text)) for block in blocks)
+        elif kind == "glossary":
+            self.terms = sum(bool(_TERM_ENTRY.match(block.text)) for block in blocks)
+
+    def written(self, name: str, path: Path) -> None:
+        self.files[name] = path
+
+    def compare(self, manuscript: Path) -> list[dict]:
+        """One row a count: what, section ('' for back matter), in the export, in the manuscript."""
+        rows = []
+        for name, path in self.files.items():
+            with_text, calls = _markdown_counts(path.read_text(encoding="utf-8"))
+            if self.notes.get(name) or with_text:
+                rows.append({"what": "notes with text", "section": name, "export": self.notes.get(name, 0), "manuscript": with_text})
+            if self.calls.get(name) or calls:
+                rows.append({"what": "note calls", "section": name, "export": self.calls.get(name, 0), "manuscript": calls})
+        for what, count, file, key in (("people", self.people, "biographies", "people"), ("glossary terms", self.terms, "glossary", "terms")):
+            if count is not None:
+                data = yaml.safe_load((manuscript / "back" / f"{file}.yaml").read_text(encoding="utf-8")) or {}
+                rows.append({"what": what, "section": "", "export": count, "manuscript": len(data.get(key) or [])})
+        return rows
+
+
+def _markdown_counts(text: str) -> tuple[int, int]:
+    """(notes with their text, note calls in the body) of a written Markdown file; the editor's
+    marker that calls uncalled notes is no call from the text."""
+    with_text = calls = 0
+    for line in text.splitlines():
+        if m := _DEFINITION.match(line):
+            with_text += MISSING_NOTE_TEXT not in m.group(2)
+        elif UNCALLED_NOTES_LABEL not in line:
+            calls += len(_REFERENCE.findall(line))
+    return with_text, calls
