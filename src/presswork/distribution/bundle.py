@@ -91,6 +91,11 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         facts = OnixFacts(pages, main, claims, epub_words(work / f"{ebook_id}.epub"))
         if meta.isbn_ebook or meta.isbn_paperback:
             files += _onix_files(book, facts, work, final)
+            for form in ("ebook", "paperback"):
+                if not meta.prices.get(form):
+                    diagnostics.warn(f"no price for the {form}: its ONIX record says 'price to be announced', which "
+                                     "stores (and Google Play's profile) do not put on sale", None,
+                                     f'add prices: {{{form}: ["9.99 GBP"]}} to book.yaml')  # fmt: skip
         else:
             diagnostics.warn("no ISBN, so no ONIX record: stores identify products by ISBN", None,
                              "add isbn: {ebook: …, paperback: …} to book.yaml")  # fmt: skip
