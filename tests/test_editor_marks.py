@@ -50,7 +50,7 @@ def test_plain_build_warns_once_with_the_count_and_the_first_mark(small_book, tm
     warnings = [line for line in result.output.splitlines() if "editor's mark" in line]
     assert warnings == [(f"warning: {ONE}:5: 3 editor's marks would reach readers (1 placeholder figure, "
                          "1 note without a call, 1 note without its text); the first is here — resolve them "
-                         "(presswork check lists them all under N005, N006, I006)")]  # fmt: skip
+                         "(presswork check lists them all under I006, N005, N006)")]  # fmt: skip
 
 
 def test_strict_build_refuses_a_book_with_editors_marks_in_one_line(small_book, tmp_path: Path):

@@ -21,7 +21,11 @@ CODES = {
     "N003": ("warning", "notes numbered out of order", "renumber so that labels follow the order of first reference"),
     "N004": ("error", "empty note", "write the note's text or delete it"),
     "N005": ("warning", "note the import found without a call", "place its call in the text, then delete the marker"),
-    "N006": ("warning", "note whose text the import did not find", "find the note's text, or delete the call"),
+    "N006": ("warning", "note whose text the import did not find",
+             "look for the note's text in the body first (a note line printed as a paragraph), move it into the note; "
+             "delete the call only when the text is nowhere"),
+    "N007": ("error", "note marker left in the text (^{12}, [12.](#), a paragraph opening with a note's number)",
+             "make it a note call [^12], or move the line into its note"),
     "I006": ("warning", "placeholder figure (the import found no image)", "supply the image and describe it, or delete the figure"),
     "K001": ("error", "cross-reference to no id", "correct the id, or give the target that id"),
     "K002": ("warning", "glossary term never referred to", "mark it in the text ([term]{.term}) or drop it"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PIL import Image
 
 from ..model import IMAGE_TYPES, Book
+from ..text.markers import is_placeholder
 from .codes import Problems
 
 
@@ -21,7 +22,7 @@ def images(found: Problems, book: Book) -> None:
     for figure in book.figures():
         if not figure.alt.strip():
             found.add("I004", figure.where.file, figure.where.line, str(figure.src))
-        if figure.src.suffix.lower() == ".svg":  # drawn to any size: no resolution to check
+        if figure.src.suffix.lower() == ".svg" or is_placeholder(figure.alt):  # drawn to any size, or an I006 stand-in
             continue
         with Image.open(book.root / figure.src) as image:
             placed = min(image.width / 96, text_width)

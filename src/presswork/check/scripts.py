@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from ..text.scripts import mixed_scripts
 from .codes import Problems
-
-_WORD = re.compile(r"[\w\u0300-\u036f]+")
+from .prose import mixed_words
 
 
 def prose_line(found: Problems, source: Path, number: int | None, prose: str) -> None:
     """S001 for each word of one line of prose written in two scripts."""
-    for word in _WORD.findall(prose):
-        scripts = mixed_scripts(word)
-        if scripts:
-            found.add("S001", source, number, f"{word!r} ({' + '.join(scripts)})")
+    for word, scripts in mixed_words(prose):
+        found.add("S001", source, number, f"{word!r} ({' + '.join(scripts)})")

@@ -4,7 +4,6 @@ is checked: headings, table cells, notes' later paragraphs."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -14,9 +13,7 @@ from ..model import Biographies, Book, Chapter, Chronology, Glossary
 from . import fonts, links, metadata, notes, scripts, typography
 from .codes import Problems
 from .editor import chapter_marks
-
-# Inline markup in a block's source that is not prose: code, link targets, attributes, addresses, note calls.
-_MARKUP = re.compile(r"`[^`]*`|\]\([^)]*\)|\{[^}]*\}|https?://\S+|\[\^[^\]]*\]")
+from .prose import prose as prose_of
 
 
 def chapter(found: Problems, chapter: Chapter) -> None:
@@ -27,7 +24,7 @@ def chapter(found: Problems, chapter: Chapter) -> None:
     for note in chapter.notes:
         made += blocks(found, source, note.tokens)
         notes.empty(found, source, note)
-    for mark in chapter_marks(chapter):  # what the import left for the editor (N005, N006, I006)
+    for mark in chapter_marks(chapter):  # what the import left for the editor (N005, N006, N007, I006)
         found.add(mark.code, mark.where.file or source, mark.where.line, mark.detail)
     notes.order(found, source, made)
 
@@ -76,7 +73,7 @@ def _inline(found: Problems, source: Path, inline: Token, first: int | None, spr
 
 def text_line(found: Problems, source: Path, number: int | None, line: str) -> None:
     """The checks on one line of text as the author wrote it, on its prose (markup removed) or on the line."""
-    prose = _MARKUP.sub("", line)
+    prose = prose_of(line)
     scripts.prose_line(found, source, number, prose)
     fonts.prose_line(found, source, number, prose)
     metadata.starter_text(found, source, number, line)

@@ -10,15 +10,12 @@ from dataclasses import dataclass, field
 
 from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL, note_residue
 from .blocks import Block
-from .notemarks import CALL_SEPARATOR, SUPER_DIGITS, TO_SUPER, normalize_calls, note_line
+from .notemarks import CALL_SEPARATOR, DAMAGED_NOTE, SUPER_DIGITS, TO_SUPER, normalize_calls, note_line
 
 SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 _DAMAGED_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link on a line of its own whose digit was misread ([Z](#))
 _ENDS_WITH_CALL = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063]+[\"'”»’)\]]*$")
 _ONLY_CALLS = re.compile(r"^[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063\s]+$")
-# A note line whose number was damaged (¹². for 1., l. for 1.): a short mark, then the note's text.
-_DAMAGED_NOTE = re.compile(r"^(?:[-*•]\s*)?(?:\[?[\dlIi|!\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3}[.,:]?\]?(?:\(#\))?[.,:)]"
-                           r"|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})\s+(?=\S)")
 # Three blank lines or more stand where the export dropped an image: what follows is its caption.
 _IMAGE_GAP = 3
 _QUOTE_PARAGRAPHS = 4  # a block quotation longer than this is not told from the author's prose
@@ -66,7 +63,7 @@ def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
         if label == "1":
             start = i
         elif label == "2" and (k == 0 or marks[k - 1][2] != "1"):
-            start = i if offset or i == 0 or not _DAMAGED_NOTE.match(blocks[i - 1].lines[0]) else i - 1
+            start = i if offset or i == 0 or not DAMAGED_NOTE.match(blocks[i - 1].lines[0]) else i - 1
     if start is None:
         return blocks, []
     return blocks[:start], blocks[start:]
@@ -335,7 +332,7 @@ def _read_notes(blocks: list[Block], trailing: list[Block], result: Converted) -
 def _damaged_first(blocks: list[Block]) -> str | None:
     """The text of note 1 when the notes open with a line whose number is damaged (`¹². …`, `l. …`)
     and the next note line is note 2; None otherwise."""
-    if not blocks or not (m := _DAMAGED_NOTE.match(blocks[0].lines[0])):
+    if not blocks or not (m := DAMAGED_NOTE.match(blocks[0].lines[0])):
         return None
     first = note_line(blocks[0].lines[0])
     if first and first[0] == "1":

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import PressworkError
 from ..files.output import write_atomic, writing_into
 from ..load.sources import slugify
 from ..progress import Progress, silent
+from ..render.fonts import FONT_DIR
 from ..text.labels import counted
 from ..text.scripts import mixed_scripts
 from . import backdata, tally
@@ -159,7 +160,8 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
         (manuscript / name).write_text(_markdown(entry, converted), encoding="utf-8")
         exported.written(report.sections[-1], manuscript / name)
         for figure in converted.figures:
-            _placeholder(root / "images" / f"figure-{figure.number}.png", figure.caption or figure.original or "")
+            _placeholder(root / "images" / f"figure-{figure.number}.png", figure.number,
+                         " — ".join(x for x in (figure.caption, figure.original) if x))
     if not contents["body"]:  # no numbered chapters: the sections found are the body
         contents["body"], contents["front"] = contents["front"] + contents["body"], []
     (manuscript / "book.yaml").write_text(_book_yaml(meta, contents), encoding="utf-8")
@@ -269,14 +271,35 @@ def _book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
     return yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def _placeholder(path: Path, caption: str) -> None:
-    """A grey plate that says an illustration belongs here, until the real image is found."""
-    image = Image.new("RGB", (1200, 800), (225, 225, 225))
+def _placeholder(path: Path, number: int, caption: str) -> None:
+    """A grey plate that says which illustration belongs here, until the real image is found: its label
+    set large enough to read in print (the plate is printed at about the text width, some 330 pt, so
+    40 px is some 11 pt), in the book face, which sets the captions' Cyrillic too."""
+    image = Image.new("RGB", (_PLATE_WIDTH, 800), (225, 225, 225))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((20, 20, 1179, 779), outline=(120, 120, 120), width=6)
-    draw.text((60, 360), "Illustration missing from the export", fill=(60, 60, 60))
-    draw.text((60, 400), caption[:90].encode("ascii", "replace").decode(), fill=(90, 90, 90))
+    draw.rectangle((20, 20, _PLATE_WIDTH - 21, 779), outline=(120, 120, 120), width=6)
+    title = ImageFont.truetype(str(FONT_DIR / "LinLibertine_RB.otf"), 52)
+    body = ImageFont.truetype(str(FONT_DIR / "LinLibertine_R.otf"), 40)
+    draw.text((70, 70), f"Figure {number}: illustration missing from the export", font=title, fill=(40, 40, 40))
+    top = 170
+    for line in _wrapped(caption, body, _PLATE_WIDTH - 140)[:_CAPTION_LINES]:
+        draw.text((70, top), line, font=body, fill=(60, 60, 60))
+        top += 52
     image.save(path, "PNG")
+
+
+_PLATE_WIDTH = 1200
+_CAPTION_LINES = 11  # what fits under the title; a longer caption is in the figure's caption anyway
+
+
+def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def write_report(out: Path, report: Report) -> None:

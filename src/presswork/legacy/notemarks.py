@@ -19,6 +19,9 @@ _NOTE_LINE = re.compile(
     rf"^(?:[-*•]\s*)?(?:\[(?P<link>\d{{1,3}})\.?\]\(#\)\.?|\^\{{\s*(?:\[(?P<caretlink>\d{{1,3}})\]\(#\)|(?P<caret>\d{{1,3}}))\s*\}}\.?"
     rf"|\[(?P<bracket>\d{{1,3}})\.?\]|(?P<plain>\d{{1,3}})\.|(?P<sup>{_SUP}{{1,3}})\.?)\s+(?P<text>\S.*)$"
 )
+# A note line whose number was damaged (¹². for 1., l. for 1., [l.](#)): a short mark, then the note's text.
+DAMAGED_NOTE = re.compile(rf"^(?:[-*•]\s*)?(?:\[[\dlIi|!{SUPER_CHARS}]{{1,3}}[.,:]?\](?:\(#\))?\.?|[\dlIi|!{SUPER_CHARS}]{{1,3}}[.,:)]"
+                          rf"|{_SUP}{{1,3}})\s+(?=\S)")
 _CARET = re.compile(r"\^\{([^{}\n]{1,60})\}")  # a caret group: ^{12}, ^{18, 19}, ^{18–20}, ^{[8](#)}
 _SUPER_LIST = re.compile(rf"{_SUP}+(?:\s?[,;–—\-⁻]\s?{_SUP}+)+")  # ¹⁸,¹⁹ and ¹⁸–²⁰ written in superscripts
 _ITEM = re.compile(r"^(\d{1,3})(?:\s*[–—\-]\s*(\d{1,3}))?$")

@@ -12,7 +12,7 @@ import yaml
 
 from ..text.markers import MISSING_NOTE_TEXT, SUPER_CHARS, UNCALLED_NOTES_LABEL
 from .blocks import Block
-from .notemarks import normalize_calls, note_line
+from .notemarks import DAMAGED_NOTE, normalize_calls, note_line
 
 _CALL = re.compile(f"[{SUPER_CHARS}]+")
 _MISREAD_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link whose digit was misread, on a line of its own
@@ -37,7 +37,11 @@ class Tally:
     def section(self, name: str, blocks: list[Block]) -> None:
         """Count a Markdown section's note lines and calls as the export writes them."""
         lines = [line for block in blocks for line in block.lines]
-        self.notes[name] = sum(note_line(line) is not None for line in lines)
+        read = [note_line(line) for line in lines]
+        numbered = [j for j, r in enumerate(read) if r]
+        # a line shaped like a note line but with a damaged number, right before note 2, is note 1
+        damaged = sum(1 for j in numbered if read[j][0] == "2" and j and not read[j - 1] and DAMAGED_NOTE.match(lines[j - 1]))
+        self.notes[name] = len(numbered) + damaged
         self.calls[name] = sum(len(_CALL.findall(normalize_calls(line)[0])) + bool(_MISREAD_CALL.match(line))
                                for line in lines if note_line(line) is None)  # fmt: skip
 
