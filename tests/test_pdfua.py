@@ -277,3 +277,18 @@ def test_a_full_size_book_passes_all_three_checkers(tmp_path: Path):
     assert pdfua1(path) == []
     assert outloud_errors(path) == []
     assert pdfua_findings(path) == []
+
+
+def test_the_tagging_hooks_fit_the_installed_weasyprint():
+    """weasy/tagging.py's hooks: `_build_box_tree`'s parameters and `Stream.marked` as wrapped, and
+    the margin boxes of a laid-out page found with their place."""
+    from weasyprint import HTML
+
+    from presswork.weasy import tagging
+    from presswork.weasy.layout import page_box
+
+    assert tagging.hookable()
+    css = "@page { @bottom-center { content: counter(page) } @top-center { content: 'Head' } }"
+    document = HTML(string=f"<html lang=en><style>{css}</style><p>Text</p></html>").render(pdf_variant="pdf/ua-1")
+    kinds = set(tagging.furniture([page_box(page) for page in document.pages]).values())
+    assert kinds == {"Header", "Footer"}
