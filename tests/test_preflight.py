@@ -152,3 +152,23 @@ def test_ink_over_the_limit_is_found_by_ghostscript(tmp_path: Path):
     assert [f.message for f in heavy if f.code == "K001"] == ["total ink 400 %, over 300 %"]
     light = preflight(_pdf(tmp_path, b"0 0 0 1 k 0 0 432 648 re f"), "ingramspark")
     assert not [f for f in light if f.code == "K001"]
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript (gs) is not installed: apt-get install ghostscript")
+def test_conform_turns_weasyprint_pdfx1a_into_cmyk_without_links_reproducibly(tmp_path: Path):
+    from weasyprint import HTML
+
+    from presswork.pdf.conform import conform
+
+    face = ROOT / "src" / "presswork" / "fonts" / "LinLibertine_R.otf"
+    html = (f"<style>@font-face{{font-family:L;src:url({face.as_uri()})}}p{{font-family:L;border-bottom:1px solid #c00}}</style>"
+            '<p><a href="https://example.org">Words</a></p>')  # fmt: skip
+    before, after = tmp_path / "before.pdf", tmp_path / "after.pdf"
+    HTML(string=html).write_pdf(before, pdf_variant="pdf/x-1a")
+    after.write_bytes(conform(before.read_bytes(), "pdf/x-1a"))
+    codes_before = {f.code for f in preflight(before, "pdf/x-1a")}
+    codes_after = {f.code for f in preflight(after, "pdf/x-1a")}
+    assert {"C001", "X020", "F002"} <= codes_before
+    assert not {"C001", "X020", "F001", "F002", "X006", "X010"} & codes_after
+    assert conform(before.read_bytes(), "pdf/x-1a") == after.read_bytes()
+    assert conform(before.read_bytes(), None) == before.read_bytes()

@@ -16,6 +16,7 @@ import pikepdf
 from ..layout.cropmarks import add_crop_marks
 from ..layout.pieces import PLAIN_VERSO, Folios, Layout
 from ..model import Book
+from .conform import conform
 from .destinations import link_pieces, named_destinations
 from .folios import FolioPrinter, stamp
 from .outline import add_outline
@@ -68,4 +69,4 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     major, minor = (int(part) for part in str(first.pdf_version).split(".")[:2])
     streams = pikepdf.ObjectStreamMode.generate if (major, minor) >= (1, 5) else pikepdf.ObjectStreamMode.disable
     out.save(buffer, deterministic_id=True, min_version=first.pdf_version, object_stream_mode=streams)
-    return buffer.getvalue()
+    return conform(buffer.getvalue(), layout.options.pdf_variant)

@@ -1,0 +1,64 @@
+"""PDF/X that a printer's preflight accepts: WeasyPrint declares PDF/X but paints in DeviceRGB,
+embeds CFF fonts as OpenType (a PDF 1.6 form) and keeps its links. Ghostscript's pdfwrite rewrites
+the assembled file with every colour in CMYK or grey, fonts as CIDFontType0C and no annotations
+(links belong to the screen editions); the original's output intent, XMP, document information and
+page labels are put back and the ID and dates stay the original's, so the build stays reproducible."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pikepdf
+
+from ..errors import PressworkError
+
+LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}
+_KEPT = ("/OutputIntents", "/Metadata", "/PageLabels", "/Lang", "/ViewerPreferences")
+
+
+def conform(data: bytes, variant: str | None) -> bytes:
+    """`data` made to conform to `variant` when it is a PDF/X one; else `data` as it is."""
+    if variant not in LEVELS:
+        return data
+    if shutil.which("gs") is None:
+        raise PressworkError(f"{variant.upper()} needs Ghostscript to convert colour and fonts",
+                             hint="apt-get install ghostscript (make system-deps)")  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="presswork-pdfx-"))
+    try:
+        (folder / "in.pdf").write_bytes(data)
+        done = subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
+                               f"-dCompatibilityLevel={LEVELS[variant]}", "-sColorConversionStrategy=CMYK",
+                               "-dPreserveAnnots=false", "-dAutoRotatePages=/None",
+                               f"-sOutputFile={folder / 'out.pdf'}", str(folder / "in.pdf")],
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        if done.returncode:
+            raise PressworkError(f"Ghostscript could not convert the PDF to {variant.upper()}: {done.stderr.strip()[:200]}")
+        converted = (folder / "out.pdf").read_bytes()
+    finally:
+        shutil.rmtree(folder)
+    return _declared_as(converted, pikepdf.open(io.BytesIO(data)), LEVELS[variant])
+
+
+def _declared_as(converted: bytes, original: pikepdf.Pdf, version: str) -> bytes:
+    """Ghostscript's file with the original's declarations, dates and page boxes put back."""
+    out = pikepdf.open(io.BytesIO(converted))
+    for key in _KEPT:
+        if key in original.Root:
+            value = original.Root[key]
+            out.Root[key] = out.copy_foreign(value if value.is_indirect else original.make_indirect(value))
+        elif key in out.Root:
+            del out.Root[key]
+    out.docinfo = out.copy_foreign(original.docinfo)
+    for mine, theirs in zip(out.pages, original.pages, strict=True):
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in theirs.obj:
+                mine.obj[box] = pikepdf.Array(theirs.obj[box])
+    del out.trailer.ID  # Ghostscript's first half is random: made again from the content
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, min_version=version, force_version=version,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable if version < "1.5" else pikepdf.ObjectStreamMode.generate)  # fmt: skip
+    return buffer.getvalue()
