@@ -5,23 +5,107 @@ serves none of presswork's own bookkeeping."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 import pytest
-from conftest import ROOT
+from conftest import BOOK_YAML, ROOT, build, problems, run_epubcheck
+from test_safety_names import PNG, TWO_CHAPTERS, error_line
 from test_safety_workers import CLI, GRACE, forked, gone_within, kill_all
 from test_watch import get, serving
 
 from presswork.files.output import FOLDER_MANIFEST, seal_folder
 from presswork.lifeline import jobs_default
 from presswork.preview.server import Preview
+
+# -- ids that cannot stand twice --------------------------------------------------------------------
+
+
+def opf_ids(epub: Path) -> list[str]:
+    with zipfile.ZipFile(epub) as archive:
+        return re.findall(r'\bid="([^"]+)"', archive.read("EPUB/package.opf").decode())
+
+
+def test_images_whose_names_differ_only_in_punctuation_get_distinct_manifest_ids(small_book, tmp_path: Path):
+    root = small_book({"images/a.b.png": PNG, "images/a-b.png": PNG, "images/a_b.png": PNG,
+                       "manuscript/chapters/one.md": "# One\n\n![One](images/a.b.png)\n\n![Two](images/a-b.png)\n\n"
+                                                     "![Three](images/a_b.png)\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.output
+    epub = tmp_path / "out/a-small-book.epub"
+    ids = opf_ids(epub)
+    assert len(ids) == len(set(ids)) and {"img-a-b-png", "img-a-b-png-2", "img-a-b-png-3"} <= set(ids), ids
+    assert problems(run_epubcheck(epub, tmp_path)) == []
+
+
+def test_chapter_ids_that_are_package_ids_leave_the_package_valid(small_book, tmp_path: Path):
+    """A chapter keeps its id (it names its file); a font, an image or the title's metadata that
+    would have the same id takes the next number."""
+    yaml = BOOK_YAML.replace("    - chapters/one.md\n", "    - chapters/one.md\n    - chapters/title.md\n"
+                             "    - chapters/font.md\n    - chapters/image.md\n    - chapters/contributor.md\n")  # fmt: skip
+    root = small_book({"manuscript/book.yaml": yaml, "images/plate.png": PNG,
+                       "manuscript/chapters/one.md": "# One\n\n![A plate](images/plate.png)\n",
+                       "manuscript/chapters/title.md": "# Title\n\nText.\n",
+                       "manuscript/chapters/font.md": "---\nid: LinLibertine_R\n---\n# Font\n\nText.\n",
+                       "manuscript/chapters/image.md": "---\nid: img-plate-png\n---\n# Image\n\nText.\n",
+                       "manuscript/chapters/contributor.md": "---\nid: contributor-1\n---\n# Contributor\n\nText.\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.output
+    epub = tmp_path / "out/a-small-book.epub"
+    ids = opf_ids(epub)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"title", "title-2", "LinLibertine_R", "LinLibertine_R-2", "img-plate-png", "img-plate-png-2"} <= set(ids)
+    assert problems(run_epubcheck(epub, tmp_path)) == []
+
+
+@pytest.mark.parametrize(("ident", "two"), [("two-notes", "Text.[^1]\n\n[^1]: A note."), ("two-b3", "Text."),
+                                           ("two-nref1", "Text."), ("two-title", "Text.")])  # fmt: skip
+def test_an_id_of_a_form_presswork_makes_from_a_later_chapter_is_an_error_naming_both(small_book, ident: str, two: str):
+    root = small_book({"manuscript/book.yaml": TWO_CHAPTERS, "manuscript/chapters/one.md": f"# One\n\n## Early {{#{ident}}}\n\nMore.\n",
+                       "manuscript/chapters/two.md": f"# Two\n\n{two}\n"})  # fmt: skip
+    line = error_line(root)
+    assert line.startswith(f"error: manuscript/chapters/two.md:1: id 'two' makes the id {ident!r}"), line
+    assert "(manuscript/chapters/one.md:3)" in line
+
+
+@pytest.mark.parametrize("ident", ["one-notes", "ONE-b2", "one-nref3-2", "one-fig9", "one-n4"])
+def test_an_id_of_a_form_presswork_makes_from_an_earlier_chapter_is_an_error(small_book, ident: str):
+    root = small_book({"manuscript/chapters/one.md": f"# One\n\nText.\n\n## Later {{#{ident}}}\n\nMore.\n"})
+    line = error_line(root)
+    assert line.startswith(f"error: manuscript/chapters/one.md:5: id {ident!r} is one presswork makes from id 'one'"), line
+    assert "(defined at manuscript/chapters/one.md:1)" in line
+
+
+@pytest.mark.parametrize("ident", ["main", "page-12", "page-iv", "index-A", "site-search", "chronology-2-3",
+                                   "contents-title", "titlepage-title"])  # fmt: skip
+def test_ids_presswork_writes_into_every_book_are_refused(small_book, ident: str):
+    root = small_book({"manuscript/chapters/one.md": f"# One\n\nText.\n\n## Later {{#{ident}}}\n\nMore.\n"})
+    assert "error: manuscript/chapters/one.md:5: id" in error_line(root)
+
+
+def test_a_glossary_term_and_a_person_reserve_their_definition_and_text(small_book):
+    yaml = BOOK_YAML.replace("  body:\n", "  back:\n    - glossary.yaml\n  body:\n")
+    root = small_book({"manuscript/book.yaml": yaml,
+                       "manuscript/glossary.yaml": "terms:\n  - term: Forme\n    id: forme\n    definition: A frame.\n",
+                       "manuscript/chapters/one.md": "# One\n\nText.\n\n## Forme {#forme-def}\n"})  # fmt: skip
+    assert "id 'forme' makes the id 'forme-def'" in error_line(root)
+
+
+def test_a_file_named_like_an_id_presswork_writes_gets_another_id(small_book, tmp_path: Path):
+    root = small_book({"manuscript/book.yaml": BOOK_YAML.replace("chapters/one.md", "chapters/main.md"),
+                       "manuscript/chapters/main.md": "# Main\n\nText.\n"})  # fmt: skip
+    result = build(root, "--out", str(tmp_path / "out"), "-q", fmt="web")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/a-small-book-web/main-text.html").is_file()
+
 
 # -- the preview --------------------------------------------------------------------------------------
 

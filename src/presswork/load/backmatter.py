@@ -21,7 +21,7 @@ from ..model import (
 from ..text.collation import sort_key
 from ..text.dates import DateError, parse_life_date
 from ..text.markdown import parse, parse_inline
-from .chapters import Anchors, check_fragment
+from .chapters import PERSON_FORMS, TERM_FORMS, Anchors, check_fragment
 from .metadata import LANGUAGE_TAG
 from .sources import read_text, slugify
 from .yamlfile import LineDict, line_of, parse_yaml, text, texts
@@ -94,8 +94,10 @@ class _Reader:
         check_fragment(self.root, [token], self.anchors, where)
         return token
 
-    def define(self, ident: str, where: Location) -> str:
+    def define(self, ident: str, where: Location, forms: re.Pattern[str]) -> str:
+        """Take a term's or person's id, and the ids made from it (`forms`: its definition, its text)."""
         self.anchors.define(ident, where)
+        self.anchors.reserve(ident, forms, where)
         return ident
 
     # -- the three files --------------------------------------------------------------
@@ -119,7 +121,7 @@ class _Reader:
                 raise PressworkError(f"the original of {term!r} has no language", where, "add `original_lang: ru` (or its code)")
             if original_lang and not LANGUAGE_TAG.match(original_lang):
                 raise PressworkError(f"original_lang {original_lang!r} is not a language tag", self.at(item, "original_lang"), "write e.g. ru or uk")
-            ident = self.define(self.text(item, "id", required=False) or f"term-{slugify(term, 'x')}", where)
+            ident = self.define(self.text(item, "id", required=False) or f"term-{slugify(term, 'x')}", where, TERM_FORMS)
             definition = self.markdown(self.text(item, "definition") or "", where)
             terms.append(Term(ident, term, definition, original, original_lang, self.strings(item, "forms") or [term], where))
         if order == "alphabetical":
@@ -154,7 +156,7 @@ class _Reader:
             where = self.at(item)
             surname = self.name(item, "surname") or ""
             given = self.name(item, "given", required=False)
-            ident = self.define(self.text(item, "id", required=False) or "person-" + slugify(f"{surname} {given or ''}", "x"), where)
+            ident = self.define(self.text(item, "id", required=False) or "person-" + slugify(f"{surname} {given or ''}", "x"), where, PERSON_FORMS)
             people.append(Person(
                 id=ident, surname=surname, given=given, patronymic=self.name(item, "patronymic", required=False),
                 aliases=[plain(a) for a in self.strings(item, "aliases")], born=self.event(item, "born"), died=self.event(item, "died"),

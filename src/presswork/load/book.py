@@ -10,7 +10,7 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..files.folders import resolved
 from ..model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .backmatter import load_back_data
-from .chapters import Anchors, load_chapter
+from .chapters import PAGE_FORMS, Anchors, load_chapter
 from .marks import resolve_marks
 from .metadata import parse_metadata
 from .printopts import parse_print_options
@@ -121,6 +121,7 @@ class _ContentsLoader:
         require_file(self.root, source, where, "file")
         kind = source.stem
         self.anchors.define(kind, where)
+        self.anchors.reserve(kind, PAGE_FORMS, where)
         known = len(self.anchors.ids)
         item = load_back_data(self.root, source, self.lang, self.anchors, self.diagnostics)
         for ident in [kind, *islice(self.anchors.ids, known, None)]:
@@ -138,6 +139,7 @@ class _ContentsLoader:
         default = "-".join(filter(None, [f"part-{self.part_count}", slugify(title)]))
         ident = text(entry.get("id"), "id", Location(BOOK_YAML, entry.line_of("id"))) or default
         self.anchors.define(ident, where)
+        self.anchors.reserve(ident, PAGE_FORMS, where)
         self.targets[ident] = ident
         chapters = entry.get("chapters")
         if not isinstance(chapters, list) or not chapters:

@@ -32,6 +32,16 @@ RESERVED_IDS = {"cover", "cover-image", "halftitle", "titlepage", "copyright", "
 # Ids the Kobo kepub gives its own markup (package/kepub.py): its spans' kobo.P.S and its two
 # wrapping divs. The same id in the manuscript would stand twice in the kepub.
 KOBO_IDS = re.compile(r"^kobo\.|^book-(columns|inner)$")
+# The ids presswork makes from a page's id (its heading, notes, note calls, figures and numbered
+# blocks: `{page}-b3` is a page's third block in the web edition), from a glossary term's (its
+# definition) and from a person's (the biography's text). A manuscript id of such a form would
+# stand twice in a page; so would one of the ids presswork writes into pages whatever the book (the
+# EPUB's page-break markers, the web edition's main and search form, the index's letters, the
+# chronology's groups and rows).
+PAGE_FORMS = re.compile(r"title|notes|n\d+|nref\d+(-\d+)?|b\d+|fig\d+", re.I)
+TERM_FORMS = re.compile(r"def", re.I)
+PERSON_FORMS = re.compile(r"text", re.I)
+MADE_IDS = re.compile(r"^(page-[0-9ivxlcdm]+|main|site-search(-q)?|search-(q|status|results)|index-[a-z]|chronology-\d+(-\d+)?)$", re.I)
 _WEB_LINK = re.compile(r"^(https?:|mailto:)", re.I)
 # The token types on which an attribute the XHTML keeps may stand, and what its value must be.
 _ATTR_PLACES = {"href": ("link_open",), "src": ("image",), "alt": ("image",), "start": ("ordered_list_open",),
@@ -52,11 +62,15 @@ class Anchors:
     ids: dict[str, Location] = field(default_factory=dict)
     links: list[tuple[str, Location]] = field(default_factory=list)
     folded: dict[str, str] = field(default_factory=dict)  # each id by its case-folded form
+    # A page's, term's or person's case-folded id -> the forms of the ids presswork makes from it
+    forms: dict[str, re.Pattern[str]] = field(default_factory=lambda: dict.fromkeys(RESERVED_IDS, PAGE_FORMS))
+    stems: dict[str, list[str]] = field(default_factory=dict)  # the manuscript's ids by each folded stem before a '-'
 
     def define(self, ident: str, where: Location, *, own: bool = False) -> None:
         """Take `ident` for one place of the book. `own` is presswork's own use of a reserved
-        name (the book's index). Ids are compared case-blind, since each may name a file."""
-        if not own and ident.casefold() in RESERVED_IDS:
+        name (the book's index) or of a name it makes (`{chapter}-title`). Ids are compared
+        case-blind, since each may name a file."""
+        if not own and (ident.casefold() in RESERVED_IDS or MADE_IDS.match(ident)):
             raise PressworkError(f"id {ident!r} is reserved for presswork's own pages", where,
                                  "give it another id (a file's id goes in its front matter: `id: …`)")  # fmt: skip
         if KOBO_IDS.match(ident):
@@ -72,8 +86,35 @@ class Anchors:
         if first is not None:
             raise PressworkError(f"id {ident!r} differs only in case from id {first!r} (defined at {self.ids[first]}): "
                                  "one file name on macOS and Windows disks", where, "give each id a name unique in any case")  # fmt: skip
+        if not own:
+            self._refuse_made_form(ident, where)
         self.ids[ident] = where
         self.folded[ident.casefold()] = ident
+
+    def reserve(self, ident: str, forms: re.Pattern[str], where: Location) -> None:
+        """Take the ids presswork makes from `ident` (its `forms` after a '-') for it: a manuscript
+        id of such a form, defined before or after, is an error naming both places."""
+        stem = ident.casefold()
+        self.forms[stem] = forms
+        for other in self.stems.get(stem, ()):
+            if forms.fullmatch(other[len(stem) + 1 :]):
+                raise PressworkError(f"id {ident!r} makes the id {other!r} for a part of its own, "
+                                     f"which the manuscript gives to another place ({self.ids[other]})", where,
+                                     f"give that place another id than {other!r}")  # fmt: skip
+
+    def _refuse_made_form(self, ident: str, where: Location) -> None:
+        folded = ident.casefold()
+        for at, char in enumerate(folded):
+            if char != "-":
+                continue
+            stem = folded[:at]
+            forms = self.forms.get(stem)
+            if forms is not None and forms.fullmatch(folded[at + 1 :]):
+                owner = self.folded.get(stem)
+                place = f" (defined at {self.ids[owner]})" if owner in self.ids else ""
+                raise PressworkError(f"id {ident!r} is one presswork makes from id {stem!r}{place}", where,
+                                     "give it another id")  # fmt: skip
+            self.stems.setdefault(stem, []).append(ident)
 
 
 def load_chapter(
@@ -117,7 +158,8 @@ def load_chapter(
         title_line=title_line,
     )
     anchors.define(ident, Location(source, front.line_of("id") if "id" in front else 1))
-    anchors.define(f"{ident}-title", Location(source, 1))
+    anchors.reserve(ident, PAGE_FORMS, Location(source, front.line_of("id") if "id" in front else 1))
+    anchors.define(f"{ident}-title", Location(source, 1), own=True)
     chapter.notes = _take_notes(chapter, env, body, anchors, diagnostics)
     _walk(root, chapter, tokens, anchors, at)
     for note in chapter.notes:
@@ -150,7 +192,7 @@ def _id_from_name(source: Path) -> str:
     if not slug:  # nothing ASCII in the name (e.g. глава.md): a stable id from the path, as NFC (macOS may store NFD)
         return f"file-{zlib.crc32(unicodedata.normalize('NFC', source.as_posix()).encode()):08x}"
     slug = slug if slug[0].isalpha() else f"ch-{slug}"
-    return f"{slug}-text" if slug in RESERVED_IDS or KOBO_IDS.match(slug) else slug
+    return f"{slug}-text" if slug in RESERVED_IDS or KOBO_IDS.match(slug) or MADE_IDS.match(slug) else slug
 
 
 def _locator(source: Path):
@@ -178,7 +220,7 @@ def _take_notes(chapter: Chapter, env: dict, body: str, anchors: Anchors, diagno
         number = meta["id"] + 1
         where = Location(chapter.source, line_of.get(str(meta.get("label", number))))
         notes.append(Note(number, str(meta.get("label", number)), tokens, where))
-        anchors.define(f"{chapter.id}-n{number}", where)
+        anchors.define(f"{chapter.id}-n{number}", where, own=True)
     return notes
 
 
@@ -278,9 +320,10 @@ def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> 
 
 def _figure(root: Path, chapter: Chapter, tok: Token, inline: Token, where: Location, anchors: Anchors) -> Figure:
     image = inline.children[0]
-    ident = str(tok.attrGet("id") or f"{chapter.id}-fig{len(chapter.figures) + 1}")
+    given = tok.attrGet("id")
+    ident = str(given or f"{chapter.id}-fig{len(chapter.figures) + 1}")
     tok.attrSet("id", ident)
-    anchors.define(ident, where)
+    anchors.define(ident, where, own=not given)
     src = resolve_inside(root, str(image.attrGet("src")), where)
     return Figure(
         id=ident, src=src, alt=str(image.attrGet("alt") or ""), caption=str(image.attrGet("title") or ""), where=where

@@ -81,6 +81,7 @@ class EpubBuilder:
     pages: PageMap | None = None  # the print edition's page map, for its page list; None without one
     items: list[epub.EpubItem] = field(default_factory=list)  # the spine's documents and the other files, as made
     image_hrefs: dict[Path, str] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)  # the package document's ids so far: each names one thing
 
     def build(self) -> bytes:
         links = Links(target=self._target_href, image=self._image_href)
@@ -117,7 +118,19 @@ class EpubBuilder:
             '<link rel="stylesheet" type="text/css" href="../css/book.css" />\n</head>\n'
             f'<body epub:type="{epub_type}">\n{body}\n</body>\n</html>\n'
         )
-        self.items.append(epub.EpubItem(ident, f"text/{ident}.xhtml", XHTML, xhtml.encode()))
+        self.items.append(epub.EpubItem(self._id(ident), f"text/{ident}.xhtml", XHTML, xhtml.encode()))
+
+    def _id(self, natural: str) -> str:
+        """`natural`, or it with the first free number after it: the package's ids are unique
+        whatever the book's ids and image names (a chapter `LinLibertine_R` or `title`, images
+        a.b.png and a-b.png). The documents take theirs first, and as they are: their ids are
+        unique already, and name their files."""
+        ident, number = natural, 1
+        while ident in self.ids:
+            number += 1
+            ident = f"{natural}-{number}"
+        self.ids.add(ident)
+        return ident
 
     def _cover_src(self) -> Path:
         """The cover's image: the manuscript's, or the typographic one presswork draws for a book without."""
@@ -138,7 +151,7 @@ class EpubBuilder:
         faces = []
         for face in fonts.FACES:
             href = f"fonts/{face.file}"
-            self.items.append(epub.EpubItem(Path(face.file).stem, href, "font/otf", fonts.subset_face(face, used)))
+            self.items.append(epub.EpubItem(self._id(Path(face.file).stem), href, "font/otf", fonts.subset_face(face, used)))
             faces.append(
                 f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {face.weight}; '
                 f'font-style: {face.style}; src: url("../{href}"); }}'
@@ -156,7 +169,7 @@ class EpubBuilder:
                 else:
                     image.content = kindle_cover(path, self.diagnostics, src) if self.profile.jpeg_cover else ebook_image(path)
             else:
-                ident = "img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :])
+                ident = self._id("img-" + re.sub(r"[^A-Za-z0-9]+", "-", href[len("images/") :]))
                 image = epub.EpubImage(uid=ident, file_name=href, content=ebook_image(path))
             image.media_type = IMAGE_TYPES[Path(href).suffix.lower()]
             self.items.append(image)
@@ -168,7 +181,7 @@ class EpubBuilder:
         meta = self.book.metadata
         book = epub.EpubBook()
         del book.metadata[epub.NAMESPACES["OPF"]]["generator"]  # names ebooklib's version in every product
-        book.IDENTIFIER_ID = "pub-id"
+        book.IDENTIFIER_ID = self._id("pub-id")
         book.set_identifier(_identifier(self.book))  # in place of ebooklib's random one
         book.set_direction("ltr")
         self._metadata(book)
@@ -210,14 +223,16 @@ class EpubBuilder:
             book.add_metadata(None, "meta", value, {"refines": f"#{ident}", "property": prop, **more})
 
         book.title = meta.title  # the NCX's title
-        book.add_metadata("DC", "title", meta.title, {"id": "title"})
-        refine("title", "title-type", "main")
+        title = self._id("title")
+        book.add_metadata("DC", "title", meta.title, {"id": title})
+        refine(title, "title-type", "main")
         if meta.subtitle:
-            book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
-            refine("subtitle", "title-type", "subtitle")
+            subtitle = self._id("subtitle")
+            book.add_metadata("DC", "title", meta.subtitle, {"id": subtitle})
+            refine(subtitle, "title-type", "subtitle")
         book.set_language(meta.language)
         for n, person in enumerate(meta.contributors, 1):
-            ident = f"contributor-{n}"
+            ident = self._id(f"contributor-{n}")
             book.add_metadata("DC", "creator" if person.role == "author" else "contributor", person.name, {"id": ident})
             refine(ident, "role", person.marc, scheme="marc:relators")
             refine(ident, "file-as", person.file_as)
@@ -229,16 +244,18 @@ class EpubBuilder:
         for subject in meta.subjects:
             book.add_metadata("DC", "subject", subject)
         if meta.series:
-            book.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"})
-            refine("series", "collection-type", "series")
+            series = self._id("series")
+            book.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": series})
+            refine(series, "collection-type", "series")
             if meta.series_number:
-                refine("series", "group-position", str(meta.series_number))
+                refine(series, "group-position", str(meta.series_number))
         book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # how Kindle finds it
         for prop, value in book_claims(self.book, page_list=bool(self.pages)).metadata():
             book.add_metadata(None, "meta", value, {"property": prop})
         if self.pages:  # the edition whose pages the page list gives, declared as its source of pagination
-            book.add_metadata("DC", "source", f"urn:isbn:{meta.isbn_paperback}", {"id": "pagination-source"})
-            refine("pagination-source", "source-of", "pagination")
+            source = self._id("pagination-source")
+            book.add_metadata("DC", "source", f"urn:isbn:{meta.isbn_paperback}", {"id": source})
+            refine(source, "source-of", "pagination")
 
     # -- container ---------------------------------------------------------------------------
     def _zip(self, book: epub.EpubBook) -> bytes:
