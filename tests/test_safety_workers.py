@@ -81,10 +81,10 @@ def killed_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KilledBui
     subprocess.run([sys.executable, str(ROOT / "tools" / "synthbook.py"), str(book), "--chapters", "20",
                     "--words", "60000", "--notes", "200"], check=True, capture_output=True)  # fmt: skip
     out = tmp_path_factory.mktemp("killed") / "out"
-    running = subprocess.Popen([*CLI, "build", "pdf", str(book), "--out", str(out), "--jobs", "2"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    parent = psutil.Process(running.pid)
-    command = parent.cmdline()
+    command = [*CLI, "build", "pdf", str(book), "--out", str(out), "--jobs", "2"]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(running.pid)  # its command line is read from the list it was started with:
+    # read from the process, it may still be the test's own before the exec
     workers: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 120
