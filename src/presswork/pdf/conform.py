@@ -1,6 +1,7 @@
 """PDF/X that a printer's preflight accepts: WeasyPrint declares PDF/X but paints in DeviceRGB,
 embeds CFF fonts as OpenType (a PDF 1.6 form) and keeps its links. Ghostscript's pdfwrite rewrites
-the assembled file with every colour in CMYK or grey, fonts as CIDFontType0C and no annotations
+the assembled file with every colour in CMYK or grey (vector colours put in the output intent's
+inks first, `inks`), fonts as CIDFontType0C and no annotations
 (links belong to the screen editions); the original's output intent, XMP, document information and
 page labels are put back and the ID and dates stay the original's, so the build stays reproducible."""
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pikepdf
 
 from ..errors import PressworkError
+from .inks import convert_inks
 
 LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}
 _KEPT = ("/OutputIntents", "/Metadata", "/PageLabels", "/Lang", "/ViewerPreferences")
@@ -29,7 +31,9 @@ def conform(data: bytes, variant: str | None) -> bytes:
                              hint="apt-get install ghostscript (make system-deps)")  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="presswork-pdfx-"))
     try:
-        (folder / "in.pdf").write_bytes(data)
+        painted = pikepdf.open(io.BytesIO(data))
+        convert_inks(painted)
+        painted.save(folder / "in.pdf")
         done = subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
                                f"-dCompatibilityLevel={LEVELS[variant]}", "-sColorConversionStrategy=CMYK",
                                "-dPreserveAnnots=false", "-dAutoRotatePages=/None",

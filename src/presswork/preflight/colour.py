@@ -48,3 +48,14 @@ def colour(pdf: pikepdf.Pdf, marks: list[Mark], rule: str) -> list[Finding]:
     why = "only CMYK or grey" if rule == "x-1a" else f"no device colour but the {intent or 'missing'} intent's"
     return [Finding("C001", page, f"{space} colour ({', '.join(uses)}): {why}")
             for (page, space), uses in by_page.items()]  # fmt: skip
+
+
+def rich_black(marks: list[Mark]) -> list[Finding]:
+    """Text and thin rules in four-colour black (walk.rich_black), counted a page: black type and
+    rules are printed with black ink alone, or they blur when the plates are out of register."""
+    counts: Counter[tuple[int, str]] = Counter((m.page, m.how) for m in marks if m.kind == "rich black")
+    pages = sorted({page for page, _ in counts})
+    return [Finding("C002", page, "four-colour black on " + ", ".join(
+                f"{counts[page, how]} {label}" for how, label in (("text", "text run(s)"), ("rule", "thin rule(s)"))
+                if counts[page, how]) + ": black text and rules take black ink (K) only")
+            for page in pages]  # fmt: skip

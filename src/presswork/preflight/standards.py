@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 
-from .colour import colour
+from .colour import colour, rich_black
 from .document import opened
 from .findings import Finding
 from .fonts import fonts
@@ -20,13 +20,15 @@ from .walk import marks
 
 
 def pdfx(path: Path, version: str, ceiling: str, rule: str, opaque: bool) -> list[Finding]:
-    """PDF/X: the declarations, boxes, no annotation in the trim, the colour rule, embedded fonts
-    in the version's form, and (X-1a, X-3) no transparency."""
+    """PDF/X: the declarations, boxes, no annotation in the trim, the colour rule (X-1a: and black
+    text and thin rules in black ink alone), embedded fonts in the version's form, and (X-1a, X-3)
+    no transparency."""
     with opened(path) as pdf:
         walked = list(marks(pdf))
         return [*version_at_most(pdf, ceiling), *forbidden(pdf), *output_intent(pdf, "GTS_PDFX"),
                 *info_keys(pdf, version), *page_boxes(pdf), *annotations_in_trim(pdf),
-                *colour(pdf, walked, rule), *fonts(pdf, walked), *(transparency(walked) if opaque else [])]  # fmt: skip
+                *colour(pdf, walked, rule), *(rich_black(walked) if rule == "x-1a" else []),
+                *fonts(pdf, walked), *(transparency(walked) if opaque else [])]  # fmt: skip
 
 
 def pdfa(path: Path, part: int, conformance: str) -> list[Finding]:

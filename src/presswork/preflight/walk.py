@@ -16,6 +16,9 @@ DEVICE = {"/DeviceRGB": "DeviceRGB", "/DeviceCMYK": "DeviceCMYK", "/DeviceGray":
           "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/G": "DeviceGray"}  # fmt: skip
 OPERATOR_SPACE = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK", "g": "DeviceGray", "G": "DeviceGray"}
 STROKES = {"S", "s", "B", "B*", "b", "b*"}
+FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
+SHOWS = {"Tj", "TJ", "'", '"'}
+THIN = 2.0  # points: a rule narrower than this shows misregistration when printed in four inks
 # Bounds a hostile file cannot push the walk past.
 MAX_DEPTH = 12
 
@@ -24,7 +27,8 @@ MAX_DEPTH = 12
 class Mark:
     """Something painted: `kind` is colour (a colour space set or used: `space`, `how`), image
     (`space`, pixel size and `ctm`), stroke (`width` in points), font (`font`), blend (the
-    transparency `how`)."""
+    transparency `how`), rich black (text or a rule under `THIN` points, `how`, painted in a
+    four-colour black)."""
 
     page: int
     kind: str
@@ -64,6 +68,24 @@ def family(space: object, resources: pikepdf.Dictionary | None = None) -> str:
     return "unknown"
 
 
+def rich_black(cmyk: tuple[float, ...] | None) -> bool:
+    """A dark neutral built from all four inks (cyan, magenta and yellow under at least half black),
+    where black alone was meant: text and thin rules in it blur when the plates are out of register."""
+    return cmyk is not None and len(cmyk) == 4 and min(cmyk[:3]) > 0 and cmyk[3] >= 0.5
+
+
+def thinnest(rects: list[tuple[float, float, float, float]]) -> float:
+    """The narrowest part of a path of rectangles: a side, or the band between a rectangle and one
+    inside it (a border drawn as an even-odd ring; paths of a few rectangles, so a hostile one of
+    thousands costs no more than a look at each)."""
+    narrowest = min((min(x1 - x0, y1 - y0) for x0, y0, x1, y1 in rects), default=math.inf)
+    for outer in rects if len(rects) <= 8 else ():
+        for inner in rects:
+            if inner is not outer and outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]:
+                narrowest = min(narrowest, inner[0] - outer[0], inner[1] - outer[1], outer[2] - inner[2], outer[3] - inner[3])
+    return narrowest
+
+
 def multiply(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
@@ -92,18 +114,26 @@ class _Walker:
         self.seen: set[tuple[int, int]] = set()
 
     def stream(self, owner: pikepdf.Object, resources: pikepdf.Dictionary, ctm: Matrix, depth: int) -> Iterator[Mark]:
-        stack: list[tuple[Matrix, float]] = []
+        stack: list[tuple[Matrix, float, dict]] = []
         width = 1.0
+        paint: dict[str, tuple[float, ...] | None] = {"fill": None, "stroke": None, "space_fill": None, "space_stroke": None}
+        rects: list[tuple[float, float, float, float]] = []  # the current path's rectangles
         try:
             instructions = pikepdf.parse_content_stream(owner)
         except pikepdf.PdfError:
             return
         for operands, op in instructions:
             op = str(op)
+            yield from self.rich(op, operands, paint, width * scale(ctm), thinnest(rects) * scale(ctm))
+            if op == "re" and len(operands) == 4:
+                x, y, w, h = (float(v) for v in operands)
+                rects.append((min(x, x + w), min(y, y + h), max(x, x + w), max(y, y + h)))
+            elif op in STROKES or op in FILLS or op == "n":
+                rects = []
             if op == "q":
-                stack.append((ctm, width))
+                stack.append((ctm, width, dict(paint)))
             elif op == "Q" and stack:
-                ctm, width = stack.pop()
+                ctm, width, paint = stack.pop()
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
             elif op == "w" and operands:
@@ -135,6 +165,24 @@ class _Walker:
                     yield Mark(self.page, "image", family(space, resources), "inline image",
                                pixels=(int(image.get("/W", image.get("/Width", 0))), int(image.get("/H", image.get("/Height", 0)))),
                                ctm=ctm)  # fmt: skip
+
+    def rich(self, op: str, operands: list, paint: dict, width: float, thinnest: float) -> Iterator[Mark]:
+        """Keeps the CMYK fill and stroke colours in `paint`; a rich-black mark for text shown in
+        one, or a stroke or rectangle fill under `THIN` points painted in one."""
+        which = "stroke" if op.isupper() else "fill"
+        if op in ("k", "K", "g", "G", "rg", "RG"):
+            paint[which] = tuple(float(v) for v in operands) if op in ("k", "K") else None
+        elif op in ("cs", "CS"):
+            paint["space_" + which], paint[which] = (str(operands[0]) if operands else None), None
+        elif op in ("sc", "scn", "SC", "SCN"):
+            cmyk = paint["space_" + which] in ("/DeviceCMYK", "/CMYK") and len(operands) == 4
+            paint[which] = tuple(float(v) for v in operands) if cmyk else None
+        elif op in SHOWS and rich_black(paint["fill"]):
+            yield Mark(self.page, "rich black", how="text")
+        if op in STROKES and width < THIN and rich_black(paint["stroke"]):
+            yield Mark(self.page, "rich black", how="rule", width=width)
+        if op in FILLS and thinnest < THIN and rich_black(paint["fill"]):
+            yield Mark(self.page, "rich black", how="rule", width=thinnest)
 
     def state(self, state: pikepdf.Object | None) -> Iterator[Mark]:
         if state is None:
