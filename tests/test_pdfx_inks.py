@@ -78,3 +78,26 @@ def test_rich_black_text_and_thin_rules_fail_x1a(tmp_path: Path):
     assert found == ["four-colour black on 1 text run(s), 2 thin rule(s): black text and rules take black ink (K) only"]
     path.write_bytes(_page(rich.replace(b"0.7 0.67 0.67 0.88 k", b"0 0 0 1 k")))
     assert not [f for f in preflight(path, "pdf/x-1a") if f.code == "C002"]
+
+
+def _word_from_trim(data: bytes, tmp_path: Path) -> tuple[float, float]:
+    """The first word's left and top edges measured from the trim box, as poppler reads the file."""
+    path = tmp_path / "measured.pdf"
+    path.write_bytes(data)
+    words = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    x, y = (float(v) for v in words.split('<word xMin="')[1].split('" xMax')[0].split('" yMin="'))
+    with pikepdf.open(path) as pdf:
+        media, trim = ([float(v) for v in pdf.pages[0].obj[box]] for box in ("/MediaBox", "/TrimBox"))
+    return round(x - (trim[0] - media[0]), 2), round(y - (media[3] - trim[3]), 2)
+
+
+@needs_gs
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_the_page_content_stays_where_it_was_on_the_trim(tmp_path: Path):
+    raw = pikepdf.open(io.BytesIO(_page(FONT_TEXT, PROFILES / "default_cmyk.icc")))
+    page = raw.pages[0].obj
+    page.MediaBox, page.BleedBox, page.TrimBox = ([-9, -9, 441, 657], [-9, -9, 441, 657], [0, 0, 432, 648])
+    buffer = io.BytesIO()
+    raw.save(buffer)
+    before = buffer.getvalue()
+    assert _word_from_trim(conform(before, "pdf/x-1a"), tmp_path) == _word_from_trim(before, tmp_path)

@@ -58,9 +58,12 @@ def _declared_as(converted: bytes, original: pikepdf.Pdf, version: str) -> bytes
             del out.Root[key]
     out.docinfo = out.copy_foreign(original.docinfo)
     for mine, theirs in zip(out.pages, original.pages, strict=True):
+        # Ghostscript moves the MediaBox's corner to 0 0 (with the content); the boxes follow it
+        dx, dy = (float(mine.obj.MediaBox[i]) - float(theirs.obj.MediaBox[i]) for i in (0, 1))
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in theirs.obj:
-                mine.obj[box] = pikepdf.Array(theirs.obj[box])
+                x0, y0, x1, y1 = (float(v) for v in theirs.obj[box])
+                mine.obj[box] = pikepdf.Array([x0 + dx, y0 + dy, x1 + dx, y1 + dy])
     del out.trailer.ID  # Ghostscript's first half is random: made again from the content
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, min_version=version, force_version=version,
