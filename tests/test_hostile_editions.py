@@ -15,11 +15,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import build, problems, run_epubcheck
-from test_watch import serving
+from test_watch import HOME, serving_site
 
 from presswork.errors import PressworkError
 from presswork.files.output import product_files, put_in_place, seal_folder
-from presswork.preview.server import Preview
 
 # A drawing as an editor exports it: a title, a gradient's `offset` (an attribute starting "o"),
 # a link to the web; nothing that runs.
@@ -103,13 +102,8 @@ def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, s
 
 @pytest.fixture
 def preview_site(tmp_path: Path) -> Iterator[int]:
-    folder = tmp_path / "book-web"
-    (folder / "js").mkdir(parents=True)
-    (folder / "index.html").write_text("<!DOCTYPE html><html><body><p>Home</p></body></html>")
-    (folder / "js/search-index.js").write_text('window.PressworkSearch = {"passages": ["UNPUBLISHED TEXT"]};\n')
-    preview = Preview("web")
-    preview.succeeded(folder)
-    with serving(preview) as port:
+    index = 'window.PressworkSearch = {"passages": ["UNPUBLISHED TEXT"]};\n'
+    with serving_site(tmp_path / "book-web", {"index.html": HOME, "js/search-index.js": index}) as port:
         yield port
 
 

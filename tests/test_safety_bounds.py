@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from conftest import BOOK_YAML, CHAPTER
 from hostile import assert_clean_failure
 from test_catalogue import fake_cluster
-from test_watch import get, serving
+from test_watch import HOME, get, serving, serving_site
 
 from presswork.catalogue.outputs import RECORD, _read
 from presswork.cli import main
@@ -236,13 +236,7 @@ def _raw(port: int, request: bytes) -> tuple[int, dict[str, str]]:
 
 @pytest.fixture
 def site(tmp_path: Path):
-    folder = tmp_path / "book-web"
-    folder.mkdir()
-    (folder / "index.html").write_text("<!DOCTYPE html><html><body><p>Home</p></body></html>")
-    (folder / "style.css").write_text("p { color: red; }")
-    preview = Preview("web")
-    preview.succeeded(folder)
-    with serving(preview) as port:
+    with serving_site(tmp_path / "book-web", {"index.html": HOME, "style.css": "p { color: red; }"}) as port:
         yield port
 
 

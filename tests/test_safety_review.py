@@ -20,7 +20,7 @@ import pytest
 from conftest import BOOK_YAML, ROOT, build, problems, run_epubcheck
 from test_safety_names import PNG, TWO_CHAPTERS, error_line
 from test_safety_workers import CLI, GRACE, forked, gone_within, kill_all
-from test_watch import get, serving
+from test_watch import HOME, get, serving, serving_site
 
 from presswork.files.output import FOLDER_MANIFEST, seal_folder
 from presswork.lifeline import jobs_default
@@ -122,14 +122,7 @@ def _raw_reply(port: int, request: bytes) -> bytes:
 
 @pytest.fixture
 def site(tmp_path: Path):
-    folder = tmp_path / "book-web"
-    folder.mkdir()
-    (folder / "index.html").write_text("<!DOCTYPE html><html><body><p>Home</p></body></html>")
-    (folder / ".hidden.html").write_text("<p>not for serving</p>")
-    seal_folder(folder)
-    preview = Preview("web")
-    preview.succeeded(folder)
-    with serving(preview) as port:
+    with serving_site(tmp_path / "book-web", {"index.html": HOME, ".hidden.html": "<p>not for serving</p>"}, seal_folder) as port:
         yield port
 
 

@@ -114,6 +114,24 @@ def serving(preview: Preview) -> Iterator[int]:
         server.server_close()
 
 
+HOME = "<!DOCTYPE html><html><body><p>Home</p></body></html>"  # a web edition's home page
+
+
+@contextmanager
+def serving_site(folder: Path, files: dict[str, str], seal: Callable[[Path], None] | None = None) -> Iterator[int]:
+    """A web edition of `files` (path -> text) in `folder`, sealed as presswork seals its products
+    when `seal` is given, served by the preview on a free port."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    if seal:
+        seal(folder)
+    preview = Preview("web")
+    preview.succeeded(folder)
+    with serving(preview) as port:
+        yield port
+
+
 def pdf_text(data: bytes) -> str:
     """The PDF's words, spaces whatever their kind (the typography ties short words with no-break ones)."""
     return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
