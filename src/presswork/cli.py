@@ -316,6 +316,25 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
                f"No word-level diff written: {book_dir} is not a book folder (name the report with --out FILE)", err=True)  # fmt: skip
 
 
+@main.command("marks", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("pdf_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--json", "as_json", is_flag=True, help="Print the marks as JSON.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the marks as an HTML table.")
+def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path | None) -> None:
+    """List a proofreader's marks on a PDF of the book (highlights, strike-outs, carets, notes, free
+    text, ink), one line a mark at the manuscript's file:line:column, with its page and folio."""
+    from .commands.marks import as_json as marks_json, find_marks, line, write_html
+
+    try:
+        found = find_marks(pdf_file, book_dir, Diagnostics())
+        if html_file is not None:
+            write_html(found, pdf_file, html_file)
+    except PressworkError as exc:
+        _fail(exc)
+    click.echo(marks_json(found) if as_json else "\n".join(line(f, pdf_file) for f in found) or "no marks")
+
+
 @main.command("preflight", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("pdf_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--standard", "standards", multiple=True, type=click.Choice(sorted(STANDARDS)),

@@ -1,0 +1,87 @@
+"""`presswork marks ANNOTATED.pdf [BOOK_DIR]`: a proofreader's marks on a PDF of the book, one line
+a mark at the manuscript's file:line:column, so that an editor works through them in the source."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Diagnostics
+from ..files.output import write_atomic, writing_into
+from ..load.book import load_book
+from ..proofmarks.annotations import Mark, read_marks, read_sections
+from ..proofmarks.locate import Locator, Place
+
+
+@dataclass
+class Found:
+    mark: Mark
+    place: Place
+
+
+def find_marks(pdf: Path, book_dir: Path, diagnostics: Diagnostics) -> list[Found]:
+    book = load_book(book_dir, diagnostics)
+    locator = Locator(book, read_sections(pdf))
+    return [Found(mark, locator.place(mark)) for mark in read_marks(pdf)]
+
+
+def line(found: Found, pdf: Path) -> str:
+    """`file:line:col: strike "the the" → "the" (p. 96, folio 64) — note: "…"`."""
+    mark, place = found.mark, found.place
+    where = f"{place.file}:{place.line}:{place.column}" if place.line else f"{place.file or pdf}"
+    return f"{where}: {describe(mark)}{_belongs(place)}"
+
+
+def describe(mark: Mark) -> str:
+    """What a mark asks for, in the words of its kind, with its page, author and replies."""
+    text, comment = _quoted(mark.text), _quoted(mark.comment)
+    if mark.kind == "strike":
+        what = f"strike {text}" + (f" → {comment}" if mark.comment else "")
+    elif mark.kind == "insert":
+        what = f"insert {comment or '(nothing said)'} after {text}"
+    elif mark.kind == "text":
+        what = f"text {comment} at {text}"
+    else:
+        what = f"{mark.kind} {text}" + (f" — note: {comment}" if mark.comment else "")
+    what += f" (p. {mark.page}, folio {mark.folio})"
+    if mark.author or mark.date:
+        what += f" [{', '.join(p for p in (mark.author, mark.date) if p)}]"
+    for reply in mark.replies:
+        what += f" — reply{' by ' + reply.author if reply.author else ''}: {_quoted(reply.comment)}"
+    return what
+
+
+def _belongs(place: Place) -> str:
+    if place.what:
+        return f" — on {place.what}" if place.file is None else f" — {place.what}"
+    return "" if place.exact else " — placed by the words around it (the marked words are not in the manuscript as printed)"
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)
+
+
+def as_json(found: list[Found]) -> str:
+    return json.dumps([_record(f) for f in found], ensure_ascii=False, indent=2)
+
+
+def _record(found: Found) -> dict:
+    mark, place = found.mark, found.place
+    record = {"file": str(place.file) if place.file else None, "line": place.line, "column": place.column,
+              "exact": place.exact, "belongs_to": place.what or None, "kind": mark.kind, "text": mark.text,
+              "comment": mark.comment, "author": mark.author, "date": mark.date, "page": mark.page, "folio": mark.folio}  # fmt: skip
+    record["replies"] = [{"author": r.author, "date": r.date, "comment": r.comment} for r in mark.replies]
+    return record
+
+
+def write_html(found: list[Found], pdf: Path, path: Path) -> None:
+    """The marks as a table an editor can tick through, written atomically."""
+    rows = "".join(f"<tr><td>{html.escape(line(f, pdf).partition(': ')[0])}</td><td>{html.escape(describe(f.mark))}"
+                   f"{html.escape(_belongs(f.place))}</td></tr>" for f in found)  # fmt: skip
+    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork marks</title><style>"
+            "body{font-family:serif;max-width:60em;margin:auto}td{vertical-align:top;padding:.2em .5em}"
+            f"</style></head><body><h1>Marks on {html.escape(pdf.name)}</h1><table>{rows}</table></body></html>\n")  # fmt: skip
+    with writing_into(path.parent):
+        write_atomic(path, page.encode())
