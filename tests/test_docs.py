@@ -75,7 +75,9 @@ def _cli_problems(words: list[str]) -> list[str]:
                     continue
                 for name in word.split("|"):
                     sub = command.commands.get(name)
-                    if sub is None:
+                    if sub is None and command.invoke_without_command:  # `dist BOOK_DIR`: the group's own argument
+                        resolved.append((path, command))
+                    elif sub is None:
                         found.append(f"{path} has no command {name!r}")
                     else:
                         resolved.append((f"{path} {name}", sub))
@@ -159,6 +161,9 @@ def test_the_checker_catches_what_does_not_exist() -> None:
     assert problems("presswork check --strict", targets) == ["presswork check has no option --strict"]
     assert problems("presswork build|check … --jobs 2", targets) == ["presswork check has no option --jobs"]
     assert problems("presswork publish BOOK", targets) == ["presswork has no command 'publish'"]
+    assert problems("presswork dist path/to/book --strict", targets) == []
+    assert problems("presswork dist upload BUNDLE --to URL --dry-run", targets) == []
+    assert problems("presswork dist upload BUNDLE --strict", targets) == ["presswork dist upload has no option --strict"]
     assert problems("presswork catalogue make catalogue.yaml", targets) == ["presswork catalogue has no command 'make'"]
     assert problems("make epub BOOK=path/to/book", targets) == []
     assert problems("make publish", targets) == ["make target 'publish' is not in the Makefile"]

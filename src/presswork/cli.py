@@ -266,14 +266,17 @@ def check_command(book_dir: Path, fmt: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="[default: BOOK_DIR/build/proof].")
 @click.option("--resolution", type=click.IntRange(20, 300), default=50, show_default=True, help="Preview resolution (dpi).")
 @click.option("--marks", is_flag=True, help="Add crop marks (as print.marks: true does).")
+@click.option("--report", "typesetting", is_flag=True,
+              help="Also measure the PDF's typesetting (loose lines, ladders, widows, short pages) into typesetting.html.")
 @cache_option
 @jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: bool, cache_dir: Path | None,
-                  jobs: int | None, quiet: bool) -> None:  # fmt: skip
+def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: bool, typesetting: bool,
+                  cache_dir: Path | None, jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Make a review copy in build/proof/: the print PDF marked PROOF with the date, a PNG of every
-    page, and contact sheets of spreads."""
+    page, and contact sheets of spreads; with --report, the typesetting report too."""
     from .commands.proof import make_proof
+    from .preflight.typereport import totals_text
 
     report = reporter(quiet)
     diagnostics = Diagnostics()
@@ -281,14 +284,19 @@ def proof_command(book_dir: Path, out_dir: Path | None, resolution: int, marks: 
         out = out_dir or default_out(book_dir, "build/proof")
         book = load_book(book_dir, diagnostics)
         with report:
-            files = make_proof(book, out, diagnostics, report.info, resolution, BuildOptions(marks=marks, jobs=jobs),
-                               open_cache(cache_dir, diagnostics))  # fmt: skip
+            files, measured = make_proof(book, out, diagnostics, report.info, resolution, BuildOptions(marks=marks, jobs=jobs),
+                                         open_cache(cache_dir, diagnostics), typesetting)  # fmt: skip
     except PressworkError as exc:
         report.warnings(diagnostics)
         _fail(exc)
     report.warnings(diagnostics)
     pngs = [f for f in files if f.name.startswith("page-")]
-    report.info(f"Wrote {files[0]}, {counted(len(pngs), 'page preview')} and {counted(len(files) - 1 - len(pngs), 'contact sheet')}")
+    sheets = [f for f in files if f.name.startswith("contact-sheet-")]
+    report.info(f"Wrote {files[0]}, {counted(len(pngs), 'page preview')} and {counted(len(sheets), 'contact sheet')}")
+    if measured is not None:
+        report.info(f"Typesetting report: {out / 'typesetting.html'}")
+        for line in totals_text(measured):
+            click.echo(line)
 
 
 @main.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
@@ -355,19 +363,47 @@ def preflight_command(pdf_file: Path, standards: tuple[str, ...], as_json: bool)
     sys.exit(1 if any(results.values()) else 0)
 
 
-@main.command("dist", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+class _BookArgument(click.Argument):
+    """BOOK_DIR, left out of a subcommand's usage line (`presswork dist upload`, not `dist [BOOK_DIR] upload`)."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return super().get_usage_pieces(ctx) if isinstance(ctx.command, _BookOrCommand) else []
+
+
+class _BookOrCommand(click.Group):
+    """`presswork dist [BOOK_DIR]` makes a bundle, `presswork dist upload …` sends one: a first
+    argument that is exactly a subcommand's name is that subcommand (a book folder named so is
+    given as ./upload), anything else is the group's own arguments, options after BOOK_DIR too."""
+
+    allow_interspersed_args = True
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            click.Command.parse_args(self, ctx, [])  # the book's options at their defaults, unused
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+
+@main.group("dist", cls=_BookOrCommand, invoke_without_command=True, subcommand_metavar="| upload BUNDLE --to URL …",
+            context_settings={"help_option_names": ["-h", "--help"]})  # fmt: skip
+@click.argument("book_dir", cls=_BookArgument, type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Bundle folder [default: BOOK_DIR/dist].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--require-azw3", is_flag=True, help="Fail when calibre cannot make the AZW3.")
 @cache_option
 @jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool, cache_dir: Path | None,
-                 jobs: int | None, quiet: bool) -> None:  # fmt: skip
+@click.pass_context
+def dist_command(ctx: click.Context, book_dir: Path, out_dir: Path | None, strict: bool, require_azw3: bool,
+                 cache_dir: Path | None, jobs: int | None, quiet: bool) -> None:  # fmt: skip
     """Make the distribution bundle dist/<ISBN>/: EPUB, Kindle files and print interior named by
-    ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums."""
+    ISBN, retail cover JPEG, print cover wrap PDF, ONIX 3.0, accessibility report, checksums.
+    `presswork dist upload BUNDLE --to URL` delivers a bundle to a distributor's server."""
     from .distribution.bundle import make_bundle
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     report = reporter(quiet)
     diagnostics = Diagnostics(strict=strict)
@@ -383,6 +419,46 @@ def dist_command(book_dir: Path, out_dir: Path | None, strict: bool, require_azw
         _fail(exc)
     report.warnings(diagnostics)
     report.info(f"Wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
+
+
+@dist_command.command("upload", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("bundle", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--to", "url", required=True, metavar="URL",
+              help="sftp://[user@]host[:port]/folder or ftps://[user@]host[:port]/folder (no password in it).")  # fmt: skip
+@click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=Path("~/.ssh/known_hosts"),
+              show_default=True, help="sftp: the file holding the server's host key.")  # fmt: skip
+@click.option("--identity", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="sftp: a private key file [default: the agent's keys, then ~/.ssh/id_*].")  # fmt: skip
+@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="ftps: certificate authorities to trust [default: the system's].")  # fmt: skip
+@click.option("--insecure-ftp", is_flag=True, help="Allow plain ftp://, which sends the password and files unencrypted.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Attempts after a dropped connection, waiting 1, 2, 4 … s.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="List what would go where, and connect to nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def dist_upload_command(bundle: Path, url: str, known_hosts: Path, identity: Path | None, ca_file: Path | None,
+                        insecure_ftp: bool, retries: int, dry_run: bool, quiet: bool) -> None:  # fmt: skip
+    """Upload the bundle BUNDLE (a dist/<ISBN> folder) to a distributor's server: each file under a
+    temporary name, renamed when whole and its SHA-256 checked; an interrupted upload resumes; a
+    receipt upload-<time>.json is written beside the bundle. The password comes from
+    PRESSWORK_UPLOAD_PASSWORD or ~/.netrc, never the command line.
+
+    \b
+    Examples:
+      presswork dist upload dist/9780000000002 --to sftp://press@intake.example.com/incoming
+      presswork dist upload dist/9780000000002 --to ftps://press@ftp.example.com/onix --dry-run
+    """
+    from .distribution import upload
+
+    target = upload.parse_target(url, insecure_ftp)
+    if dry_run:
+        for line in upload.dry_run(bundle, target):
+            click.echo(line)
+        return
+    say = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    connect = upload.connector(target, known_hosts.expanduser(), identity, ca_file)
+    receipt = upload.Delivery(target, connect, say, retries).upload(bundle)
+    say(f"Uploaded {bundle.name} to {target.url()}; receipt {receipt}")
 
 
 @main.command("watch", context_settings={"help_option_names": ["-h", "--help"]})
@@ -443,6 +519,86 @@ def import_legacy_command(export: Path, out_dir: Path, as_json: bool, quiet: boo
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
     progress.info(f"Imported {export} into {out_dir}: {report.summary()}. See {out_dir / 'import-report.md'}.")
+
+
+@import_group.command("docx", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("manuscripts", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="New book folder to write.")
+@click.option("--into", "book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="An existing book: read an editor's copy made by `export docx` back as a patch.")  # fmt: skip
+@click.option("--apply", is_flag=True, help="With --into: apply the editor's tracked changes to the chapter files.")
+@click.option("--accept-changes", "changes", flag_value="accept", help="Take the document's tracked changes.")
+@click.option("--reject-changes", "changes", flag_value="reject", help="Leave the document's tracked changes out.")
+@click.option("--chapter-style", metavar="STYLE", help="A Word paragraph style that opens a chapter, beside Heading 1.")
+@click.option("--part-style", metavar="STYLE", default="Part", show_default=True, help="The Word paragraph style of part titles.")
+@click.option("--matter", "matter", multiple=True, metavar="TEXT=KIND",
+              help="A heading starting with TEXT is front or back matter of KIND (repeatable).")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def import_docx_command(manuscripts: tuple[Path, ...], out_dir: Path | None, book_dir: Path | None, apply: bool,
+                        changes: str | None, chapter_style: str | None, part_style: str, matter: tuple[str, ...],
+                        quiet: bool) -> None:  # fmt: skip
+    """Import Word MANUSCRIPTS (.docx, one or several in reading order) into a new book folder (--out),
+    with an import report (OUT/import-report.md); or read an editor's copy back into a book (--into).
+
+    \b
+    Examples:
+      presswork import docx manuscript.docx --out my-book
+      presswork import docx ch1.docx ch2.docx --out my-book --accept-changes
+      presswork import docx edited.docx --into . --apply
+    """
+    from .word.importer import Options, import_docx, write_report
+
+    if (out_dir is None) == (book_dir is None):
+        raise click.UsageError("give either --out (a new book) or --into (an existing book)")
+    if apply and book_dir is None:
+        raise click.UsageError("--apply goes with --into")
+    kinds = dict(item.split("=", 1) for item in matter if "=" in item)
+    if len(kinds) != len(matter):
+        raise click.UsageError("--matter takes TEXT=KIND, e.g. --matter 'Historical Note=preface'")
+    progress = reporter(quiet)
+    try:
+        if book_dir is not None:
+            from .word.roundtrip import read_back
+
+            if len(manuscripts) != 1:
+                raise click.UsageError("--into reads one editor's copy")
+            with progress:
+                result = read_back(manuscripts[0], book_dir, apply)
+            progress.info(result.summary())
+            return
+        with progress:
+            report = import_docx(list(manuscripts), out_dir, Options(changes, chapter_style, part_style, kinds), progress.info)
+    except PressworkError as exc:
+        _fail(exc)
+    write_report(out_dir, report)
+    progress.info(f"Imported {', '.join(m.name for m in manuscripts)} into {out_dir}: {report.summary()}. "
+                  f"See {out_dir / 'import-report.md'}.")  # fmt: skip
+
+
+@main.group("export", context_settings={"help_option_names": ["-h", "--help"]})
+def export_group() -> None:
+    """Write the manuscript in another tool's format, for people who work there."""
+
+
+@export_group.command("docx", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx file to write.")
+def export_docx_command(book_dir: Path, out_file: Path) -> None:
+    """Write the manuscript of the book in BOOK_DIR as one Word file for an editor: Word's own styles,
+    real footnotes, images, each chapter file marked so that `import docx --into` brings the
+    editor's tracked changes back.
+
+    \b
+    Examples:
+      presswork export docx --out edit.docx
+    """
+    from .word.export import export_docx
+
+    try:
+        count = export_docx(book_dir, out_file)
+    except PressworkError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {out_file}: {counted(count, 'manuscript file')}", err=True)
 
 
 @main.command("init", context_settings={"help_option_names": ["-h", "--help"]})
