@@ -18,7 +18,7 @@ OUT_OPTION = $(if $(OUT),--out $(OUT))
 # HarfBuzz's subsetter for faster PDF font subsetting, Ghostscript's ICC profiles for PDF/X tests,
 # Pandoc for the benchmark's comparison, Node.js and Chromium for DAISY Ace (accessibility checks),
 # OpenSSH's sshd and ssh-keygen for the upload tests' SFTP server.
-SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common ghostscript pandoc chromium openssh-server openssh-client
+SYSTEM_PACKAGES := default-jre-headless calibre poppler-utils libharfbuzz-subset0 libgs-common ghostscript pandoc chromium openssh-server openssh-client libreoffice-writer-nogui
 # Node.js from apt only where there is no npm yet: a Node.js installed otherwise bundles its own npm,
 # which Debian's npm package conflicts with.
 NODE_PACKAGES := nodejs npm

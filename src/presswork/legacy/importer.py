@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,13 @@ def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Repor
     progress(f"Found {counted(len(sections), 'section')} in {export.name}")
     report = Report(source=export.name, problems=list(meta.problems))
     report.missing_from_text = [f"{e.number}. {e.title}" if e.number else e.title for e in missing]
+    write_book_folder(out, lambda work: _write_book(work, meta, sections, report, progress))
+    return report
+
+
+def write_book_folder(out: Path, fill: Callable[[Path], None]) -> None:
+    """`fill` writes a book into a private folder beside OUT, which one rename then puts at OUT:
+    an import that fails leaves nothing behind, and one that succeeds is never half there."""
     _check_out(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +102,7 @@ def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Repor
         raise PressworkError(f"cannot make a folder in {out.parent}: {exc.strerror}", None, "choose a writable folder for the import") from None
     try:
         with writing_into(out.parent):
-            _write_book(work, meta, sections, report, progress)
+            fill(work)
         try:
             os.rename(work, out)  # atomic; replaces only an empty folder, never follows a link
         except OSError as exc:
@@ -102,7 +110,6 @@ def import_legacy(export: Path, out: Path, progress: Progress = silent) -> Repor
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)  # our own mkdtemp folder, nothing else
         raise
-    return report
 
 
 def _check_out(out: Path) -> None:
@@ -160,11 +167,11 @@ def _write_book(root: Path, meta: FoundMetadata, sections: list[Section], report
         (manuscript / name).write_text(_markdown(entry, converted), encoding="utf-8")
         exported.written(report.sections[-1], manuscript / name)
         for figure in converted.figures:
-            _placeholder(root / "images" / f"figure-{figure.number}.png", figure.number,
+            placeholder(root / "images" / f"figure-{figure.number}.png", figure.number,
                          " — ".join(x for x in (figure.caption, figure.original) if x))
     if not contents["body"]:  # no numbered chapters: the sections found are the body
         contents["body"], contents["front"] = contents["front"] + contents["body"], []
-    (manuscript / "book.yaml").write_text(_book_yaml(meta, contents), encoding="utf-8")
+    (manuscript / "book.yaml").write_text(book_yaml(meta, contents), encoding="utf-8")
     report.counts = exported.compare(manuscript)
 
 
@@ -244,7 +251,8 @@ def _back_data(manuscript: Path, section: Section, data: backdata.BackData, repo
     )
 
 
-def _book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
+def book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
+    """book.yaml for an imported book: what was found, an author to fill in where none was."""
     book: dict = {"title": meta.title}
     if meta.subtitle:
         book["subtitle"] = meta.subtitle
@@ -252,7 +260,7 @@ def _book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
         book["original_title"] = meta.original_title
     if meta.series:
         book["series"] = {"name": meta.series, "number": meta.series_number}
-    book["language"] = "en"
+    book["language"] = meta.language
     people = [{"name": a, "role": "author"} for a in meta.authors or ["Unknown Author"]]
     people += [{"name": t, "role": "translator"} for t in meta.translators]
     book["contributors"] = people
@@ -271,7 +279,7 @@ def _book_yaml(meta: FoundMetadata, contents: dict[str, list[str]]) -> str:
     return yaml.safe_dump(book, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def _placeholder(path: Path, number: int, caption: str) -> None:
+def placeholder(path: Path, number: int, caption: str) -> None:
     """A grey plate that says which illustration belongs here, until the real image is found: its label
     set large enough to read in print (the plate is printed at about the text width, some 330 pt, so
     40 px is some 11 pt), in the book face, which sets the captions' Cyrillic too."""

@@ -25,6 +25,7 @@ class FoundMetadata:
     isbn: dict[str, str] = field(default_factory=dict)
     description: str | None = None
     subjects: list[str] = field(default_factory=list)
+    language: str = "en"
     problems: list[str] = field(default_factory=list)
 
 
