@@ -5,7 +5,8 @@ Usage: python tools/bench.py [--chapters 50] [--words 180000] [--notes 850] [--r
 EPUB stages run in this process: times are the best of --runs, memory the peak of Python
 allocations (tracemalloc, in a separate pass so it does not slow the timed runs). The PDF
 build and, for comparison, a plain WeasyPrint render of the same text with a minimal
-stylesheet each run once in a child process, whose peak resident memory is reported.
+stylesheet each run once in a child process, whose peak resident memory is reported; then the
+typesetting report's totals for that PDF (loose lines, ladders, short pages).
 
 The print PDF as a typesetter rebuilds it (`pdf_rebuilds`), each a `presswork build pdf` process
 with its own build cache, against the plain render run the same way, as the `weasyprint` command
@@ -43,6 +44,8 @@ from presswork.load.book import load_book  # noqa: E402
 from presswork.model import NotePlacement  # noqa: E402
 from presswork.package.epub import EpubBuilder  # noqa: E402
 from presswork.pdf.assembly import pdf_document  # noqa: E402
+from presswork.preflight.typereport import totals_text  # noqa: E402
+from presswork.preflight.typesetting import measure  # noqa: E402
 from presswork.render import fonts  # noqa: E402
 from presswork.render.book import render_book  # noqa: E402
 from presswork.render.xhtml import Links  # noqa: E402
@@ -180,6 +183,9 @@ def main() -> None:
         print(f"{'ratio full / plain':48s} {pdf_s / plain_s:6.2f} x")
         print(f"{'pdf without back matter, marks or index':48s} {bare_s:6.2f} s   peak {bare_mb:7.1f} MB (RSS)   {bare_pages} pages")
         print(f"{'back matter + index marks + index add':48s} {pdf_s - bare_s:6.2f} s")
+        print("typesetting of the full book's PDF (presswork proof --report):")
+        for line in totals_text(measure(Path(tmp) / "book.pdf")):
+            print(f"  {line}")
         pdf_rebuilds(root, Path(tmp))
 
 

@@ -1,5 +1,6 @@
 """`presswork proof`: a review copy for proofreaders — the print PDF marked PROOF with its date,
-a PNG of every page and contact sheets of spreads."""
+a PNG of every page and contact sheets of spreads, and with --report the typesetting report read
+off that PDF."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from ..files.folders import discard, staging_folder
 from ..files.output import write_atomic, writing_into
 from ..model import Book
 from ..pipeline import Pipeline
+from ..preflight import typereport
+from ..preflight.typesetting import Report, measure
 
 SPREADS_PER_SHEET = 8  # four rows of two spreads
+REPORT = "typesetting.html"
 MADE = ".presswork-proof.json"  # the files the last proof wrote in its folder, the only ones a proof replaces
 
 
@@ -34,9 +38,11 @@ def proof_mark(when: dt.datetime) -> str:
 
 
 def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution: int = 50,
-               options: BuildOptions | None = None, cache: Cache | None = None) -> list[Path]:  # fmt: skip
+               options: BuildOptions | None = None, cache: Cache | None = None,
+               report: bool = False) -> tuple[list[Path], Report | None]:  # fmt: skip
     """Render the proof in a staging folder, then put its files in `out`, replacing only files an
-    earlier proof put there (listed in MADE) so that a user's own PNGs in `out` are never touched."""
+    earlier proof put there (listed in MADE) so that a user's own PNGs in `out` are never touched.
+    With `report`, the typesetting report measured on the proof's PDF is among them (REPORT)."""
     if shutil.which("pdftoppm") is None:
         raise PressworkError("pdftoppm is not installed, so no page previews can be made",
                              None, "install poppler-utils (apt-get install poppler-utils, or make system-deps)")  # fmt: skip
@@ -56,7 +62,15 @@ def make_proof(book: Book, out: Path, diagnostics: Diagnostics, say, resolution:
                 page.rename(stage / f"page-{int(page.stem.split('-')[-1]):03d}.png")
             pages = sorted(stage.glob("page-*.png"))
             sheets = contact_sheets(pages, stage)
-            return _place([pdf, *pages, *sheets], out)
+            measured = None
+            extra = []
+            if report:
+                say("Measuring the typesetting …")
+                measured = measure(pdf)
+                images = {number: f"page-{number:03d}.png" for number in range(1, len(pages) + 1)}
+                extra = [stage / REPORT]
+                write_atomic(extra[0], typereport.html(measured, book.metadata.title, images).encode())
+            return _place([pdf, *pages, *sheets, *extra], out), measured
         finally:
             discard(stage)
 
