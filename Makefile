@@ -26,6 +26,8 @@ NODE_PACKAGES := nodejs npm
 ACE_PACKAGE := @daisy/ace@1
 # axe-core from npm for the web edition's accessibility test (one script, injected into Debian's chromium by Playwright).
 AXE_PACKAGE := axe-core@4
+# pdf.js from npm as the real PDF annotator of the marks tests (the viewer Firefox ships, driven in Debian's chromium).
+PDFJS_PACKAGE := pdfjs-dist@5
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -55,6 +57,11 @@ system-deps:  ## Install optional system tools with apt-get, and DAISY Ace and a
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO npm install -g --no-audit --no-fund --loglevel=error $(AXE_PACKAGE) >/dev/null; \
 	else echo "no npm here: install Node.js, then npm install -g $(AXE_PACKAGE) for the web edition's accessibility test"; fi
+	@if command -v npm >/dev/null && [ -f "$$(npm root -g)/pdfjs-dist/build/pdf.mjs" ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO npm install -g --no-audit --no-fund --loglevel=error $(PDFJS_PACKAGE) >/dev/null; \
+	else echo "no npm here: install Node.js, then npm install -g $(PDFJS_PACKAGE) for the marks tests' PDF annotator"; fi
 
 epub: $(STAMP)  ## Build <slug>.epub in BOOK/build (or OUT) from the book in BOOK (default: this folder)
 	$(BIN)/presswork build epub $(BOOK) $(OUT_OPTION)
