@@ -1,9 +1,10 @@
-"""PDF/X that a printer's preflight accepts: WeasyPrint declares PDF/X but paints in DeviceRGB,
-embeds CFF fonts as OpenType (a PDF 1.6 form) and keeps its links. Ghostscript's pdfwrite rewrites
-the assembled file with every colour in CMYK or grey (vector colours put in the output intent's
-inks first, `inks`), fonts as CIDFontType0C and no annotations
-(links belong to the screen editions); the original's output intent, XMP, document information and
-page labels are put back and the ID and dates stay the original's, so the build stays reproducible."""
+"""PDF/X and PDF/A-1 that a preflight accepts: WeasyPrint declares PDF/X but paints in DeviceRGB,
+embeds CFF fonts as OpenType (a PDF 1.6 form, also in its PDF 1.4 PDF/A-1b) and keeps its links.
+Ghostscript's pdfwrite rewrites the assembled file with fonts as CIDFontType0C; for PDF/X also with
+every colour in CMYK or grey (vector colours put in the output intent's inks first, `inks`) and no
+annotations (links belong to the screen editions), while PDF/A-1b keeps its colour (sRGB, its output
+intent's) and its links. The original's output intent, XMP, document information and page labels
+are put back and the ID and dates stay the original's, so the build stays reproducible."""
 
 from __future__ import annotations
 
@@ -18,25 +19,29 @@ import pikepdf
 from ..errors import PressworkError
 from .inks import convert_inks
 
-LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}
+LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}  # PDF/X: the printer's inks, no links
+ARCHIVAL = {"pdf/a-1b": "1.4"}  # PDF/A built on PDF 1.4: only the fonts' form changes
 _KEPT = ("/OutputIntents", "/Metadata", "/PageLabels", "/Lang", "/ViewerPreferences")
 
 
 def conform(data: bytes, variant: str | None) -> bytes:
-    """`data` made to conform to `variant` when it is a PDF/X one; else `data` as it is."""
-    if variant not in LEVELS:
+    """`data` made to conform to `variant` when it is a PDF/X or PDF/A-1 one; else `data` as it is."""
+    version = LEVELS.get(variant or "") or ARCHIVAL.get(variant or "")
+    if version is None:
         return data
+    printed = variant in LEVELS
+    how = ["-sColorConversionStrategy=CMYK", "-dPreserveAnnots=false"] if printed else ["-sColorConversionStrategy=LeaveColorUnchanged"]
     if shutil.which("gs") is None:
         raise PressworkError(f"{variant.upper()} needs Ghostscript to convert colour and fonts",
                              hint="apt-get install ghostscript (make system-deps)")  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="presswork-pdfx-"))
     try:
         painted = pikepdf.open(io.BytesIO(data))
-        convert_inks(painted)
+        if printed:
+            convert_inks(painted)
         painted.save(folder / "in.pdf")
         done = subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
-                               f"-dCompatibilityLevel={LEVELS[variant]}", "-sColorConversionStrategy=CMYK",
-                               "-dPreserveAnnots=false", "-dAutoRotatePages=/None",
+                               f"-dCompatibilityLevel={version}", *how, "-dAutoRotatePages=/None",
                                f"-sOutputFile={folder / 'out.pdf'}", str(folder / "in.pdf")],
                               capture_output=True, text=True, check=False)  # fmt: skip
         if done.returncode:
@@ -44,7 +49,7 @@ def conform(data: bytes, variant: str | None) -> bytes:
         converted = (folder / "out.pdf").read_bytes()
     finally:
         shutil.rmtree(folder)
-    return _declared_as(converted, pikepdf.open(io.BytesIO(data)), LEVELS[variant])
+    return _declared_as(converted, pikepdf.open(io.BytesIO(data)), version)
 
 
 def _declared_as(converted: bytes, original: pikepdf.Pdf, version: str) -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .colour import colour, rich_black
 from .document import opened
 from .findings import Finding
-from .fonts import fonts
+from .fonts import fonts, unicode_maps
 from .ink import ink_limit
 from .margins import gutter, near_trim
 from .marks import hairlines, resolution, transparency
@@ -32,13 +32,14 @@ def pdfx(path: Path, version: str, ceiling: str, rule: str, opaque: bool) -> lis
 
 
 def pdfa(path: Path, part: int, conformance: str) -> list[Finding]:
-    """PDF/A-1/2/3 (levels b and u read the same here): identification, output intent, device
-    colour matching it, fonts, printable annotations, and no transparency in part 1."""
+    """PDF/A-1/2/3, level b or u: identification, output intent, device colour matching it, fonts
+    (level u: with Unicode maps), printable annotations, and no transparency in part 1."""
     with opened(path) as pdf:
         walked = list(marks(pdf))
         return [*version_at_most(pdf, "1.4" if part == 1 else "1.7"), *forbidden(pdf),
                 *output_intent(pdf, "GTS_PDFA1"), *pdfa_identification(pdf, part, conformance),
                 *colour(pdf, walked, "pdf/a"), *fonts(pdf, walked), *printable_annotations(pdf),
+                *(unicode_maps(walked) if conformance == "U" else []),
                 *(transparency(walked) if part == 1 else [])]  # fmt: skip
 
 

@@ -109,12 +109,16 @@ def pdfa_identification(pdf: pikepdf.Pdf, part: int, conformance: str) -> list[F
     return []
 
 
+PRINT = 4  # an annotation's F bit 3
+HIDING = 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView: PDF/A wants each 0
+
+
 def printable_annotations(pdf: pikepdf.Pdf) -> list[Finding]:
-    """PDF/A: every annotation but a Popup has the Print flag (bit 3) and no Hidden flag."""
+    """PDF/A: every annotation but a Popup printed and shown (links stay: PDF/A allows them)."""
     found = []
     for number, page in enumerate(pdf.pages, 1):
         bad = [a for a in page.obj.get("/Annots", [])
-               if a.get("/Subtype") != pikepdf.Name.Popup and (int(a.get("/F", 0)) & 0b110) != 0b100]  # fmt: skip
+               if a.get("/Subtype") != pikepdf.Name.Popup and (int(a.get("/F", 0)) & (PRINT | HIDING)) != PRINT]  # fmt: skip
         if bad:
-            found.append(Finding("A002", number, f"{len(bad)} annotation(s) without the Print flag"))
+            found.append(Finding("A002", number, f"{len(bad)} annotation(s) without the Print flag or with a hiding one (Hidden, Invisible, NoView)"))
     return found
