@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 
 from ..backends.options import BuildOptions
@@ -40,6 +40,9 @@ MAX_PDF_TEXT = 50_000_000  # characters of text taken from one PDF, a long book'
 # Words a side compared word by word (a few long paragraphs); a longer changed passage is shown
 # replaced whole. Word diffs cost the product of the two sides' lengths.
 MAX_PAIR_WORDS = 500
+# The bands at the head and foot of a page's trim holding the running head, the folio and a proof's
+# date line: left out of the text compared, so that a folio never reads as a word of the page.
+MARGIN_BAND = 0.07
 _SENTENCE_ENDS = (".", "?", "!", "…", ";", ":")
 # A word broken across lines: WeasyPrint's hyphen (U+2010, its hyphenate-character) or a soft hyphen,
 # which the word loses when joined, or a hyphen-minus, which is the word's own and stays.
@@ -60,6 +63,12 @@ class DiffResult:
     changes: list[Change] = field(default_factory=list)
     pages: tuple[int, int] | None = None  # page counts, for PDFs
     moved_pages: list[int] = field(default_factory=list)  # pages (1-based) whose first words changed
+    folios: list[str] = field(default_factory=list)  # the new PDF's printed page numbers (page labels)
+
+    def page_name(self, number: int) -> str:
+        """A PDF page as a reader finds it: its printed folio, the physical page in brackets."""
+        folio = self.folios[number - 1] if number <= len(self.folios) else str(number)
+        return f"page {folio}" if folio == str(number) else f"page {folio} [p. {number}]"
 
     def summary(self) -> str:
         """What changed, one line a change: `title: … words [-removed-]{+added+} words …`."""
@@ -70,7 +79,7 @@ class DiffResult:
                 lines.append(f"  {change.title}: {counted(len(change.lines) - MAX_LINES, 'more change')}")
         if self.pages:
             lines.append(f"pages: {self.pages[0]} → {self.pages[1]}; page breaks moved on {counted(len(self.moved_pages), 'page')}"
-                         + (f" (from page {self.moved_pages[0]})" if self.moved_pages else ""))  # fmt: skip
+                         + (f" (from {self.page_name(self.moved_pages[0])})" if self.moved_pages else ""))  # fmt: skip
         return "\n".join(lines)
 
 
@@ -217,23 +226,41 @@ def diff_epubs(old: Path, new: Path) -> DiffResult:
     return result
 
 
-def pdf_pages(path: Path) -> list[list[str]]:
-    """The words of every page, within bounds on pages and text (pypdf bounds each stream it unpacks)."""
+def pdf_pages(path: Path) -> tuple[list[list[str]], list[str]]:
+    """The words of every page, running heads and folios left out, and the pages' labels, within
+    bounds on pages and text (pypdf bounds each stream it unpacks)."""
     try:
         reader = PdfReader(path)
         if (count := len(reader.pages)) > MAX_PDF_PAGES:
             raise PressworkError(f"{count} pages, more than {MAX_PDF_PAGES} pages", Location(path), "compare the PDFs of one book")
         pages, total = [], 0
         for number, page in enumerate(reader.pages, 1):
-            text = page.extract_text() or ""
+            text = _body_text(page)
             total += len(text)
             if total > MAX_PDF_TEXT:
                 raise PressworkError(f"the text runs to more than {MAX_PDF_TEXT:,} characters at page {number}", Location(path),
                                      "compare the PDFs of one book")  # fmt: skip
             pages.append(_joined(text).split())
+        labels = list(reader.page_labels)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise PressworkError(f"not a PDF presswork can read: {exc}", Location(path), "compare two .pdf files") from None
-    return pages
+    return pages, labels
+
+
+def _body_text(page: PageObject) -> str:
+    """A page's text without what stands in the head and foot bands of its trim (running head,
+    folio, proof line), told by where pypdf places each piece of text."""
+    box = page.trimbox
+    bottom, top = float(box.bottom), float(box.top)
+    low, high = bottom + MARGIN_BAND * (top - bottom), top - MARGIN_BAND * (top - bottom)
+    parts: list[str] = []
+
+    def keep(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if low < tm[4] * cm[1] + tm[5] * cm[3] + cm[5] < high:
+            parts.append(text)
+
+    page.extract_text(visitor_text=keep)
+    return "".join(parts)
 
 
 def _joined(text: str) -> str:
@@ -243,12 +270,12 @@ def _joined(text: str) -> str:
 
 
 def diff_pdfs(old: Path, new: Path) -> DiffResult:
-    before, after = pdf_pages(old), pdf_pages(new)
-    result = DiffResult(pages=(len(before), len(after)))
+    (before, _), (after, folios) = pdf_pages(old), pdf_pages(new)
+    result = DiffResult(pages=(len(before), len(after)), folios=folios)
     for number, (a, b) in enumerate(zip(before, after), 1):
         if a[:12] != b[:12]:
             result.moved_pages.append(number)
-        change = diff_words(f"page {number}", a, b)
+        change = diff_words(result.page_name(number), a, b)
         if change:
             result.changes.append(change)
     return result
@@ -303,7 +330,7 @@ def write_html(result: DiffResult, path: Path, title: str) -> None:
     body = "\n".join(c.html for c in result.changes) or "<p>Nothing changed.</p>"
     pages = ""
     if result.pages:
-        pages = f"<p>Pages: {result.pages[0]} → {result.pages[1]}. Page breaks moved on pages: {', '.join(map(str, result.moved_pages)) or 'none'}.</p>"
+        pages = f"<p>Pages: {result.pages[0]} → {result.pages[1]}. Page breaks moved on: {', '.join(map(result.page_name, result.moved_pages)) or 'none'}.</p>"
     page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>presswork diff</title><style>"
             "body{font-family:serif;max-width:50em;margin:auto}del{background:#fdd}ins{background:#dfd}.gap{color:#888}"
             f"</style></head><body><h1>{html.escape(title)}</h1>{pages}{body}</body></html>\n")  # fmt: skip

@@ -1,0 +1,31 @@
+"""`presswork diff` on two PDFs speaks folios: a change is located by the printed page number (the
+physical page in brackets), and the running head and folio never read as words of the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+from click.testing import CliRunner
+from conftest import build
+
+from presswork.cli import main
+
+
+def test_a_pdf_change_is_located_by_its_folio_without_the_folio_in_its_context(small_book, tmp_path: Path):
+    text = "# One\n\n" + "Words of a page in the middle of the book. " * 150 + "The compositor set the type {}.\n"
+    root = small_book({"manuscript/chapters/one.md": text.format("slowly")})
+    assert build(root, "--out", str(tmp_path / "old"), fmt="pdf").exit_code == 0
+    (root / "manuscript/chapters/one.md").write_text(text.format("quickly"))
+    assert build(root, "--out", str(tmp_path / "new"), fmt="pdf").exit_code == 0
+    old, new = tmp_path / "old/a-small-book.pdf", tmp_path / "new/a-small-book.pdf"
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--out", str(tmp_path / "d.html")])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(new)
+    [physical] = [n for n, page in enumerate(reader.pages, 1) if "quickly" in page.extract_text()]
+    folio = reader.page_labels[physical - 1]
+    assert folio != str(physical)  # the front matter has its own numbers, so the two differ
+    [line] = [line for line in result.output.splitlines() if "[-slowly.-]" in line]
+    assert line.startswith(f"  page {folio} [p. {physical}]: ")
+    assert line.endswith("the type [-slowly.-]{+quickly.+}")  # the folio and running head are no words of the page
+    assert f"page {folio} [p. {physical}]" in (tmp_path / "d.html").read_text()
