@@ -52,22 +52,22 @@ def blocks(found: Problems, source: Path, tokens: list[Token], entry: Location |
     at the line of `entry` for back matter, whose Markdown comes from one YAML entry (its token
     lines count from the entry's text, not the file); returns the note calls in order."""
     made: list[notes.Call] = []
-    for tok in tokens:
-        caption = tok.meta.get("caption")
-        for inline in (tok, caption) if caption else (tok,):
-            if inline.type == "inline":
-                first = entry.line if entry else inline.map[0] + 1 if inline.map else None
-                made += _inline(found, source, inline, first, spread=entry is None)
+    inlines = [inline for tok in tokens for inline in ((tok, tok.meta["caption"]) if tok.meta.get("caption") else (tok,))
+               if inline.type == "inline"]  # fmt: skip
+    for index, inline in enumerate(inlines):
+        first = entry.line if entry else inline.map[0] + 1 if inline.map else None
+        runs_on = index + 1 < len(inlines) and typography.opens_with_quote(inlines[index + 1])
+        made += _inline(found, source, inline, first, spread=entry is None, runs_on=runs_on)
     return made
 
 
-def _inline(found: Problems, source: Path, inline: Token, first: int | None, spread: bool) -> list[notes.Call]:
+def _inline(found: Problems, source: Path, inline: Token, first: int | None, spread: bool, runs_on: bool) -> list[notes.Call]:
     def at(offset: int) -> int | None:
         return first + offset if spread and first is not None else first
 
     for offset, line in enumerate(inline.content.split("\n")):  # the source as written, block markup removed
         text_line(found, source, at(offset), line)
-    typography.balance(found, source, first, inline)
+    typography.balance(found, source, first, inline, runs_on)
     return notes.calls(found, source, inline, at)
 
 
