@@ -27,3 +27,8 @@ def test_a_quotation_over_several_paragraphs_is_balanced(small_book):
 def test_a_list_numbered_in_the_text_is_balanced(small_book):
     assert codes(small_book, "Three steps: 1) cut the punch, 2) strike the matrix, a) and b) cast.\n") == []
     assert codes(small_book, "Three steps (cut the punch, strike the matrix.\n") == [("T005", 3)]
+
+
+def test_a_number_closing_a_bracket_it_opened_still_counts(small_book):
+    assert codes(small_book, "A citation (Greaves, p. 67) and a list: 1) cut, 2) cast.\n") == []
+    assert codes(small_book, "A citation (Greaves, p. 67 and more words.\n") == [("T005", 3)]

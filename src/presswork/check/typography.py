@@ -37,7 +37,9 @@ def balance(found: Problems, source: Path, line: int | None, inline: Token, runs
     running over paragraphs leaves each open but the last (`runs_on`: the next paragraph opens with
     a quote mark, as the convention has it), and a list numbered "1) … 2)" closes what it never opened."""
     text = "".join(c.content for c in inline.children or [] if c.type == "text")
-    counts = Counter(_LIST_NUMBER.sub("", text))
+    counts = Counter(text)
+    # a closing bracket of a list number only where closers outnumber openers ("p. 67)" closes one)
+    counts[")"] -= min(max(counts[")"] - counts["("], 0), len(_LIST_NUMBER.findall(text)))
     pairs = [(counts["("], counts[")"], "(", ")"), (counts["["], counts["]"], "[", "]"),
              (counts["«"], counts["»"], "«", "»"),
              (counts["“"] - counts["„"], counts["”"], "“", "”")]  # „ closes with “ in Russian  # fmt: skip
