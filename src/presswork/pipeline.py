@@ -130,15 +130,16 @@ def page_map_from_json(data: bytes) -> PageMap | None:
         value = jsonfile.loads(data)
     except ValueError:
         return None
-    if not isinstance(value, dict) or set(value) != {"labels", "breaks", "pages"}:
+    if not isinstance(value, dict) or set(value) != {"labels", "breaks", "pages", "starts"}:
         return None
-    labels, breaks, pages = value["labels"], value["breaks"], value["pages"]
+    labels, breaks, pages, starts = value["labels"], value["breaks"], value["pages"], value["starts"]
     shaped = (
         isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())
         and isinstance(breaks, dict) and all(_strings(v) for v in breaks.values())
         and _strings(pages)
+        and isinstance(starts, dict) and all(type(v) is int for v in starts.values())
     )  # fmt: skip
-    return PageMap(labels, breaks, pages) if shaped else None
+    return PageMap(labels, breaks, pages, starts) if shaped else None
 
 
 def _strings(value: object) -> bool:

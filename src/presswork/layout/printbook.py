@@ -221,10 +221,11 @@ class PrintLayout:
         return index_html(self.book, title, renderer, LINKS.target, anchors, plain_locators=True)
 
     def _page_map(self, layout: Layout, blocks: list[str]) -> PageMap:
-        """For each page, roman ones included, the block it begins in. WeasyPrint anchors an
-        element on every page that holds a piece of it, so the page begins in the latest-opened
-        block anchored at the top of its text area. A page with no block (a blank verso, the half
-        title, which an EPUB lacks) shares the place of the page that follows it."""
+        """For each page, roman ones included, the block it begins in, and how far into the
+        block's text when it begins inside one (`PageStarts`). WeasyPrint anchors an element on
+        every page that holds a piece of it, so the page begins in the latest-opened block
+        anchored at the top of its text area. A page with no block (a blank verso, the half title,
+        which an EPUB lacks) shares the place of the page that follows it."""
         at = blocks.index("copyright") + 1 if "copyright" in blocks else 0
         order = {block: number for number, block in enumerate([*blocks[:at], CONTENTS, *blocks[at:]])}
         located = self.book.index_anchors()
@@ -243,6 +244,8 @@ class PrintLayout:
             at_top = [a for _, y, a in present if y <= top]
             target = at_top[-1] if at_top else present[0][2]
             pages.breaks.setdefault(target, []).extend([*waiting, folio])
+            if page is not None and target in page.starts:
+                pages.starts.update(dict.fromkeys([*waiting, folio], page.starts[target]))
             waiting = []
         if waiting:
             pages.breaks.setdefault(blocks[-1], []).extend(waiting)

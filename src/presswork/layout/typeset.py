@@ -1,6 +1,7 @@
 """Laying one piece out with WeasyPrint, in this process or in a worker: a WeasyPrint document
 cannot cross a process boundary, so a piece leaves as PDF bytes plus what the parent needs of
-each page (anchors with their positions, bookmarks, whether it carries a folio).
+each page (anchors with their positions, bookmarks, whether it carries a folio, where in its
+block its text begins).
 
 A worker parses the book's shared CSS once (the pool's initializer) and each page CSS once, so
 a piece costs only its own layout and PDF writing.
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -32,8 +33,9 @@ from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher
 from .footnotes import render_keeping_notes
 from .indexlinks import link_locators
+from .pagestarts import PageStarts
 
-_MAGIC = b"presswork piece 1\n"
+_MAGIC = b"presswork piece 2\n"
 
 
 @dataclass
@@ -44,6 +46,7 @@ class PageInfo:
     bookmarks: list[tuple[int, str, tuple[float, float], str]]  # WeasyPrint's (level, label, (x, y), state)
     height: float  # CSS px, for the bookmarks' PDF coordinates
     folio: bool  # whether the page carries a folio (not a blank or "plain" page)
+    starts: dict[str, int] = field(default_factory=dict)  # `PageStarts.page`: the blocks it begins inside of
 
 
 @dataclass
@@ -54,7 +57,7 @@ class LaidOut:
     pages: list[PageInfo]
 
     def to_bytes(self) -> bytes:
-        info = json.dumps([[p.anchors, p.bookmarks, p.height, p.folio] for p in self.pages]).encode()
+        info = json.dumps([[p.anchors, p.bookmarks, p.height, p.folio, p.starts] for p in self.pages]).encode()
         return _MAGIC + f"{len(info)}\n".encode() + info + self.pdf
 
     @classmethod
@@ -66,8 +69,8 @@ class LaidOut:
         try:
             pages = [PageInfo({a: (float(x), float(y)) for a, (x, y) in anchors.items()},
                               [(int(lv), str(lb), (float(x), float(y)), str(st)) for lv, lb, (x, y), st in marks],
-                              float(height), bool(folio))
-                     for anchors, marks, height, folio in jsonfile.loads(rest[:int(size)])]  # fmt: skip
+                              float(height), bool(folio), {str(k): int(v) for k, v in starts.items()})
+                     for anchors, marks, height, folio, starts in jsonfile.loads(rest[:int(size)])]  # fmt: skip
         except (ValueError, TypeError, AttributeError):
             return None
         pdf = rest[int(size):]
@@ -111,9 +114,10 @@ class Typesetter:
         )
         if "data-targets" in job.html:  # the index's locators, laid out as plain text
             link_locators(document.pages)
+        starts = PageStarts()
         pages = [
             PageInfo({a: box[:2] for a, box in page.anchors.items()}, list(page.bookmarks), page.height,
-                     not (weasy.page_type(page).blank or weasy.page_type(page).name == "plain"))
+                     not (weasy.page_type(page).blank or weasy.page_type(page).name == "plain"), starts.page(page))
             for page in document.pages
         ]  # fmt: skip
         return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)

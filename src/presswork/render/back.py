@@ -33,7 +33,8 @@ def glossary_html(glossary: Glossary, book: Book, renderer: XhtmlRenderer) -> st
         entries.append(
             f'<dt id="{term.id}">{renderer.block(term.id)}<dfn epub:type="glossterm">'
             f'{renderer.text_html(smarten_string(term.term, book.metadata.language))}</dfn>{original}</dt>\n'
-            f'<dd id="{term.id}-def" epub:type="glossdef">{renderer.block(f"{term.id}-def")}{definition}</dd>'
+            f'<dd id="{term.id}-def" epub:type="glossdef">{renderer.block(f"{term.id}-def", inside=True)}'
+            f"{renderer.place_inside(definition)}</dd>"
         )
     body = '<dl class="glossary">\n' + "\n".join(entries) + "\n</dl>"
     return _section("glossary", "glossary", "doc-glossary", glossary.title, body, markers)
@@ -75,7 +76,8 @@ def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRender
             head += f' <span class="life">({escape(life)})</span>'
         text = renderer.html(person.text)
         entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n'
-                       f'<dd id="{person.id}-text">{renderer.block(f"{person.id}-text")}{text}</dd>')
+                       f'<dd id="{person.id}-text">{renderer.block(f"{person.id}-text", inside=True)}'
+                       f"{renderer.place_inside(text)}</dd>")
     body = '<dl class="biographies">\n' + "\n".join(entries) + "\n</dl>"
     if biographies.note:
         body += f'\n<div class="source-note">{renderer.html(biographies.note)}</div>'

@@ -81,7 +81,7 @@ def render_book(
     footnote's call and note both ways (a screen edition)."""
     meta = book.metadata
     renderer = XhtmlRenderer(links, meta.scripts, notes, breaks=pages.breaks if pages else None, block_ids=block_ids,
-                             note_links=note_links)
+                             note_links=note_links, starts=pages.starts if pages else None)
     renderer.lang = meta.language
     rendered = RenderedBook(book, [], [])
 

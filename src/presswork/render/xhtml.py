@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from ..model import NotePlacement
 from ..text.markdown import parser
 from ..text.scripts import RTL, foreign_runs
 from ..text.typography import NBSP
+from .pagebreaks import marker, place_markers
 
 _ALLOWED_ATTRS = {"id", "class", "lang", "href", "src", "alt", "title", "colspan", "rowspan", "start", "reversed"}
 
@@ -37,10 +38,13 @@ class XhtmlRenderer(RendererHTML):
     def __init__(
         self, links: Links, scripts: dict[str, str], notes_at: NotePlacement = NotePlacement.ENDNOTES,
         breaks: dict[str, list[str]] | None = None, block_ids: bool = False, note_links: bool = False,
+        starts: dict[str, int] | None = None,
     ):  # fmt: skip
         super().__init__()
         self.note_links = note_links  # FOOTNOTES on screen: each call a link to its note, each note's number a link back
         self.breaks = breaks or {}  # EPUB: print pages beginning in each block, for page-break markers
+        self.starts = starts or {}  # EPUB: how far into its block's text a print page begins (`PageMap.starts`)
+        self.inside: list[tuple[str, int]] = []  # the markers of pages beginning inside the block being rendered
         self.block_ids = block_ids  # print: every top-level block gets an id the layout can report
         self.blocks: list[str] = []  # ids of top-level blocks in reading order
         self.counting = False
@@ -64,7 +68,7 @@ class XhtmlRenderer(RendererHTML):
     ) -> str:
         self.chapter_id, self.lang, self.langs, self.notes = chapter_id, lang, [], notes or {}
         self.counting, self.block_number = True, 0
-        html = self.render(tokens, parser().options, {})
+        html = "".join(self.place_inside(self.render(block, parser().options, {})) for block in _top_level(tokens))
         self.counting = False
         return html
 
@@ -74,13 +78,19 @@ class XhtmlRenderer(RendererHTML):
     def inline_html(self, inline: Token) -> str:
         return self.render_inline(inline.children or [], parser().options, {})
 
-    def block(self, ident: str) -> str:
-        """Record a block for the page map; return the page-break markers that belong before it."""
+    def block(self, ident: str, inside: bool = False) -> str:
+        """Record a block for the page map; return the page-break markers that belong before it.
+        With `inside`, those of pages beginning inside the block's text wait for its markup
+        (`place_inside`), to stand at the word each page begins with."""
         self.blocks.append(ident)
-        return "".join(
-            f'<span id="page-{label}" class="pagebreak" epub:type="pagebreak" role="doc-pagebreak" aria-label="{label}"></span>'
-            for label in self.breaks.get(ident, ())
-        )
+        labels = self.breaks.get(ident, ())
+        self.inside = [(label, self.starts[label]) for label in labels if inside and label in self.starts]
+        return "".join(marker(label) for label in labels if not (inside and label in self.starts))
+
+    def place_inside(self, html: str) -> str:
+        """`html`, the markup of the block recorded last, with the markers of pages beginning inside it."""
+        html, self.inside = (place_markers(html, self.inside) if self.inside else html), []
+        return html
 
     def note(self, tokens: Sequence[Token], backlink: str) -> str:
         self.backlink = backlink
@@ -145,9 +155,9 @@ class XhtmlRenderer(RendererHTML):
         self.block_number += 1
         ident = token.attrGet("id")
         if ident:
-            return self.block(str(ident)) + rule(tokens, i, options, env)
+            return self.block(str(ident), inside=True) + rule(tokens, i, options, env)
         ident = f"{self.chapter_id}-b{self.block_number}"
-        markers = self.block(ident)
+        markers = self.block(ident, inside=True)
         if not self.block_ids:
             return markers + rule(tokens, i, options, env)
         token.attrSet("id", ident)  # for this rendering only
@@ -293,6 +303,18 @@ class XhtmlRenderer(RendererHTML):
 
     def hr(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return '<hr class="scene-break" />\n'
+
+
+def _top_level(tokens: Sequence[Token]) -> Iterator[Sequence[Token]]:
+    """`tokens` cut into their top-level blocks (a block's tokens end with one of level 0 that
+    opens nothing)."""
+    start = 0
+    for number, token in enumerate(tokens):
+        if token.level == 0 and token.nesting <= 0:
+            yield tokens[start:number + 1]
+            start = number + 1
+    if start < len(tokens):
+        yield tokens[start:]
 
 
 def _last_two(text: str) -> int | None:
