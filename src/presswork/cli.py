@@ -350,8 +350,8 @@ def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on standard output.")
 def preflight_command(pdf_file: Path, standards: tuple[str, ...], as_json: bool) -> None:
     """Check a finished PDF as a printer's preflight would, reading the file alone: one line a
-    failure with its page. Exits 1 when anything fails."""
-    from .commands.preflight import render
+    failure with its page, then notes on what was not checked. Exits 1 when anything fails."""
+    from .commands.preflight import failed, render
     from .preflight import declared, preflight
 
     try:
@@ -360,7 +360,7 @@ def preflight_command(pdf_file: Path, standards: tuple[str, ...], as_json: bool)
     except PressworkError as exc:
         _fail(exc)
     click.echo(render(results, as_json))
-    sys.exit(1 if any(results.values()) else 0)
+    sys.exit(1 if failed(results) else 0)
 
 
 class _BookArgument(click.Argument):

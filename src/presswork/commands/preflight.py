@@ -9,12 +9,27 @@ from ..preflight import Finding
 from ..text.labels import counted
 
 
+def failed(results: dict[str, list[Finding]]) -> bool:
+    """Whether any standard has a finding that is no note."""
+    return any(not f.note for found in results.values() for f in found)
+
+
 def render(results: dict[str, list[Finding]], as_json: bool) -> str:
-    """Per standard, one line a failure with its page, then a tally; or JSON keyed by standard."""
+    """Per standard, one line a failure with its page, then a tally; the notes once, after them;
+    or JSON keyed by standard (a note carries `"note": true`)."""
     if as_json:
-        return json.dumps({s: [asdict(f) for f in found] for s, found in results.items()}, ensure_ascii=False, indent=2)
+        return json.dumps({s: [_plain(f) for f in found] for s, found in results.items()}, ensure_ascii=False, indent=2)
     lines = []
     for standard, found in results.items():
-        lines += [f"{standard}: {f.text()}" for f in found]
-        lines.append(f"{standard}: {counted(len(found), 'failure')}" if found else f"{standard}: passes")
-    return "\n".join(lines)
+        failures = [f for f in found if not f.note]
+        lines += [f"{standard}: {f.text()}" for f in failures]
+        lines.append(f"{standard}: {counted(len(failures), 'failure')}" if failures else f"{standard}: passes")
+    notes = dict.fromkeys(f"note: {f.message} ({f.code})" for found in results.values() for f in found if f.note)
+    return "\n".join(lines + list(notes))
+
+
+def _plain(finding: Finding) -> dict:
+    found = asdict(finding)
+    if not finding.note:
+        del found["note"]
+    return found

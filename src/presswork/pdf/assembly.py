@@ -1,7 +1,8 @@
 """Print PDF assembly: the laid-out pieces (the layout stage's `Layout`, one PDF each) assembled
 into one PDF with pikepdf (qpdf): pages in print order with blank versos before rectos, folios
 printed after the layout's folio samples, page labels equal to the printed folios, one outline, one set of
-named destinations, and links between pieces pointed at them.
+named destinations, links between pieces pointed at them, and placeholder figures' images marked
+as such for the preflight (`placeholders`).
 
 The first piece's catalog (output intents, XMP metadata, language) and document information
 are kept, so PDF/X and PDF/A variants stay what WeasyPrint made them.
@@ -20,6 +21,7 @@ from .conform import conform
 from .destinations import link_pieces, named_destinations
 from .folios import FolioPrinter, stamp
 from .outline import add_outline
+from .placeholders import mark_again, mark_placeholders, placeholder_pixels
 from .subset_tags import tag_fonts
 from .subsets import merge_subsets
 
@@ -63,10 +65,14 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     front_pages = sum(1 for roman, *_ in sequence if roman)
     out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
         0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))  # fmt: skip
+    pixels = placeholder_pixels(book)
+    placed = mark_placeholders(out, pixels) if pixels else set()
     buffer = io.BytesIO()
     # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; from PDF 1.5 on, objects go into
     # object streams as WeasyPrint puts them (a third of the file, for the links and destinations)
     major, minor = (int(part) for part in str(first.pdf_version).split(".")[:2])
     streams = pikepdf.ObjectStreamMode.generate if (major, minor) >= (1, 5) else pikepdf.ObjectStreamMode.disable
     out.save(buffer, deterministic_id=True, min_version=first.pdf_version, object_stream_mode=streams)
-    return conform(buffer.getvalue(), layout.options.pdf_variant)
+    made = buffer.getvalue()
+    done = conform(made, layout.options.pdf_variant)
+    return mark_again(done, placed) if placed and done is not made else done

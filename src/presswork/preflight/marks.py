@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from ..text.labels import counted
 from .findings import Finding
 from .walk import Mark
 
@@ -23,10 +24,14 @@ def hairlines(marks: list[Mark]) -> list[Finding]:
 
 
 def resolution(marks: list[Mark], least: int) -> list[Finding]:
-    """Images under `least` ppi at their placed size (the smaller of the two directions)."""
+    """Images under `least` ppi at their placed size (the smaller of the two directions); images
+    marked as placeholder figures are stand-ins, not judged, and counted in one note."""
     found = []
+    skipped = sum(1 for m in marks if m.kind == "image" and m.how == "placeholder image")
+    if skipped:
+        found.append(Finding("R002", None, f"{counted(skipped, 'placeholder figure')} not checked for resolution", note=True))
     for mark in marks:
-        if mark.kind != "image" or not all(mark.pixels):
+        if mark.kind != "image" or not all(mark.pixels) or mark.how == "placeholder image":
             continue
         a, b, c, d, _, _ = mark.ctm
         wide, high = math.hypot(a, b) / 72, math.hypot(c, d) / 72

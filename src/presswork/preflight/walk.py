@@ -19,6 +19,8 @@ STROKES = {"S", "s", "B", "B*", "b", "b*"}
 FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
 SHOWS = {"Tj", "TJ", "'", '"'}
 THIN = 2.0  # points: a rule narrower than this shows misregistration when printed in four inks
+# presswork's mark on a placeholder figure's image (docs/print.md#preflight): an image XObject key
+PLACEHOLDER = "/PressworkPlaceholder"
 # Bounds a hostile file cannot push the walk past.
 MAX_DEPTH = 12
 
@@ -205,7 +207,8 @@ class _Walker:
             if "/SMask" in xobject or int(xobject.get("/SMaskInData", 0)):
                 yield Mark(self.page, "blend", how="image with a soft mask")
             if not xobject.get("/ImageMask", False):
-                yield Mark(self.page, "image", family(xobject.get("/ColorSpace"), resources), "image",
+                how = "placeholder image" if xobject.get(PLACEHOLDER, False) else "image"
+                yield Mark(self.page, "image", family(xobject.get("/ColorSpace"), resources), how,
                            pixels=(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))), ctm=ctm)  # fmt: skip
         elif xobject.get("/Subtype") == pikepdf.Name.Form:
             yield from self.form(xobject, resources, ctm, depth)
