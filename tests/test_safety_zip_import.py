@@ -219,7 +219,7 @@ def test_a_failed_import_removes_only_its_own_work_folder(tmp_path: Path, monkey
     def fail(*_):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "_placeholder", fail)
+    monkeypatch.setattr(importer, "placeholder", fail)
     (tmp_path / "neighbour.txt").write_text("keep\n")
     with pytest.raises(OSError):
         import_legacy(FIXTURE, tmp_path / "b")
@@ -232,7 +232,7 @@ def test_import_on_a_full_disk_is_one_error_line_and_leaves_nothing(tmp_path: Pa
     def full(path: Path, _caption: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(importer, "_placeholder", full)
+    monkeypatch.setattr(importer, "placeholder", full)
     assert_clean_failure(run(["import", "legacy-text", FIXTURE, "--out", tmp_path / "b"]), "No space left on device")
     assert list(tmp_path.iterdir()) == []
 

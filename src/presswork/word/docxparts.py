@@ -16,6 +16,7 @@ from ..files.archives import BoundedZip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"  # OPEN lang MID … CLOSE
+FILE, FILE_END = "\ue005", "\ue006"  # FILE N FILE_END: the bookmark `export docx` put on a manuscript file's heading
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 _PASS_OVER = {f"{W}bookmarkStart", f"{W}bookmarkEnd", f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}proofErr"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -58,6 +59,7 @@ def mark_languages(source: Path, target: Path) -> Facts:
                 facts.deletions += len(root.findall(f".//{W}del"))
                 _mark(root, styles[0], facts)
                 _ranged_comments(root)
+                _file_bookmarks(root)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             out.writestr(name, data)
     return facts
@@ -79,6 +81,21 @@ def _properties(root: etree._Element) -> dict[str, str]:
         if text:
             found[name.lower()] = text
     return found
+
+
+def _file_bookmarks(root: etree._Element) -> None:
+    """Pandoc's reader drops bookmark names on headings: each of `export docx`'s becomes a marker in
+    its heading's text."""
+    for mark in list(root.iter(f"{W}bookmarkStart")):
+        name = mark.get(f"{W}name", "")
+        if not (name.startswith("presswork_") and name[10:].isdigit()):
+            continue
+        run = _marker(f"{FILE}{name[10:]}{FILE_END}", "t")
+        if mark.getparent() is not None and mark.getparent().tag == f"{W}p":
+            mark.addnext(run)
+        elif (paragraph := mark.getnext()) is not None and paragraph.tag == f"{W}p":  # Pandoc puts it between paragraphs
+            properties = paragraph.find(f"{W}pPr")
+            paragraph.insert(0 if properties is None else 1, run)
 
 
 def _ranged_comments(root: etree._Element) -> None:

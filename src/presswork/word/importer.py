@@ -162,10 +162,10 @@ def _sections(ast: dict, source: Path, options: Options, report: Report) -> list
     for block in ast["blocks"]:
         style = dict(block["c"][0][2]).get("custom-style", "") if block["t"] == "Div" else ""
         if style.casefold() == options.part_style.casefold():
-            part = _text(block)
+            part = plain_text(block)
             continue
         if (block["t"] == "Header" and block["c"][0] == 1) or (options.chapter_style and style.casefold() == options.chapter_style.casefold()):
-            title = _text(block)
+            title = plain_text(block)
             sections.append(Section(title, _kind(title, options), part, source.name))
             continue
         (sections[-1].blocks if sections else before).append(block)
@@ -184,7 +184,7 @@ def _kind(title: str, options: Options) -> str:
     return "chapter"
 
 
-def _text(block: dict) -> str:
+def plain_text(block: dict) -> str:
     """A heading's plain text (Pandoc's own stringify, kept small)."""
     parts: list[str] = []
 
@@ -205,7 +205,7 @@ def _text(block: dict) -> str:
                 walk(item)
 
     walk(block["c"][2] if block["t"] == "Header" else block["c"][1])
-    return re.sub(r"[\ue000-\ue004]|\ue000[a-z]+\ue001", "", re.sub(r"\ue000[a-z]{2,3}\ue001", "", " ".join("".join(parts).split())))
+    return re.sub(r"\ue000[a-z]{2,3}\ue001|\ue005\d+\ue006|[\ue000-\ue006]", "", " ".join("".join(parts).split()))
 
 
 def _metadata(documents: list[tuple[Path, Facts, dict]]) -> FoundMetadata:
@@ -241,7 +241,7 @@ def _meta_text(value: dict) -> object:
     if kind == "MetaList":
         return [_meta_text(v) for v in c]
     if kind in ("MetaInlines", "MetaBlocks"):
-        return _text({"t": "Div", "c": [None, c]}).strip()
+        return plain_text({"t": "Div", "c": [None, c]}).strip()
     if kind == "MetaString":
         return c
     return ""

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docxparts import CLOSE, MID, OPEN
+from .docxparts import CLOSE, FILE, FILE_END, MID, OPEN
 
+GONE = "\ue007"  # where a change not taken stood: the space before it goes if punctuation follows
 COMMENT, COMMENT_END = "\ue003", "\ue004"  # a comment's place: COMMENT index COMMENT_END, found by line later
 QUOTE_STYLES = {"quote", "quotations", "quotation", "block text", "block quote", "blockquote", "intense quote", "extract"}
 EPIGRAPH_STYLES = {"epigraph"}
@@ -18,6 +19,7 @@ _ESCAPE = re.compile(r"([\\`*_\[\]<>{}|])")
 _LINE_START = re.compile(r"^(#|>|[-+=](?=\s|$)|\d+(?=[.)]))")
 _LANG = re.compile(f"{OPEN}([a-z]{{2,3}}){MID}(.*?){CLOSE}", re.S)
 KEPT_IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+_FILE = re.compile(f"{FILE}\\d+{FILE_END}")
 _SPACES = re.compile(r"(?<=\S) {2,}")
 _LINK = re.compile(r"^(https?://|mailto:)")
 
@@ -81,7 +83,7 @@ class Writer:
         if kind in ("Para", "Plain"):
             if len(c) == 1 and c[0]["t"] == "Image":
                 return [self.figure(c[0], [])]
-            text = _SPACES.sub(" ", self.inlines(c)).strip()
+            text = _SPACES.sub(" ", _gone(self.inlines(c))).strip()
             if _plain(text) in SCENE_BREAKS:
                 self.tally.scene_breaks += 1
                 return ["* * *"]
@@ -209,9 +211,9 @@ class Writer:
     def span(self, attr: list, inlines: list[dict]) -> str:
         classes, keys = attr[1], dict(attr[2])
         if "insertion" in classes or "paragraph-insertion" in classes:
-            return self.inlines(inlines) if self.changes == "accept" else ""
+            return self.inlines(inlines) if self.changes == "accept" else GONE
         if "deletion" in classes or "paragraph-deletion" in classes:
-            return self.inlines(inlines) if self.changes == "reject" else ""
+            return self.inlines(inlines) if self.changes == "reject" else GONE
         if "comment-start" in classes:
             self.tally.comments.append(Comment(keys.get("author", "?"), " ".join(_plain(self.inlines(inlines)).split())))
             return f"{COMMENT}{self.comments_offset + len(self.tally.comments) - 1}{COMMENT_END}"
@@ -275,6 +277,11 @@ def _plain(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).strip()
 
 
+def _gone(text: str) -> str:
+    """Where a change not taken stood: nothing, and no space before punctuation."""
+    return re.sub(f" ?{GONE}+(?=[,.;:!?’”)\\]])", "", text).replace(GONE, "")
+
+
 def _languages(text: str) -> str:
     """Language markers as spans, their spaces outside the brackets; a marker pair with nothing in
     it goes."""
@@ -286,4 +293,4 @@ def _languages(text: str) -> str:
             return inner
         return inner[: len(inner) - len(inner.lstrip())] + f"[{core}]{{lang={m.group(1)}}}" + inner[len(inner.rstrip()) :]
 
-    return _LANG.sub(span, text).replace(OPEN, "").replace(MID, "").replace(CLOSE, "")
+    return _FILE.sub("", _LANG.sub(span, _gone(text))).replace(OPEN, "").replace(MID, "").replace(CLOSE, "")
