@@ -20,9 +20,11 @@ from ..files.output import write_atomic, writing_into
 from ..load.printopts import PAPER_THICKNESS
 from ..model import STANDARD_BLEED, Book
 from ..package.a11y import book_claims
+from ..pdf.conform import LEVELS
 from ..pipeline import Pipeline
 from .a11y_report import check_epub, report_markdown
 from .covers import RETAIL_SIZE, cover_wrap, retail_cover, wrap_size
+from .gate import COVER, INTERIOR, for_the_printer, require_preflight
 from .onix import GOOGLE, OnixFacts, epub_words, onix_delta, onix_record
 
 
@@ -56,11 +58,12 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         opts = book.print
         files.append((f"{print_id}_interior.pdf", "print interior",
                       f"{opts.width:g} × {opts.height:g} in trim{f', bleed {opts.bleed:.4g} in' if opts.bleed else ''}, {pages} pages, "
-                      f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}"))  # fmt: skip
+                      f"all fonts embedded{', ' + opts.pdf_variant.upper() if opts.pdf_variant else ''}, no links or bookmarks; "
+                      f"passes presswork preflight ({INTERIOR} and the variant it declares)"))  # fmt: skip
         say("Writing the print interior, EPUB, Kindle and Kobo files …")
         with tempfile.TemporaryDirectory(prefix=".", dir=work) as tmp:
             [interior] = pipeline.write("pdf", Path(tmp))
-            os.replace(interior, work / f"{print_id}_interior.pdf")
+            (work / f"{print_id}_interior.pdf").write_bytes(for_the_printer(interior.read_bytes()))
             [epub] = pipeline.write("epub", Path(tmp))
             kindle = pipeline.write("kindle", Path(tmp))
             shutil.copyfile(epub, work / f"{ebook_id}.epub")
@@ -84,7 +87,10 @@ def _fill(pipeline: Pipeline, work: Path, final: Path, say) -> None:
         (work / f"{print_id}_cover.pdf").write_bytes(cover_wrap(book, pages))
         files.append((f"{print_id}_cover.pdf", "print cover wrap",
                       f"{width:.3f} × {height:.3f} in = 2 × {opts.width:g} in trim + {spine:.3f} in spine "
-                      f"({pages} pages × {PAPER_THICKNESS[opts.paper]} in, {opts.paper} paper) + 2 × {STANDARD_BLEED:g} in bleed; EAN-13 barcode"))  # fmt: skip
+                      f"({pages} pages × {PAPER_THICKNESS[opts.paper]} in, {opts.paper} paper) + 2 × {STANDARD_BLEED:g} in bleed; CMYK, EAN-13 barcode in black ink; passes presswork preflight "
+                      f"({COVER}{', ' + opts.pdf_variant.upper() if opts.pdf_variant in LEVELS else ''})"))  # fmt: skip
+        say("Preflight of the print files …")
+        require_preflight([(work / f"{print_id}_interior.pdf", INTERIOR), (work / f"{print_id}_cover.pdf", COVER)])
         findings = check_epub(work / f"{ebook_id}.epub", print_edition=bool(meta.isbn_paperback))
         (work / "accessibility-report.md").write_text(report_markdown(meta.title, f"{ebook_id}.epub", findings), encoding="utf-8")
         files.append(("accessibility-report.md", "accessibility report", "EPUB Accessibility 1.1 checks, in plain words"))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Location, PressworkError
+from .cover import cover
 from .declared import claims
 from .document import opened
 from .findings import Finding
@@ -25,6 +26,7 @@ STANDARDS: dict[str, Checker] = {
     "kdp": kdp,
     "ingramspark": ingramspark,
     "pdf/ua-1": pdfua1,
+    "cover": cover,
 }
 
 
