@@ -229,7 +229,7 @@ def test_a_failed_import_removes_only_its_own_work_folder(tmp_path: Path, monkey
 def test_import_on_a_full_disk_is_one_error_line_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from presswork.legacy import importer
 
-    def full(path: Path, _caption: str) -> None:
+    def full(path: Path, *_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(importer, "placeholder", full)
