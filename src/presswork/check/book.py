@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import Diagnostics, PressworkError
 from ..load.book import load_book
 from ..load.sources import BOOK_YAML
-from . import fonts, images, links, metadata, walk
+from . import fonts, heads, images, links, metadata, walk
 from .codes import Problem, Problems, problem
 from .loading import load_failure, loader_warning, unloaded_chapters
 from .settings import ignore_rules
@@ -42,6 +42,7 @@ def _problems(root: Path) -> list[Problem]:
         fonts.glyph_gaps(found, book)
         images.images(found, book)
         links.unreferenced(found, book)
+        heads.running_heads(found, book)
     else:
         load_failure(found, failure)
     metadata.placeholders(found, root)

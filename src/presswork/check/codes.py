@@ -52,6 +52,7 @@ CODES = {
     "M005": ("warning", "placeholder from presswork init", "replace it with the book's own text"),
     "M006": ("warning", f"no publication date: every product is dated {UNDATED.isoformat()}",
              "add date: YYYY-MM-DD, the day this edition is published (SOURCE_DATE_EPOCH, if set, dates the products)"),
+    "P001": ("warning", "running head shortened to fit one line", "give the chapter a short_title: in its front matter"),
 }
 
 

@@ -33,6 +33,7 @@ from ..text.labels import word
 from ..text.typography import smarten_string
 from .fetcher import BOOK_URL, font_faces
 from .footnotes import warn_strays
+from .heads import fit_heads
 from .pieces import (
     FOLIO_CHARACTERS,
     PIECES_URL,
@@ -121,7 +122,7 @@ class PrintLayout:
         layout.front.append(Piece("contents", "", roman=True))
         for doc in rendered.documents[3:]:
             target = layout.front if doc.matter == "front" else layout.body
-            target.append(Piece(doc.id, doc.body, roman=doc.matter == "front", level=doc.level))
+            target.append(Piece(doc.id, fit_heads(doc.body, self.options), roman=doc.matter == "front", level=doc.level))
         return layout
 
     def _pass(self, layout: Layout, rendered: RenderedBook, gutter: float) -> None:

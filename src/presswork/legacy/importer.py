@@ -15,7 +15,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import PressworkError
 from ..files.output import write_atomic, writing_into
+from ..layout.heads import short_title
 from ..load.sources import slugify
+from ..model import PrintOptions
 from ..progress import Progress, silent
 from ..render.fonts import FONT_DIR
 from ..text.labels import counted
@@ -217,7 +219,10 @@ def _flag_words(report: Report, entry: Entry, blocks: list[Block]) -> None:
 
 def _markdown(entry: Entry, converted: Converted) -> str:
     kind = entry.kind if entry.kind != "epilogue" else "epilogue"
-    front = yaml.safe_dump({"title": entry.title, "kind": kind}, allow_unicode=True, sort_keys=False, width=1000)
+    fields = {"title": entry.title, "kind": kind}
+    if (short := short_title(entry.title, PrintOptions())) != entry.title:  # the head would not fit one line
+        fields["short_title"] = short
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000)
     body = "\n\n".join(converted.paragraphs) or "*(This section is empty in the export.)*"
     notes = "\n\n".join(f"[^{label}]: " + text.replace("\n\n", "\n\n    ") for label, text in converted.notes.items())
     return f"---\n{front}---\n\n{body}\n" + (f"\n{notes}\n" if notes else "")
