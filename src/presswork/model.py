@@ -167,6 +167,7 @@ class Metadata:
     scripts: dict[str, str] = field(default_factory=dict)  # script name -> language for unmarked runs
     prices: dict[str, list[Price]] = field(default_factory=dict)  # ebook/paperback -> prices
     retail: Retail = field(default_factory=Retail)
+    chapter_numbers: str = "arabic"  # arabic, roman, words or none: how chapters' labels and contents number them
 
     @property
     def authors(self) -> list[Contributor]:
@@ -206,6 +207,8 @@ class Chapter:
     number: int | None = None  # chapters only
     words: int = 0
     title_line: int = 1  # where the title stands in the source (its `# Title` or front matter `title:`)
+    title_markup: Token | None = None  # the `# Title`'s inline token when it carries emphasis; `title` is its plain text
+    untitled: bool = False  # a numbered chapter without a title: its number stands as its title
 
 
 @dataclass

@@ -107,7 +107,7 @@ class ScreenLayout:
                 sub = f"\n<ol>\n{items(e.children)}\n</ol>" if e.children else ""
                 cls = ' class="part"' if e.children else ""
                 page = pages.get(e.doc, PLACEHOLDER)
-                out.append(f'<li{cls}><a href="#{e.doc}">{escape(e.title)}</a> <span class="page">{page}</span>{sub}</li>')
+                out.append(f'<li{cls}><a href="#{e.doc}">{e.markup()}</a> <span class="page">{page}</span>{sub}</li>')
             return "\n".join(out)
 
         return (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import PrintOptions
 from ..pagemap import PageMap
+from ..text.labels import roman as roman_numeral
 
 if TYPE_CHECKING:
     from .typeset import LaidOut, PageInfo
@@ -109,14 +110,4 @@ def first_recto(folio: int) -> int:
 
 
 def label(number: int, roman: bool) -> str:
-    return _roman(number) if roman else str(number)
-
-
-def _roman(n: int) -> str:
-    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
-    out = ""
-    for value, letters in numerals:
-        count, n = divmod(n, value)
-        out += letters * count
-    return out
+    return roman_numeral(number).lower() if roman else str(number)

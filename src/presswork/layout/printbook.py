@@ -266,7 +266,7 @@ class PrintLayout:
             for e in entries:
                 sub = f"\n<ol>\n{items(e.children)}\n</ol>" if e.children else ""
                 cls = ' class="part"' if e.children else ""
-                out.append(f'<li{cls}><a href="{LINKS.target(e.doc)}">{escape(e.title)}</a> <span class="page">{folio(e)}</span>{sub}</li>')
+                out.append(f'<li{cls}><a href="{LINKS.target(e.doc)}">{e.markup()}</a> <span class="page">{folio(e)}</span>{sub}</li>')
             return "\n".join(out)
 
         return (

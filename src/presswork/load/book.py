@@ -10,6 +10,7 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..files.folders import resolved
 from ..model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .backmatter import load_back_data
+from ..text.labels import chapter_number
 from .chapters import PAGE_FORMS, Anchors, load_chapter
 from .marks import resolve_marks
 from .metadata import parse_metadata
@@ -37,7 +38,8 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
     if not isinstance(data, LineDict):
         raise PressworkError("book.yaml must be a mapping of `key: value` lines", Location(BOOK_YAML, 1))
     metadata = parse_metadata(data, root, diagnostics)
-    loader = _ContentsLoader(root, metadata.language, diagnostics)
+    untitled = metadata.chapter_numbers if "chapter_numbers" in data else "none"  # only a book that says how it numbers
+    loader = _ContentsLoader(root, metadata.language, diagnostics, metadata.chapter_numbers, untitled != "none")
     contents = data.get("contents")
     if not isinstance(contents, dict) or not contents.get("body"):
         raise PressworkError(
@@ -81,8 +83,8 @@ def _entries(contents: LineDict, key: str) -> list[Any]:
 class _ContentsLoader:
     """Loads the files book.yaml lists, numbering chapters and parts as it goes."""
 
-    def __init__(self, root: Path, lang: str, diagnostics: Diagnostics):
-        self.root, self.lang, self.diagnostics = root, lang, diagnostics
+    def __init__(self, root: Path, lang: str, diagnostics: Diagnostics, numbers: str = "arabic", untitled: bool = False):
+        self.root, self.lang, self.diagnostics, self.numbers, self.untitled = root, lang, diagnostics, numbers, untitled
         self.anchors = Anchors()
         self.seen: dict[Path, Location] = {}
         self.targets: dict[str, str] = {}
@@ -101,12 +103,15 @@ class _ContentsLoader:
         self.seen[source] = where
         known = len(self.anchors.ids)
         self.texts[source] = read_text(self.root, source, self.diagnostics)
-        chapter = load_chapter(self.root, source, self.texts[source], matter, self.lang, self.anchors, self.diagnostics)
+        chapter = load_chapter(self.root, source, self.texts[source], matter, self.lang, self.anchors, self.diagnostics,
+                               numbered=self.untitled)  # fmt: skip
         for ident in islice(self.anchors.ids, known, None):
             self.targets[ident] = chapter.id
         if chapter.kind == "chapter":
             self.chapter_count += 1
             chapter.number = self.chapter_count
+        if chapter.untitled:
+            chapter.title = chapter.short_title = chapter_number(self.lang, self.chapter_count, self.numbers)
         return chapter
 
     def back_entry(self, entry: Any) -> Chapter | Glossary | Chronology | Biographies | IndexPlace:

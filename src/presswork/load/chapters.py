@@ -23,6 +23,7 @@ _DEFINITION = re.compile(r"^[ \t]*\[\^([^\]]+)\]:", re.M)
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _FRONT_MATTER_KEYS = ("title", "short_title", "id", "kind")  # what a Markdown file's front matter may set
+TITLE_MARKUP = {"em_open", "em_close", "strong_open", "strong_close", "code_inline", "span_open", "span_close"}  # what a title keeps for the places that print it
 # Names of presswork's own pages and files: the EPUB's documents and manifest items, the book's
 # index, the web edition's home (index.html) and search page. No id may take them in any case: an id
 # becomes a file name (text/ID.xhtml, ID.html), and Cover.xhtml and cover.xhtml, or INDEX.html and
@@ -118,8 +119,11 @@ class Anchors:
 
 
 def load_chapter(
-    root: Path, source: Path, text: str, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics
+    root: Path, source: Path, text: str, matter: str, lang: str, anchors: Anchors, diagnostics: Diagnostics,
+    numbered: bool = False,
 ) -> Chapter:
+    """One file as a Chapter; with `numbered` (book.yaml says how it numbers chapters) a chapter may
+    have no title, its number standing for one (a novel's I, II, III)."""
     front, body = split_front_matter(text, source)
     tokens, env = parse(body, lang, Location(source, 1))
     at = _locator(source)
@@ -132,30 +136,33 @@ def load_chapter(
             diagnostics.warn(f"unknown front matter key {key!r} ignored", Location(source, front.line_of(key)),
                              "a front matter takes " + ", ".join(_FRONT_MATTER_KEYS) + ": check the spelling", "L005")  # fmt: skip
 
-    title, title_line = field("title"), front.key_lines.get("title", 1)
+    title, title_line, markup = field("title"), front.key_lines.get("title", 1), None
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title, title_line = "".join(c.content for c in tokens[1].children or [] if c.type == "text"), tokens[0].map[0] + 1
+        title, title_line, markup = plain_title(tokens[1]), tokens[0].map[0] + 1, marked_up_title(tokens[1])
         del tokens[:3]
     if not title and not text.strip():
         title = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ").strip().capitalize() or source.stem
-    if not title:
-        raise PressworkError(
-            "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
-        )
     kind = field("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter]
     if kind not in KINDS:
         raise PressworkError(f"unknown kind {kind!r}", Location(source, front.line_of("kind")), "use one of " + ", ".join(KINDS))
+    if not title and not (numbered and kind == "chapter"):
+        raise PressworkError(
+            "the file has no title", Location(source, 1), "start it with `# Title` or add `title:` to its front matter"
+            + ("" if numbered else " (an untitled chapter needs `chapter_numbers: arabic`, roman or words in book.yaml)")
+        )
     ident = field("id") or _id_from_name(source)
     chapter = Chapter(
         id=ident,
-        title=" ".join(title.split()),
-        short_title=" ".join((field("short_title") or title).split()),
+        title=" ".join((title or "").split()),
+        short_title=" ".join((field("short_title") or title or "").split()),
         kind=kind,
         matter=matter,
         source=source,
         tokens=tokens,
         words=len(body.split()),
         title_line=title_line,
+        title_markup=markup,
+        untitled=not title,
     )
     anchors.define(ident, Location(source, front.line_of("id") if "id" in front else 1))
     anchors.reserve(ident, PAGE_FORMS, Location(source, front.line_of("id") if "id" in front else 1))
@@ -185,6 +192,18 @@ def _empty_dict() -> LineDict:
     data = LineDict()
     data.key_lines = {}
     return data
+
+
+def plain_title(inline: Token) -> str:
+    """A heading's words without their markup, for bookmarks, running heads and metadata."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type == "softbreak" else "" for c in inline.children or [])
+
+
+def marked_up_title(inline: Token) -> Token | None:
+    """The heading's inline token when it sets words in italic, bold, code or a span (a language),
+    for the places that print the title; None when plain words say it all."""
+    kinds = {c.type for c in inline.children or []}
+    return inline if kinds & TITLE_MARKUP and kinds <= TITLE_MARKUP | {"text", "softbreak"} else None
 
 
 def _id_from_name(source: Path) -> str:

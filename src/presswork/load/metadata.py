@@ -18,8 +18,9 @@ from .yamlfile import LineDict, line_of, text, texts
 KNOWN_KEYS = {
     "title", "subtitle", "slug", "series", "language", "contributors", "publisher", "date",
     "isbn", "rights", "description", "subjects", "cover", "scripts", "contents", "print", "index", "prices",
-    "original_title", "check", "retail",
+    "original_title", "check", "retail", "chapter_numbers",
 }  # fmt: skip
+CHAPTER_NUMBERS = ("arabic", "roman", "words", "none")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DEFAULT_SCRIPTS = {"Cyrl": "ru", "Grek": "el", "Hebr": "he"}
 MAX_SLUG = 80  # the slug names files and folders: keep it well inside any file system's 255
@@ -50,6 +51,11 @@ def parse_metadata(data: LineDict, root: Path, diagnostics: Diagnostics) -> Meta
     meta.isbn_ebook, meta.isbn_paperback = _isbns(data.get("isbn"), where)
     meta.prices = parse_prices(data.get("prices"), where("prices"))
     meta.retail = parse_retail(data.get("retail"), where("retail"))
+    numbers = _text(data, "chapter_numbers", where) or "arabic"
+    if numbers not in CHAPTER_NUMBERS:
+        raise PressworkError(f"chapter_numbers: {numbers!r} is not a numbering style", where("chapter_numbers"),
+                             "use one of " + ", ".join(CHAPTER_NUMBERS))  # fmt: skip
+    meta.chapter_numbers = numbers
     scripts = data.get("scripts") or {}
     if not isinstance(scripts, dict):
         raise PressworkError("'scripts' must map script names to languages", where("scripts"), "write `scripts: {Cyrl: uk}`")

@@ -22,7 +22,7 @@ from ..model import (
 )
 from ..pagemap import PageMap
 from ..text.isbn import hyphenate_isbn
-from ..text.labels import chapter_label, part_label, role_label, word
+from ..text.labels import chapter_label, chapter_number, part_label, role_label, word
 from ..text.typography import display_string, smarten_string
 from .back import biographies_html, chronology_html, glossary_html, index_html
 from .xhtml import Links, XhtmlRenderer, escape
@@ -43,9 +43,13 @@ class Document:
 
 @dataclass
 class TocEntry:
-    title: str
+    title: str  # plain text, number included, for navigation documents and bookmarks
     doc: str
     children: list[TocEntry] = field(default_factory=list)
+    html: str = ""  # the entry as printed contents set it: its number apart (a hanging indent) and the title's markup
+
+    def markup(self) -> str:
+        return self.html or escape(self.title)
 
 
 @dataclass
@@ -85,31 +89,31 @@ def render_book(
     renderer.lang = meta.language
     rendered = RenderedBook(book, [], [])
 
-    def add(make, *args, toc: list[TocEntry] | None = None, title: str | None = None, **kwargs) -> TocEntry | None:
+    def add(make, *args, toc: list[TocEntry] | None = None, title: str | None = None, html: str = "", **kwargs) -> TocEntry | None:
         since = len(renderer.blocks)
         doc = make(*args, **kwargs)
         rendered.documents.append(doc)
         rendered.block_docs.update(dict.fromkeys(renderer.blocks[since:], doc.id))
         if toc is None:
             return None
-        entry = TocEntry(title or smarten_string(doc.title, meta.language), doc.id)
+        entry = TocEntry(title or smarten_string(doc.title, meta.language), doc.id, html=html)
         toc.append(entry)
         return entry
 
     for page in (_half_title, _title_page, _copyright_page):
         add(page, book, renderer)
     for chapter in book.front:
-        add(_chapter, chapter, book, renderer, toc=rendered.toc, title=_toc_title(chapter, book))
+        add(_chapter, chapter, book, renderer, toc=rendered.toc, title=_toc_title(chapter, book), html=_toc_html(chapter, book, renderer))
     for entry in book.body:
         if isinstance(entry, Part):
             part = add(_part, entry, book, renderer, toc=rendered.toc, title=_part_name(entry, meta.language))
             for chapter in entry.chapters:
-                add(_chapter, chapter, book, renderer, level=2, toc=part.children, title=_toc_title(chapter, book))
+                add(_chapter, chapter, book, renderer, level=2, toc=part.children, title=_toc_title(chapter, book), html=_toc_html(chapter, book, renderer))
         else:
-            add(_chapter, entry, book, renderer, toc=rendered.toc, title=_toc_title(entry, book))
+            add(_chapter, entry, book, renderer, toc=rendered.toc, title=_toc_title(entry, book), html=_toc_html(entry, book, renderer))
     for item in book.back:
         if isinstance(item, Chapter):
-            add(_chapter, item, book, renderer, toc=rendered.toc, title=_toc_title(item, book))
+            add(_chapter, item, book, renderer, toc=rendered.toc, title=_toc_title(item, book), html=_toc_html(item, book, renderer))
         else:
             add(_back_data, item, book, renderer, links, pages, toc=rendered.toc)
     rendered.blocks = renderer.blocks
@@ -129,18 +133,43 @@ def _back_data(item, book: Book, renderer: XhtmlRenderer, links: Links, pages: P
     return Document("index", title, "index", "back", body)
 
 
+def _number(chapter: Chapter, book: Book) -> str:
+    """The chapter's number as the contents print it ("" when the book does not number chapters)."""
+    style = book.metadata.chapter_numbers
+    return chapter_number(book.metadata.language, chapter.number, style) if chapter.number and style != "none" else ""
+
+
 def _toc_title(chapter: Chapter, book: Book) -> str:
     title = smarten_string(chapter.title, book.metadata.language)
-    return f"{chapter.number}. {title}" if chapter.number else title
+    number = _number(chapter, book)
+    return title if chapter.untitled or not number else f"{number}. {title}"
+
+
+def _toc_html(chapter: Chapter, book: Book, renderer: XhtmlRenderer) -> str:
+    """The contents entry: the number in its own span, its space inside it (print.css hangs the
+    turnover lines where the title starts) and the title with its italics."""
+    number = _number(chapter, book)
+    title = _title_html(chapter, book, renderer)
+    return title if chapter.untitled or not number else f'<span class="toc-number">{escape(number)}.\u00a0</span>{title}'
+
+
+def _title_html(chapter: Chapter, book: Book, renderer: XhtmlRenderer) -> str:
+    lang = book.metadata.language
+    if chapter.title_markup is not None:
+        return renderer.inline_html(chapter.title_markup)
+    return renderer.text_html(display_string(chapter.title, lang), lang)
 
 
 def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int = 1) -> Document:
     lang = book.metadata.language
     epub_type, role = KINDS[chapter.kind]
-    title = renderer.text_html(display_string(chapter.title, lang), lang)
-    heading = f'<h1 id="{chapter.id}-title">{title}</h1>'
-    if chapter.number:
-        heading = f'<header>\n<p class="chapter-label">{escape(chapter_label(lang, chapter.number))}</p>\n{heading}\n</header>'
+    title = _title_html(chapter, book, renderer)
+    untitled = ' class="chapter-number"' if chapter.untitled else ""
+    heading = f'<h1 id="{chapter.id}-title"{untitled}>{title}</h1>'
+    style = book.metadata.chapter_numbers
+    if chapter.number and style != "none" and not chapter.untitled:
+        label = escape(chapter_label(lang, chapter.number, style))
+        heading = f'<header>\n<p class="chapter-label">{label}</p>\n{heading}\n</header>'
     parts = [
         f'<section id="{chapter.id}" class="{chapter.kind}" epub:type="{epub_type}" role="{role}" '
         f'aria-labelledby="{chapter.id}-title" data-running-head="{escape(smarten_string(chapter.short_title, lang))}">',

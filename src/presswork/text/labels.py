@@ -49,8 +49,49 @@ def part_label(lang: str, number: int) -> str:
     return f"{word(lang, 'part')} {name.lower() if primary(lang) == 'ru' else name}"
 
 
-def chapter_label(lang: str, number: int) -> str:
-    return f"{word(lang, 'chapter')} {number}"
+_TENS = "Twenty Thirty Forty Fifty Sixty Seventy Eighty Ninety".split()
+_TEENS = "Sixteen Seventeen Eighteen Nineteen".split()
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _english(number: int) -> str | None:
+    """One to ninety-nine in words ("Forty-Two"); None beyond."""
+    small = _NUMBERS["en"]
+    if number < len(small):
+        return small[number]
+    if number < 20:
+        return _TEENS[number - 16]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return _TENS[tens - 2] + (f"-{small[ones]}" if ones else "")
+    return None
+
+
+def chapter_number(lang: str, number: int, style: str = "arabic") -> str:
+    """A chapter's number as the book's `chapter_numbers` style writes it: 4, IV or Four (words
+    where the language's list reaches, else figures)."""
+    if style == "roman":
+        return roman(number)
+    if style == "words":
+        if primary(lang) == "en":
+            return _english(number) or str(number)
+        numbers = _NUMBERS.get(primary(lang), [])
+        return numbers[number].lower() if number < len(numbers) else str(number)
+    return str(number)
+
+
+def chapter_label(lang: str, number: int, style: str = "arabic") -> str:
+    """The line above a chapter's title: Chapter 4, Chapter IV, Chapter Four (Глава первая)."""
+    return f"{word(lang, 'chapter')} {chapter_number(lang, number, style)}"
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:
