@@ -22,6 +22,7 @@ CHECKPOINTS = {
     "06-002": "the XMP metadata has no PDF/UA identifier (pdfuaid:part)",
     "06-003": "the XMP metadata has no dc:title",
     "07-001": "the catalog's ViewerPreferences has no DisplayDocTitle true",
+    "09-005": "a list's structure elements are not nested as ISO 32000-1 Table 333 has them (L > LI > Lbl, LBody)",
     "11-006": "the natural language of the document cannot be determined (no /Lang in the catalog)",
     "13-004": "a Figure has no alternative text (/Alt or /ActualText)",
     "15-003": "a TH cell has no /Scope in a table not organised with /Headers",
@@ -39,6 +40,7 @@ class Tree:
     mcids: set[tuple[int, int]] = field(default_factory=set)  # (page number, MCID)
     annotations: dict[tuple[int, int], str] = field(default_factory=dict)  # object id -> the type of its element
     elements: list[tuple[pikepdf.Dictionary, int | None]] = field(default_factory=list)  # with their page
+    parents: dict[tuple[int, int], str] = field(default_factory=dict)  # an element's object id -> its parent's type
 
 
 def pdfua1(path: Path) -> list[Finding]:
@@ -94,13 +96,22 @@ def _walk(node: pikepdf.Object, page: int | None, pages: dict, tree: Tree, seen:
             elif "/S" in kid and kid.objgen not in seen:
                 seen.add(kid.objgen)
                 tree.elements.append((kid, kid_page))
+                tree.parents[kid.objgen] = str(node.get("/S", ""))
                 _walk(kid, kid_page, pages, tree, seen)
+
+
+# a list's parts and the types each may stand in (a nested list is the list's, as WeasyPrint tags it)
+LIST_PARENTS = {"/LI": {"/L"}, "/Lbl": {"/LI"}, "/LBody": {"/LI"}}
+LIST_CHILDREN = {"/L": {"/LI", "/L", "/Caption"}, "/LI": {"/Lbl", "/LBody"}}
 
 
 def _elements(tree: Tree) -> Iterator[Finding]:
     ids: set[str] = set()
     for element, page in tree.elements:
         kind = str(element.S)
+        parent = tree.parents.get(element.objgen, "")
+        if (kind in LIST_PARENTS and parent not in LIST_PARENTS[kind]) or (parent in LIST_CHILDREN and kind not in LIST_CHILDREN[parent]):
+            yield _finding("09-005", page, f"{kind} in {parent}")
         if kind == "/Figure" and not ("/Alt" in element or "/ActualText" in element):
             yield _finding("13-004", page)
         elif kind == "/TH":

@@ -1,7 +1,8 @@
 """Hooks into WeasyPrint's PDF tagging (`weasyprint.pdf.tags`, `weasyprint.pdf.stream.Stream`), for
 what its PDF/UA-1 tagging leaves out: page furniture as pagination artifacts (WeasyPrint tags a
 margin box's text as content that no structure element reaches), `/Lang` from the HTML's `lang`,
-`/Scope` on header cells, notes as `/Note` with an `/ID`, a `/Link` around every link annotation
+`/Scope` on header cells, notes as `/Note` with an `/ID` (an endnote, a list item, as the `/Note`
+inside its item's `/LBody`), a `/Link` around every link annotation
 and words in its `/Contents`. What each element gets is presswork's decision (`Tagger`); this
 module only carries it into WeasyPrint's structure tree. Checked with WeasyPrint 70.0 (pydyf 0.13).
 """
@@ -22,6 +23,7 @@ from weasyprint.pdf import tags as pdf_tags
 # `_build_box_tree`'s parameters as the wrapper passes them on
 BUILD_PARAMETERS = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 SKIPPED = ("html", "body")  # WeasyPrint makes no element of these; their children stand for them
+LIST_PARTS = ("/LI", "/LBody")  # a list keeps its items: what they are goes on an element inside the body
 
 
 class Tagger(Protocol):
@@ -108,12 +110,24 @@ def _builder(build: Callable, tagger: Tagger, ids: set[str]) -> Callable:
     def builder(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any, tags: Any) -> Iterator[Any]:
         if isinstance(box, boxes.MarginBox):
             return  # page furniture: artifacts, no structure
-        elements = list(build(box, parent, pdf, page_number, nums, annotations, tags))
         real = box._box if isinstance(box, AbsolutePlaceholder) else box
+        if parent["S"] == "/LI" and real.element_tag == "li" and tagger.entries("li", real.element.attrib).get("S"):
+            # the body of a list item that is a note (an endnote): /LBody > /Note, the item's content
+            # under the /Note (WeasyPrint makes a child of an /LBody a /NonStruct, which becomes the /Note)
+            body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array([]),
+                                     "Pg": pdf.page_references[page_number], "P": parent.reference})  # fmt: skip
+            pdf.add_object(body)
+            body["K"].extend(element.reference for element in builder(box, body, pdf, page_number, nums, annotations, tags))
+            yield body
+            return
+        elements = list(build(box, parent, pdf, page_number, nums, annotations, tags))
         if real.element is None or real.element_tag in SKIPPED or isinstance(real, boxes.PageBox):
             yield from elements
             return
         for element in elements:
+            if element["S"] in LIST_PARTS:
+                _annotate(element, real, tagger, ids, kept=True)
+                continue
             key = (id(real.element), page_number)
             if key in outer:
                 inner, kind, ident = outer[key]
@@ -128,18 +142,21 @@ def _builder(build: Callable, tagger: Tagger, ids: set[str]) -> Callable:
     return builder
 
 
-def _annotate(element: Any, box: Any, tagger: Tagger, ids: set[str]) -> str | None:
+def _annotate(element: Any, box: Any, tagger: Tagger, ids: set[str], kept: bool = False) -> str | None:
     """The tagger's entries on `element` (the structure element of `box`), and the /ID given it; a
     box holding a link annotation is a /Link, whose annotation's /Contents says where it leads and
-    which is printed."""
+    which is printed. `kept`: a list's part keeps its type, and leaves the /ID to the element
+    inside it that gets the type."""
     given = None
     for key, value in tagger.entries(box.element_tag, box.element.attrib).items():
         if key == "Scope":
             if element["S"] == "/TH":
                 element["A"]["Scope"] = f"/{value}"
         elif key == "S":
-            if element["S"] not in ("/LI", "/LBody"):  # a list keeps its items
+            if not kept:
                 element["S"] = value
+        elif key == "ID" and kept:
+            continue
         elif key == "ID":
             unique, n = value, 1
             while unique in ids:  # an element split across pages: one structure element a page
