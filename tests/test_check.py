@@ -116,7 +116,7 @@ def test_a_loader_warning_without_a_code_of_its_own_is_reported_as_l002():
 
 
 def test_a_book_that_does_not_load_still_has_its_notes_paragraphs_checked(small_book):
-    root = small_book({ONE: "# One\n\nSee [there](#nowhere).[^a]\n\n[^a]: First.\n\n    Then Bыход.\n"})
+    root = small_book({ONE: "# One\n\nSee [there](ftp://nowhere).[^a]\n\n[^a]: First.\n\n    Then Bыход.\n"})
     assert [(p.code, p.line) for p in check_book(root) if p.code in ("L001", "S001")] == [("L001", 3), ("S001", 7)]
 
 

@@ -676,5 +676,6 @@ def _internal(exc: Exception) -> None:
 
 
 def _fail(exc: PressworkError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    for error in exc.each():
+        click.echo(f"error: {error}", err=True)
     sys.exit(exc.exit_code)

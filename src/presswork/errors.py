@@ -35,6 +35,26 @@ class PressworkError(Exception):
     def __str__(self) -> str:
         return format_problem(self.where, self.message, self.hint)
 
+    def each(self) -> list[PressworkError]:
+        """The errors this one stands for, each printed on a line of its own."""
+        return [self]
+
+
+class PressworkErrors(PressworkError):
+    """Every error the loader found in one run (it continues past those it can, with a placeholder),
+    so that an author fixes them all at once; `book` is what it loaded that way, for `check` alone."""
+
+    def __init__(self, errors: list[PressworkError], book: object | None = None):
+        first = errors[0]
+        super().__init__(first.message, first.where, first.hint, first.code)
+        self.errors, self.book = errors, book
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.errors))
+
+    def each(self) -> list[PressworkError]:
+        return list(self.errors)
+
 
 def format_problem(where: Location, message: str, hint: str | None) -> str:
     prefix = f"{where}: " if str(where) else ""
@@ -59,11 +79,16 @@ class Diagnostics:
 
     strict: bool = False
     warnings: list[Warning_] = field(default_factory=list)
+    errors: list[PressworkError] = field(default_factory=list)  # the loader's, continued past (load_book raises them)
 
     def warn(self, message: str, where: Location | None = None, hint: str | None = None, code: str | None = None) -> None:
         if self.strict:
             raise PressworkError(f"{message} (an error because of --strict)", where, hint)
         self.warnings.append(Warning_(where or Location(), message, hint, code))
+
+    def error(self, error: PressworkError) -> None:
+        """An error the loader continues past with a placeholder, so that one run names them all."""
+        self.errors.append(error)
 
 
 SHOWN_OF_A_KIND = 5  # warnings printed of one kind before the rest are counted in one line

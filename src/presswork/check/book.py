@@ -1,12 +1,13 @@
-"""`check_book`: load the book, run every category's checks on the model the loader made (or on
-the Markdown files of a book that does not load), and drop what the book's settings ignore."""
+"""`check_book`: load the book, run every category's checks on the model the loader made (with
+placeholders where it read past errors, or on the Markdown files of a book that does not load), and
+drop what the book's settings ignore."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ..errors import Diagnostics, PressworkError
+from ..errors import Diagnostics, PressworkError, PressworkErrors
 from ..load.book import load_book
 from ..load.sources import BOOK_YAML
 from . import fonts, heads, images, links, metadata, walk
@@ -28,11 +29,13 @@ def check_book(root: Path, ignore: list[dict[str, Any]] | None = None) -> list[P
 
 
 def _problems(root: Path) -> list[Problem]:
-    diagnostics, failure = Diagnostics(), None
+    diagnostics, failures = Diagnostics(), []
     try:
         book = load_book(root, diagnostics)
+    except PressworkErrors as exc:  # the loader read past them: the book, with placeholders, is checked too
+        book, failures = exc.book, exc.errors
     except PressworkError as exc:
-        book, failure = None, exc
+        book, failures = None, [exc]
     found = Problems(map(loader_warning, diagnostics.warnings))
     for chapter in book.chapters() if book is not None else unloaded_chapters(root):
         walk.chapter(found, chapter)
@@ -43,7 +46,7 @@ def _problems(root: Path) -> list[Problem]:
         images.images(found, book)
         links.unreferenced(found, book)
         heads.running_heads(found, book)
-    else:
-        load_failure(found, failure)
+    for failure in failures:
+        load_failure(found, failure, loaded=book is not None)
     metadata.placeholders(found, root)
     return sorted(found, key=lambda p: (p.file, p.line or 0))

@@ -31,6 +31,8 @@ CODES = {
     "K002": ("warning", "glossary term never referred to", "mark it in the text ([term]{.term}) or drop it"),
     "K003": ("warning", "person never referred to", "mark them in the text ([Name]{.person}) or drop the note"),
     "K004": ("error", "index mark with no entry", 'give the mark text or entry="…"'),
+    "K005": ("error", "term mark naming no glossary entry", "correct the mark, or add the term to the glossary"),
+    "K006": ("error", "person mark naming no biography", "correct the mark, or add the person to the biographies"),
     "I001": ("error", "image missing", "add the file to images/ or correct the path"),
     "I002": ("warning", "image never used", "use it in the manuscript or delete it"),
     "I003": ("warning", "image too coarse for print", "supply at least 300 ppi at the printed size"),

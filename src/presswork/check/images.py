@@ -24,6 +24,8 @@ def images(found: Problems, book: Book) -> None:
             found.add("I004", figure.where.file, figure.where.line, str(figure.src))
         if figure.src.suffix.lower() == ".svg" or is_placeholder(figure.alt):  # drawn to any size, or an I006 stand-in
             continue
+        if not (book.root / figure.src).is_file():  # I001, the loader's error: it read on past it
+            continue
         with Image.open(book.root / figure.src) as image:
             placed = min(image.width / 96, text_width)
             if image.width / placed < 300:

@@ -26,17 +26,17 @@ def loader_warning(warning: Warning_) -> Problem:
     return Problem(code, severity, str(warning.where.file or BOOK_YAML), warning.where.line, warning.message, warning.hint or fix)
 
 
-def load_failure(found: Problems, exc: PressworkError) -> None:
-    """Why the book does not load, once: an error the other checks also find (an undefined note,
-    N001) replaces their report of the same place, in the loader's words; any other is L001."""
+def load_failure(found: Problems, exc: PressworkError, loaded: bool = False) -> None:
+    """One of the loader's errors, under its code (else L001) with its hint: one the other checks
+    also find (an undefined note, N001) replaces their report of the same place, in the loader's
+    words. `loaded`: the loader read past it, so the other checks ran on the book all the same."""
     file, line = str(exc.where.file or BOOK_YAML), exc.where.line
-    if exc.code not in CODES:
-        found.add("L001", file, line, exc.message)
-        return
-    same = next((p for p in found if (p.code, p.file, p.line) == (exc.code, file, line)), None)
-    if same is not None:
+    code = exc.code if exc.code in CODES else "L001"
+    same = next((p for p in found if (p.code, p.file, p.line) == (code, file, line)), None)
+    if same is not None and code != "L001":
         found.remove(same)
-    found.append(Problem(exc.code, "error", file, line, exc.message, f"{exc.hint}; {_STOP}" if exc.hint else _STOP))
+    fix = exc.hint if loaded else f"{exc.hint}; {_STOP}" if exc.hint else _STOP
+    found.append(Problem(code, "error", file, line, exc.message, fix or CODES[code][2]))
 
 
 def unloaded_chapters(root: Path) -> Iterator[Chapter]:

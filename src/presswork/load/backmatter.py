@@ -37,21 +37,27 @@ def plain(text: str) -> str:
 
 
 def load_back_data(root: Path, source: Path, lang: str, anchors: Anchors, diagnostics: Diagnostics):
+    """The file as a Glossary, Chronology or Biographies; None when it cannot be read as YAML (the
+    error recorded in `diagnostics`, so that the book's other errors are found in the same run)."""
     kind = source.stem
     if kind not in DATA_FILES:
         raise PressworkError(f"{source.name} is not a back matter data file", Location(source),
                              "name it glossary.yaml, chronology.yaml or biographies.yaml")  # fmt: skip
-    data = parse_yaml(read_text(root, source, diagnostics), source)
+    try:
+        data = parse_yaml(read_text(root, source, diagnostics), source)
+    except PressworkError as exc:
+        diagnostics.error(exc)
+        return None
     if not isinstance(data, LineDict):
         raise PressworkError(f"{source.name} must be a block of `key: value` lines", Location(source, 1),
                              "see the README for its format")  # fmt: skip
-    reader = _Reader(root, source, lang, anchors)
+    reader = _Reader(root, source, lang, anchors, diagnostics)
     return {"glossary": reader.glossary, "chronology": reader.chronology, "biographies": reader.biographies}[kind](data)
 
 
 class _Reader:
-    def __init__(self, root: Path, source: Path, lang: str, anchors: Anchors):
-        self.root, self.source, self.lang, self.anchors = root, source, lang, anchors
+    def __init__(self, root: Path, source: Path, lang: str, anchors: Anchors, diagnostics: Diagnostics):
+        self.root, self.source, self.lang, self.anchors, self.diagnostics = root, source, lang, anchors, diagnostics
 
     def at(self, node: Any, key: str | None = None) -> Location:
         line = node.line_of(key) if key and isinstance(node, LineDict) else line_of(node)
@@ -86,12 +92,12 @@ class _Reader:
         notes = env.get("footnotes") or {}
         if notes.get("refs") or notes.get("list"):
             raise PressworkError("notes are not allowed in back matter entries", where)
-        check_fragment(self.root, tokens, self.anchors, where)
+        check_fragment(self.root, tokens, self.anchors, where, self.diagnostics)
         return tokens
 
     def inline(self, text: str, where: Location) -> Token:
         token = parse_inline(text, self.lang, where)
-        check_fragment(self.root, [token], self.anchors, where)
+        check_fragment(self.root, [token], self.anchors, where, self.diagnostics)
         return token
 
     def define(self, ident: str, where: Location, forms: re.Pattern[str]) -> str:

@@ -1,16 +1,19 @@
-"""The one loader: a book folder → Book, or a PressworkError naming file and line."""
+"""The one loader: a book folder → Book, or a PressworkError naming file and line (PressworkErrors
+naming them all, where the loader could continue past them)."""
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import Diagnostics, Location, PressworkError
+from ..errors import Diagnostics, Location, PressworkError, PressworkErrors
 from ..files.folders import resolved
 from ..model import Biographies, Book, Chapter, Chronology, Glossary, IndexPlace, Part
 from .backmatter import load_back_data
 from ..text.labels import chapter_number
+from ..text.nearmiss import did_you_mean
 from .chapters import PAGE_FORMS, Anchors, load_chapter
 from .marks import resolve_marks
 from .metadata import parse_metadata
@@ -20,10 +23,30 @@ from .styles import load_styles
 from .yamlfile import LineDict, line_of, parse_yaml, text
 
 MANUSCRIPT = Path("manuscript")
+_MADE = re.compile(r"^ix-\d+$|-(title|n\d+)$")  # ids presswork makes (index marks, headings, notes): suggest none
 
 
 def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
+    """The book in `root`. The errors the loader continues past (an unknown id, person or term, a
+    missing image or note, a YAML slip in a front matter or back-matter file) are raised together
+    at the end, as PressworkErrors holding the book loaded with placeholders for `check`; any
+    other error stops the loading, and is raised after those found before it."""
     diagnostics = diagnostics or Diagnostics()
+    known = len(diagnostics.errors)
+    try:
+        book, stopped = _load(root, diagnostics), []
+    except PressworkError as exc:
+        book, stopped = None, exc.each()
+    errors = diagnostics.errors[known:] + stopped
+    del diagnostics.errors[known:]
+    if stopped and len(errors) == 1:  # nothing read past: the error as it was raised
+        raise stopped[0]
+    if errors:
+        raise PressworkErrors(errors, book)
+    return book
+
+
+def _load(root: Path, diagnostics: Diagnostics) -> Book:
     root = resolved(root)
     if not (root / BOOK_YAML).is_file():
         raise PressworkError(
@@ -55,7 +78,7 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
         metadata=metadata,
         front=[loader.chapter(entry, "front") for entry in _entries(contents, "front")],
         body=[loader.body_entry(entry) for entry in _entries(contents, "body")],
-        back=[loader.back_entry(entry) for entry in _entries(contents, "back")],
+        back=[item for entry in _entries(contents, "back") if (item := loader.back_entry(entry)) is not None],
         targets=loader.targets,
         print=parse_print_options(data.get("print"), data.line_of("print"), root),
         styles=load_styles(root, diagnostics),
@@ -64,12 +87,12 @@ def load_book(root: Path, diagnostics: Diagnostics | None = None) -> Book:
     if any(isinstance(item, IndexPlace) for item in book.back[:-1]):
         raise PressworkError("`index` must be the last entry of the back matter", Location(BOOK_YAML, contents.line_of("back")),
                              "move `- index` to the end of `back:`")  # fmt: skip
-    resolve_marks(book, data.get("index"), Location(BOOK_YAML, data.line_of("index")), loader.anchors, diagnostics)
+    resolve_marks(book, data.get("index"), Location(BOOK_YAML, data.line_of("index")), loader.anchors, diagnostics, loader.broken)
     for target, where in loader.anchors.links:
         if target not in loader.anchors.ids:
-            raise PressworkError(
-                f"cross-reference #{target} points to no id in the book", where, "check the id, or add {#" + target + "} to its target"
-            )
+            hint = did_you_mean(target, [i for i in loader.anchors.ids if not _MADE.search(i)],
+                                "check the id, or add {#" + target + "} to its target", parts=True)  # fmt: skip
+            diagnostics.error(PressworkError(f"cross-reference #{target} points to no id in the book", where, hint, "K001"))
     return book
 
 
@@ -89,6 +112,7 @@ class _ContentsLoader:
         self.seen: dict[Path, Location] = {}
         self.targets: dict[str, str] = {}
         self.texts: dict[Path, str] = {}  # each Markdown file as read
+        self.broken: set[str] = set()  # back-matter data files that could not be read (marks into them go unchecked)
         self.chapter_count = 0
         self.part_count = 0
 
@@ -114,7 +138,7 @@ class _ContentsLoader:
             chapter.title = chapter.short_title = chapter_number(self.lang, self.chapter_count, self.numbers)
         return chapter
 
-    def back_entry(self, entry: Any) -> Chapter | Glossary | Chronology | Biographies | IndexPlace:
+    def back_entry(self, entry: Any) -> Chapter | Glossary | Chronology | Biographies | IndexPlace | None:
         where = Location(BOOK_YAML, line_of(entry))
         if entry == "index":
             self.anchors.define("index", where, own=True)
@@ -129,6 +153,9 @@ class _ContentsLoader:
         self.anchors.reserve(kind, PAGE_FORMS, where)
         known = len(self.anchors.ids)
         item = load_back_data(self.root, source, self.lang, self.anchors, self.diagnostics)
+        if item is None:
+            self.broken.add(kind)
+            return None
         for ident in [kind, *islice(self.anchors.ids, known, None)]:
             self.targets[ident] = kind
         return item

@@ -14,6 +14,7 @@ from ..errors import Diagnostics, Location, PressworkError
 from ..model import IMAGE_TYPES, KINDS, Chapter, Figure, Note
 from ..text.markdown import parse
 from .metadata import LANGUAGE_TAG
+from ..text.nearmiss import did_you_mean
 from .sources import line_finder, require_image, resolve_inside, slugify
 from .yamlfile import LineDict, parse_yaml
 from .yamlfile import text as yaml_text
@@ -124,7 +125,11 @@ def load_chapter(
 ) -> Chapter:
     """One file as a Chapter; with `numbered` (book.yaml says how it numbers chapters) a chapter may
     have no title, its number standing for one (a novel's I, II, III)."""
-    front, body = split_front_matter(text, source)
+    try:
+        front, body, broken = *split_front_matter(text, source), False
+    except PressworkError as exc:  # a YAML slip: read on without the front matter, to find the book's other errors
+        diagnostics.error(exc)
+        front, body, broken = _empty_dict(), _FRONT_MATTER.sub(lambda m: "\n" * m.group().count("\n"), text, count=1), True
     tokens, env = parse(body, lang, Location(source, 1))
     at = _locator(source)
 
@@ -140,7 +145,7 @@ def load_chapter(
     if not title and tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         title, title_line, markup = plain_title(tokens[1]), tokens[0].map[0] + 1, marked_up_title(tokens[1])
         del tokens[:3]
-    if not title and not text.strip():
+    if not title and (broken or not text.strip()):
         title = re.sub(r"^[\d\s._-]+", "", source.stem).replace("-", " ").replace("_", " ").strip().capitalize() or source.stem
     kind = field("kind") or {"front": "preface", "body": "chapter", "back": "appendix"}[matter]
     if kind not in KINDS:
@@ -168,9 +173,9 @@ def load_chapter(
     anchors.reserve(ident, PAGE_FORMS, Location(source, front.line_of("id") if "id" in front else 1))
     anchors.define(f"{ident}-title", Location(source, 1), own=True)
     chapter.notes = _take_notes(chapter, env, body, anchors, diagnostics)
-    _walk(root, chapter, tokens, anchors, at)
+    _walk(root, chapter, tokens, anchors, at, diagnostics)
     for note in chapter.notes:
-        _walk(root, chapter, note.tokens, anchors, at)
+        _walk(root, chapter, note.tokens, anchors, at, diagnostics)
     if not any(t.type == "inline" and t.content.strip() for t in tokens):
         diagnostics.warn("the chapter is empty", Location(source, 1), "write its text or remove it from book.yaml", "L003")
     return chapter
@@ -266,7 +271,7 @@ def _definition_lines(body: str) -> dict[str, int]:
     return lines
 
 
-def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, at) -> None:
+def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, at, diagnostics: Diagnostics) -> None:
     """Check every id, link, image and note reference in the tokens."""
     block: Token | None = None
     for index, tok in enumerate(tokens):
@@ -281,7 +286,7 @@ def _walk(root: Path, chapter: Chapter, tokens: list[Token], anchors: Anchors, a
         for inline, line_of in ((tok, block), (caption, caption)) if caption else ((tok, block),):
             lines = 0  # line breaks before the child, counted as we go: a long paragraph stays linear
             for child in inline.children or []:
-                _check_inline(root, child, anchors, at(line_of, lines))
+                _check_inline(root, child, anchors, at(line_of, lines), diagnostics)
                 lines += child.type in ("softbreak", "hardbreak")
 
 
@@ -296,7 +301,7 @@ def _check_attrs(tok: Token, where: Location) -> None:
             raise PressworkError(f"{name}={str(value)!r} is not {what}", where, hint)
 
 
-def check_fragment(root: Path, tokens: list[Token], anchors: Anchors, where: Location) -> None:
+def check_fragment(root: Path, tokens: list[Token], anchors: Anchors, where: Location, diagnostics: Diagnostics) -> None:
     """Back matter's Markdown (a definition, a biography, a table cell) gets a chapter's checks of
     ids, links, languages and images, each reported at its entry."""
     for tok in tokens:
@@ -304,21 +309,23 @@ def check_fragment(root: Path, tokens: list[Token], anchors: Anchors, where: Loc
             anchors.define(str(tok.attrGet("id")), where)
         _check_attrs(tok, where)
         for child in tok.children or []:
-            _check_inline(root, child, anchors, where)
+            _check_inline(root, child, anchors, where, diagnostics)
 
 
-def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> None:
+def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location, diagnostics: Diagnostics) -> None:
+    """Ids, attributes, note calls, links and images of one inline token; a note never defined and
+    a missing image are recorded in `diagnostics` (the loader reads on), any other error raised."""
     if tok.attrGet("id") and tok.type != "image":
         anchors.define(str(tok.attrGet("id")), where)
     _check_attrs(tok, where)
     if tok.type == "text":
         for match in _UNDEFINED_REF.finditer(tok.content):
-            raise PressworkError(
+            diagnostics.error(PressworkError(
                 f"footnote [^{match.group(1)}] is referenced but not defined",
                 where,
                 f"add a line `[^{match.group(1)}]: note text` to the file",
                 "N001",
-            )
+            ))  # fmt: skip
     elif tok.type == "link_open":
         href = str(tok.attrGet("href") or "")
         if href.startswith("#") and len(href) > 1:
@@ -333,8 +340,14 @@ def _check_inline(root: Path, tok: Token, anchors: Anchors, where: Location) -> 
         src = resolve_inside(root, str(tok.attrGet("src")), where)
         if src.suffix.lower() not in IMAGE_TYPES:
             raise PressworkError(f"image {src} is not PNG, JPEG, GIF, SVG or WebP", where, "convert it to PNG or JPEG")
-        require_image(root, src, where, "image")
         tok.attrSet("src", src.as_posix())
+        if not (root / src).is_file():
+            folder = root / src.parent
+            near = {p.name: p.relative_to(root).as_posix() for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES} if folder.is_dir() else {}
+            hint = did_you_mean(src.name, near, "check the file name and folder")
+            diagnostics.error(PressworkError(f"image {src} does not exist", where, hint, "I001"))
+            return
+        require_image(root, src, where, "image")
 
 
 def _figure(root: Path, chapter: Chapter, tok: Token, inline: Token, where: Location, anchors: Anchors) -> Figure:

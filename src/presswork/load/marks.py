@@ -21,6 +21,7 @@ from ..model import (
     Person,
     Term,
 )
+from ..text.nearmiss import did_you_mean
 from ..text.typography import smarten_string
 from .chapters import Anchors
 
@@ -34,8 +35,11 @@ class IndexConfig:
     see_also: dict[str, list[str]] = field(default_factory=dict)
 
 
-def resolve_marks(book: Book, config: Any, where: Location, anchors: Anchors, diagnostics: Diagnostics) -> None:
-    resolver = _Resolver(book, _config(config, where), anchors)
+def resolve_marks(book: Book, config: Any, where: Location, anchors: Anchors, diagnostics: Diagnostics,
+                  broken: set[str] | frozenset[str] = frozenset()) -> None:
+    """Resolve every mark of the book's chapters. A term or person no entry names is recorded in
+    `diagnostics` and left unlinked, unless its file (`broken`: glossary, biographies) could not be read."""
+    resolver = _Resolver(book, _config(config, where), anchors, diagnostics, broken)
     for chapter in book.chapters():
         resolver.chapter(chapter)
     if book.back_item(IndexPlace):
@@ -62,8 +66,8 @@ def _config(data: Any, where: Location) -> IndexConfig:
 
 
 class _Resolver:
-    def __init__(self, book: Book, config: IndexConfig, anchors: Anchors):
-        self.book, self.config, self.anchors = book, config, anchors
+    def __init__(self, book: Book, config: IndexConfig, anchors: Anchors, diagnostics: Diagnostics, broken: set[str] | frozenset[str]):
+        self.book, self.config, self.anchors, self.diagnostics, self.broken = book, config, anchors, diagnostics, broken
         glossary: Glossary | None = book.back_item(Glossary)
         biographies: Biographies | None = book.back_item(Biographies)
         self.terms: dict[str, Term] = {}
@@ -125,18 +129,20 @@ class _Resolver:
         if "term" in kinds:
             term = self.terms.get(key)
             if term is None:
-                raise PressworkError(f"term {key!r} is not in the glossary", where, "add it to back/glossary.yaml or fix the mark")
-            tok.meta["link"], tok.meta["kind"] = term.id, "term"
-            self.linked_terms.add(term.id)
-            if "terms" in self.config.auto:
-                self.locate(term.term, anchor)
+                self.unknown("term", key, "is not in the glossary", self.terms, "add it to back/glossary.yaml or fix the mark", where)
+            else:
+                tok.meta["link"], tok.meta["kind"] = term.id, "term"
+                self.linked_terms.add(term.id)
+                if "terms" in self.config.auto:
+                    self.locate(term.term, anchor)
         if "person" in kinds:
             person = self.people.get(key)
             if person is None:
-                raise PressworkError(f"person {key!r} is not in the biographies", where, "add them to back/biographies.yaml or fix the mark")
-            tok.meta["link"], tok.meta["kind"] = person.id, "person"
-            if "persons" in self.config.auto:
-                self.locate(person.index_name, anchor)
+                self.unknown("person", key, "is not in the biographies", self.people, "add them to back/biographies.yaml or fix the mark", where)
+            else:
+                tok.meta["link"], tok.meta["kind"] = person.id, "person"
+                if "persons" in self.config.auto:
+                    self.locate(person.index_name, anchor)
         if "ix" in kinds:
             entry = str(tok.attrGet("entry") or text).strip()
             if not entry:
@@ -146,6 +152,12 @@ class _Resolver:
             for attr, table in (("see", self.config.see), ("see_also", self.config.see_also)):
                 if tok.attrGet(attr):
                     table.setdefault(heading, []).append(str(tok.attrGet(attr)))
+
+    def unknown(self, kind: str, key: str, problem: str, known: dict[str, Any], otherwise: str, where: Location) -> None:
+        """A mark naming no entry, recorded with the names it is near; none when its file could not be read."""
+        if {"term": "glossary", "person": "biographies"}[kind] not in self.broken:
+            self.diagnostics.error(PressworkError(f"{kind} {key!r} {problem}", where, did_you_mean(key, list(known), otherwise),
+                                                  {"term": "K005", "person": "K006"}[kind]))  # fmt: skip
 
     def anchor(self, tok: Token | None, where: Location) -> str:
         ident = str(tok.attrGet("id")) if tok is not None and tok.attrGet("id") else None
