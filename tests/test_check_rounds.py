@@ -142,3 +142,38 @@ def _png() -> bytes:
     out = BytesIO()
     Image.new("RGB", (8, 8), "white").save(out, "PNG")
     return out.getvalue()
+
+
+# -- YAML slips in the author's words ------------------------------------------------
+
+YAML_SLIPS = [
+    ("title: The Press: a history\n", 1, "a colon and a space inside the value of 'title'", 'title: "The Press: a history"'),
+    ("terms:\n  - term: A\n    definition: x\n   original: y\n", 4, "indented differently", "line it up"),
+    ("title: A\n  language: en\n", 2, "indented under the line above", "line its key up"),
+    ("title: A\nlanguage en\nslug: b\n", 2, "'language en' has no colon", "key: value"),
+    ("terms:\n\t- term: A\n", 2, "a tab in the indentation", "spaces"),
+    ('title: "The Press\nlanguage: en\n', 1, 'the quote " opened on this line is never closed', 'end the value with "'),
+    ("title: 'The Press\nlanguage: en\n", 1, "the quote ' opened on this line is never closed", "end the value with '"),
+    ("people:\n  - x\n  surname: y\n", 3, "a `key: value` line among the `- ` items of a list", "start it with `- `"),
+    ('title: "The Press" of Mainz\n', 1, "text after the closing quote", "whole value in quotes"),
+    ("columns: [Date, Event\nrows: []\n", 1, "the [ opened on this line is not closed", "close it with ]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, line, slip, mend", YAML_SLIPS)
+def test_a_yaml_slip_is_told_as_what_the_author_did_at_its_line(tmp_path, text: str, line: int, slip: str, mend: str):
+    from presswork.load.yamlfile import parse_yaml
+
+    with pytest.raises(PressworkError) as caught:
+        parse_yaml(text, tmp_path / "x.yaml")
+    error = caught.value
+    assert error.where.line == line and error.message.startswith("YAML syntax error: ")
+    assert slip in error.message and mend in error.hint
+    assert not any(jargon in str(error) for jargon in ("<block", "mapping values", "expected", "scalar", "token"))
+
+
+def test_a_yaml_slip_in_a_glossary_is_reported_by_check_in_plain_words(small_book):
+    root = book(small_book, glossary="terms:\n  - term: hand mould\n    definition: The caster's: instrument.\n")
+    problem = next(p for p in check_book(root) if p.code == "L001")
+    assert (problem.file, problem.line) == ("manuscript/back/glossary.yaml", 3)
+    assert "a colon and a space inside the value of 'definition'" in problem.message and "in quotes" in problem.fix

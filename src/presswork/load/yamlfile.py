@@ -13,6 +13,7 @@ import yaml
 
 from ..errors import Location, PressworkError
 from .sources import XML_ILLEGAL
+from .yamlwords import explain
 
 MAX_BYTES = 4 * 1024 * 1024  # far above any real book.yaml or back-matter file; parsing it takes seconds
 MAX_NODES = 100_000  # values and keys in one file: a 5,000-term glossary has about 60,000
@@ -138,9 +139,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "cannot be read"
-        raise loader.refuse(f"YAML syntax error: {problem}", mark, "check indentation, colons and quotes") from None
+        slip, mark, hint = explain(exc, text)
+        raise loader.refuse(f"YAML syntax error: {slip}", mark, hint) from None
     except yaml.YAMLError as exc:
         raise PressworkError(f"YAML error: {exc}", Location(path)) from None
     finally:
