@@ -177,3 +177,31 @@ def test_a_yaml_slip_in_a_glossary_is_reported_by_check_in_plain_words(small_boo
     problem = next(p for p in check_book(root) if p.code == "L001")
     assert (problem.file, problem.line) == ("manuscript/back/glossary.yaml", 3)
     assert "a colon and a space inside the value of 'definition'" in problem.message and "in quotes" in problem.fix
+
+
+# -- false positives -----------------------------------------------------------------
+
+
+def unreferenced(root) -> list[str]:
+    return [p.message.rsplit(": ", 1)[-1] for p in check_book(root) if p.code in ("K002", "K003")]
+
+
+def test_a_term_ending_in_a_full_stop_is_found_in_the_text(small_book):
+    assert unreferenced(book(small_book)) == []
+    assert unreferenced(book(small_book, two=TWO.replace("the D. of A.,", "the D. of A"))) == ["D. of A."]
+
+
+def test_a_term_or_person_reached_through_ref_is_referred_to(small_book):
+    two = ('# Two\n\nThe [moulds]{.term ref="hand mould"}, the D. of A., [matrices]{.term ref="matrix"} '
+           'and [the deacon]{.person ref="Fyodorov"}.\n')  # fmt: skip
+    assert unreferenced(book(small_book, two=two)) == []
+    assert unreferenced(book(small_book, two=two.replace('{.term ref="matrix"}', ""))) == ["matrix"]
+
+
+def test_a_space_before_punctuation_in_a_chronology_or_biographies_note_has_its_line(small_book):
+    chronology = ('columns: [Date, Event]\ngroups:\n  - title: Early days ,\n    rows:\n      - ["1564", "Finished ."]\n'
+                  '      - ["1574", "A primer."]\n      - ["1581", "A Bible !"]\n')  # fmt: skip
+    biographies = BIOGRAPHIES + "note: From the sources ; mostly.\n"
+    found = [(p.file.rsplit("/", 1)[-1], p.line) for p in check_book(book(small_book, chronology=chronology, biographies=biographies))
+             if p.code == "T004"]  # fmt: skip
+    assert found == [("biographies.yaml", 5), ("chronology.yaml", 3), ("chronology.yaml", 5), ("chronology.yaml", 7)]

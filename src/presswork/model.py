@@ -289,6 +289,8 @@ class Glossary:
 class ChronologyGroup:
     title: str | None
     rows: list[list[Token]]  # each row: one inline token per cell
+    line: int | None = None  # where the group (its title) stands in chronology.yaml
+    row_lines: list[int | None] = field(default_factory=list)  # where each row stands
 
 
 @dataclass
@@ -331,6 +333,7 @@ class Biographies:
     title: str
     people: list[Person]
     note: list[Token] = field(default_factory=list)  # where the notes come from, printed after them
+    note_line: int | None = None  # the note's line in biographies.yaml
 
 
 @dataclass

@@ -39,12 +39,12 @@ def back_matter(found: Problems, book: Book) -> None:
         _texts(found, people.source, person.where.line, [person.surname, person.given or "", person.patronymic or "",
                                                          *person.aliases, person.born.place or "", person.died.place or ""])  # fmt: skip
         blocks(found, people.source, person.text, person.where)
-    if people:  # the model keeps no line for the note, nor for a chronology's row
-        blocks(found, people.source, people.note, Location(people.source))
+    if people:
+        blocks(found, people.source, people.note, Location(people.source, people.note_line))
     for group in chronology.groups if chronology else []:
-        _texts(found, chronology.source, None, [group.title or ""])
-        for row in group.rows:
-            blocks(found, chronology.source, row, Location(chronology.source))
+        _texts(found, chronology.source, group.line, [group.title or ""])
+        for row, line in zip(group.rows, group.row_lines):
+            blocks(found, chronology.source, row, Location(chronology.source, line))
 
 
 def blocks(found: Problems, source: Path, tokens: list[Token], entry: Location | None = None) -> list[notes.Call]:

@@ -152,7 +152,7 @@ class _Reader:
                     raise PressworkError(f"a row must have {len(columns)} cells, one per column", self.at(row) if isinstance(row, list) else self.at(node, "rows"),
                                          "write `- [date, event]`")  # fmt: skip
                 cells.append([self.inline(text(cell, "a cell", self.at(row), "write `- [date, event]`") or "", self.at(row)) for cell in row])
-            result.append(ChronologyGroup(title, cells))
+            result.append(ChronologyGroup(title, cells, line_of(node), [line_of(row) for row in rows]))
         title = self.text(data, "title", required=False) or "Chronology"
         return Chronology(self.source, title, columns, result)
 
@@ -173,7 +173,7 @@ class _Reader:
         title = self.text(data, "title", required=False) or "Biographical Notes"
         note_text = text(data.get("note"), "note", self.at(data, "note"))
         note = self.markdown(note_text, self.at(data, "note")) if note_text else []
-        return Biographies(self.source, title, people, note)
+        return Biographies(self.source, title, people, note, data.line_of("note") if note_text else None)
 
     def event(self, item: LineDict, key: str) -> LifeEvent:
         place = self.text(item, f"{key}_place", required=False)

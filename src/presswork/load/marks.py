@@ -89,7 +89,8 @@ class _Resolver:
         self.seen_in_block: set[str] = set()  # automatic marks: one per name per paragraph
         forms = [f for f in self.terms if "terms" in config.auto or self.first_use]
         forms += [f for f, p in self.people.items() if "persons" in config.auto and f != p.id]
-        self.auto = re.compile(r"\b(" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b") if forms else None
+        # whole words, also for a form ending in a full stop ("D. of A."), where \b would need a letter after it
+        self.auto = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")(?!\w)") if forms else None
 
     # -- walking a chapter ------------------------------------------------------------------
     def chapter(self, chapter: Chapter) -> None:
