@@ -31,7 +31,7 @@ def require_preflight(files: list[tuple[Path, str]]) -> None:
     """Refuse the bundle when a print file fails a standard of `standards(path, printer)`."""
     lines = [f"{path.name}: {standard}: {finding.text()}"
              for path, printer in files for standard in standards(path, printer)
-             for finding in preflight(path, standard) if not finding.note]  # fmt: skip  (a note is no failure)
+             for finding in preflight(path, standard) if not finding.note]  # fmt: skip
     if lines:
         raise PressworkError(f"the print files fail preflight ({counted(len(lines), 'failure')}), so dist bundles "
                              "none of them (`presswork preflight FILE.pdf` checks one):\n" + "\n".join(lines))  # fmt: skip
