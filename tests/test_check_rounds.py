@@ -156,6 +156,7 @@ YAML_SLIPS = [
     ("title: 'The Press\nlanguage: en\n", 1, "the quote ' opened on this line is never closed", "end the value with '"),
     ("people:\n  - x\n  surname: y\n", 3, "a `key: value` line among the `- ` items of a list", "start it with `- `"),
     ('title: "The Press" of Mainz\n', 1, "text after the closing quote", "whole value in quotes"),
+    ('rows:\n  - ["1444", "A map."] x\n', 2, "text after the closing bracket", "end the line with ]"),
     ("columns: [Date, Event\nrows: []\n", 1, "the [ opened on this line is not closed", "close it with ]"),
 ]  # fmt: skip
 

@@ -61,8 +61,11 @@ def _colon(text: str, mark: yaml.Mark | None) -> tuple[str, yaml.Mark | None, st
 def _out_of_step(text: str, before: list[str], mark: yaml.Mark | None) -> tuple[str, yaml.Mark | None, str]:
     """A line the parser did not expect where it stands: text after a closing quote, a `key:` among
     a list's `- ` items, or a line indented unlike the block it belongs to."""
-    if mark is not None and re.match(r"""\s*(- )?[^:]*:\s*(["']).*\2\s*\S""", text) and mark.column > text.find(":"):
-        return "text after the closing quote of a value", mark, "put the whole value in quotes, with nothing after them"
+    closed = text[: mark.column].rstrip()[-1:] if mark is not None else ""
+    if closed and closed in "\"']}":
+        what = "quote" if closed in "\"'" else "bracket"
+        return (f"text after the closing {what} of a value", mark,
+                "put the whole value in quotes, or nothing after them" if what == "quote" else f"end the line with {closed}")  # fmt: skip
     indent = len(text) - len(text.lstrip())
     above = next((b for b in reversed(before) if b.strip() and not b.lstrip().startswith("#")), "")
     if not text.lstrip().startswith("- ") and above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) == indent:
