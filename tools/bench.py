@@ -14,6 +14,13 @@ with its own build cache, against the plain render run the same way, as the `wea
 one-word edit and after an edit that adds a page, both in a middle chapter; with the peak memory of
 any one process (the command or a worker) and the PDF's size. `--pdf-only` runs this part alone.
 
+Real books (`real_books`, `--real-only` runs this part alone): the imported corpus excerpt (when
+../shared/corpus/legacy-export-excerpt.txt is there; said and skipped otherwise) beside the
+note-heavy synthetic book calibrated on it (`synthbook.py --note-heavy`): what makes a page cost
+(notes a page, words a note, figures and block quotations a page, milliseconds a page of the plain
+render), then the plain `weasyprint` command, a cold `build pdf --jobs 2` and a rebuild after a
+one-word edit, with their ratios to the plain render (goals: at most 0.7 and 0.15).
+
 Then the commands a user runs, each once as its own process with a private build cache:
 `build epub --out B` after `build pdf --out A` (the layout's page map comes from the cache)
 against Pandoc making an EPUB of the same chapters (goal: at most 0.5×), and a cold
@@ -35,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthbook import generate  # noqa: E402
+from synthbook import NOTE_HEAVY, generate  # noqa: E402
 
 from presswork.errors import Diagnostics  # noqa: E402
 from presswork.files.output import write_atomic  # noqa: E402
@@ -50,6 +57,7 @@ from presswork.render import fonts  # noqa: E402
 from presswork.render.book import render_book  # noqa: E402
 from presswork.render.xhtml import Links  # noqa: E402
 
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "legacy-export-excerpt.txt"
 PLAIN_CSS = (
     "@page { size: 6in 9in; margin: 0.75in } html { font-family: Book; font-size: 10.5pt; line-height: 13.5pt }"
     " p { text-align: justify } img { max-width: 100% }"
@@ -108,8 +116,8 @@ def child_stage(stage: str, root: Path, out: Path) -> None:
     print(f"{seconds:.2f} {len(PdfReader(out).pages)}")
 
 
-def plain_command(root: Path, out: Path) -> tuple[float, float]:
-    """Seconds and peak MB of `weasyprint plain.html out.pdf` as a user runs it, start-up included,
+def plain_command(root: Path, out: Path) -> tuple[float, float, float]:
+    """Seconds, peak MB and CPU seconds of `weasyprint plain.html out.pdf` as a user runs it, start-up included,
     on the same text and stylesheet as the plain stage: what the `build pdf` commands compare with."""
     run_child("plain-files", root, out)
     start = time.perf_counter()
@@ -118,7 +126,7 @@ def plain_command(root: Path, out: Path) -> tuple[float, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
         raise SystemExit("weasyprint failed")
-    return time.perf_counter() - start, usage.ru_maxrss / 1e3
+    return time.perf_counter() - start, usage.ru_maxrss / 1e3, usage.ru_utime + usage.ru_stime
 
 
 def run_child(stage: str, root: Path, out: Path) -> tuple[float, int, float]:
@@ -138,6 +146,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF stages (about a minute)")
     parser.add_argument("--pdf-only", action="store_true", help="only the plain render and the PDF rebuilds")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the legacy export excerpt imported as the real book")
+    parser.add_argument("--real-only", action="store_true", help="only the corpus excerpt beside the note-heavy synthetic book")
     parser.add_argument("--stage", nargs=3, metavar=("STAGE", "BOOK", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
@@ -146,6 +156,8 @@ def main() -> None:
         root = Path(tmp) / "book"
         generate(root, chapters=args.chapters, words=args.words, notes=args.notes)
         out = Path(tmp) / "book.epub"
+        if args.real_only:
+            return real_books(Path(tmp), args.corpus)
         if args.pdf_only:
             plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
             print(f"{'plain WeasyPrint render, minimal stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)   {plain_pages} pages")
@@ -187,11 +199,13 @@ def main() -> None:
         for line in totals_text(measure(Path(tmp) / "book.pdf")):
             print(f"  {line}")
         pdf_rebuilds(root, Path(tmp))
+        real_books(Path(tmp), args.corpus)
 
 
-def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and peak resident MB of any one process of `presswork build pdf --jobs JOBS`: wait4
-    reports the largest of the command and the workers it waited for."""
+def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, float, float]:
+    """Seconds, peak resident MB of any one process and CPU seconds of `presswork build pdf --jobs JOBS`:
+    wait4 reports the largest of the command and the workers it waited for, and their CPU time summed
+    (on a shared machine the CPU time is the steadier figure)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", "from presswork.cli import main; main()", "build", "pdf", str(root),
                              "--out", str(out), "--jobs", str(jobs), "-q"],
@@ -199,23 +213,22 @@ def timed_build(root: Path, out: Path, cache: Path, jobs: int) -> tuple[float, f
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
         raise SystemExit("build pdf failed")
-    return time.perf_counter() - start, usage.ru_maxrss / 1e3
+    return time.perf_counter() - start, usage.ru_maxrss / 1e3, usage.ru_utime + usage.ru_stime
 
 
 def pdf_rebuilds(root: Path, tmp: Path) -> None:
     """Cold builds with one and two jobs, then rebuilds after edits to a middle chapter, against the
     plain render run as a command (`weasyprint`), as each build is (`presswork build pdf`)."""
-    plain_s, plain_mb = plain_command(root, tmp / "plain-command.pdf")
+    plain_s, plain_mb, _ = plain_command(root, tmp / "plain-command.pdf")
     print(f"{'`weasyprint` command, same text, plain stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)"
           "   (start-up and import included, like the builds below)")  # fmt: skip
-    chapter = sorted((root / "manuscript" / "chapters").glob("*.md"))[len(list((root / "manuscript" / "chapters").glob("*.md"))) // 2]
+    chapter = middle_chapter(root)
     head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
     paragraph = max(body.split("\n\n"), key=len)
     rows = [
         ("`build pdf --jobs 1`, cold cache", lambda: None, 1, "1"),
         ("`build pdf --jobs 2`, cold cache", lambda: None, 2, "2"),
-        ("rebuild after a one-word edit (--jobs 2)",
-         lambda: chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8"), 2, "2"),
+        ("rebuild after a one-word edit (--jobs 2)", lambda: one_word_edit(root), 2, "2"),
         ("rebuild after an edit adding a page (--jobs 2)",
          lambda: chapter.write_text(head + "\n\n" + body + ("\n\n" + paragraph) * 4, encoding="utf-8"), 2, "2"),
     ]  # fmt: skip
@@ -223,10 +236,75 @@ def pdf_rebuilds(root: Path, tmp: Path) -> None:
     for number, (name, edit, jobs, cache) in enumerate(rows, 1):
         edit()
         out = tmp / f"rebuild-{number}"
-        seconds, peak = timed_build(root, out, tmp / f"pdf-cache-{cache}", jobs)
+        seconds, peak, _ = timed_build(root, out, tmp / f"pdf-cache-{cache}", jobs)
         size = next(out.glob("*.pdf")).stat().st_size / 1e6
         print(f"{name:48s} {seconds:6.2f} s   {seconds / plain_s:5.2f} x plain {goals[number]:30s} "
               f"peak {peak:7.1f} MB (RSS, one process)   PDF {size:.1f} MB")  # fmt: skip
+
+
+def middle_chapter(root: Path) -> Path:
+    chapters = sorted((root / "manuscript" / "chapters").glob("*.md"))
+    return chapters[len(chapters) // 2]
+
+
+def one_word_edit(root: Path) -> None:
+    """A typesetter's smallest change: one word of the middle chapter's text (after its front matter)."""
+    chapter = middle_chapter(root)
+    head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
+    chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8")
+
+
+def real_books(tmp: Path, corpus: Path) -> None:
+    """The corpus excerpt and the note-heavy synthetic book side by side: what a page holds and what
+    it costs, the plain render, a cold `build pdf --jobs 2` and a one-word edit, with the ratios."""
+    books: list[tuple[str, Path]] = []
+    if corpus.is_file():
+        run_command(["import", "legacy-text", corpus, "--out", tmp / "corpus"], tmp / "import-cache")
+        books.append(("corpus excerpt", tmp / "corpus"))
+    else:
+        print(f"corpus excerpt: skipped (no {corpus})")
+    generate(tmp / "note-heavy", note_heavy=True, **NOTE_HEAVY)
+    books.append(("note-heavy synthetic", tmp / "note-heavy"))
+    columns = [real_book(root, tmp / f"real-{number}") for number, (_, root) in enumerate(books)]
+    print("real books: the print PDF (`build pdf`) against the `weasyprint` command on the same text")
+    print(f"  {'':44s}" + "".join(f"{name:>24s}" for name, _ in books))
+    for label in columns[0]:
+        print(f"  {label:44s}" + "".join(f"{column[label]:>24s}" for column in columns))
+
+
+def real_book(root: Path, tmp: Path) -> dict[str, str]:
+    """One book's column of `real_books`."""
+    tmp.mkdir()
+    book = load_book(root)
+    notes = [note for chapter in book.chapters() for note in chapter.notes]
+    note_words = sum(len(t.content.split()) for note in notes for t in note.tokens if t.type == "inline")
+    quotes = sum(1 for c in book.chapters() for t in c.tokens if t.type == "blockquote_open")
+    plain_s, _, plain_cpu = plain_command(root, tmp / "plain.pdf")
+    plain_pages = pdf_pages(tmp / "plain.pdf")
+    cold_s, cold_mb, cold_cpu = timed_build(root, tmp / "cold", tmp / "cache", 2)
+    pages = pdf_pages(next((tmp / "cold").glob("*.pdf")))
+    one_word_edit(root)
+    edit_s, edit_mb, edit_cpu = timed_build(root, tmp / "edit", tmp / "cache", 2)
+    return {
+        "pages (build pdf / plain render)": f"{pages} / {plain_pages}",
+        "notes a page": f"{len(notes) / pages:.2f}",
+        "words a note": f"{note_words / max(1, len(notes)):.1f}",
+        "figures a page": f"{len(list(book.figures())) / pages:.3f}",
+        "block quotations a page": f"{quotes / pages:.2f}",
+        "plain render, ms a page": f"{1000 * plain_s / plain_pages:.1f}",
+        "`weasyprint` command, same text": f"{plain_s:.2f} s",
+        "`build pdf --jobs 2`, cold cache": f"{cold_s:.2f} s  {cold_s / plain_s:.2f} x",
+        "after a one-word edit (--jobs 2)": f"{edit_s:.2f} s  {edit_s / plain_s:.2f} x",
+        "CPU s: plain / cold / edit": f"{plain_cpu:.1f} / {cold_cpu:.1f} / {edit_cpu:.1f}",
+        "build CPU a page, ms (cold)": f"{1000 * cold_cpu / pages:.0f}",
+        "peak MB of one process (cold / edit)": f"{cold_mb:.0f} / {edit_mb:.0f}",
+    }
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
 
 
 def run_command(args: list[str | Path], cache: Path) -> float:

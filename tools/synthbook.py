@@ -7,7 +7,12 @@ parts, footnotes, Cyrillic spans, block quotes and paragraphs, tables, figures, 
 cross-references and plain-ASCII typography. The text is nonsense assembled from fixed word
 lists by a seeded random.Random, so the output is byte-identical for a given seed.
 
-Usage: python tools/synthbook.py OUT_DIR [--chapters 50] [--words 180000] [--notes 850] [--seed 1]
+`--note-heavy` makes the book cost per page what a real note-heavy history costs (calibrated on
+the imported corpus excerpt, `make bench` reports both): about 20 words a note, most citing a
+Russian source in Cyrillic with its English edition in brackets; two or three 1200 x 800 figures
+and four more block quotations of about 80 words a chapter; 140,000 words and 870 notes.
+
+Usage: python tools/synthbook.py OUT_DIR [--chapters 50] [--words 180000] [--notes 850] [--seed 1] [--note-heavy]
 """
 
 from __future__ import annotations
@@ -84,6 +89,8 @@ FUNCTION_WORDS = set(PREPOSITIONS + DETERMINERS + PLURAL_DETERMINERS + CONJUNCTI
 NUMBER_WORDS = ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
 
 FIGURE_FILES = ["figure-1.png", "figure-2.png", "figure-3.png"]
+PLATES = [f"plate-{n}.png" for n in range(1, 25)]  # the note-heavy book's figures, 1200 x 800 as the importer's
+NOTE_HEAVY = {"words": 140_000, "notes": 870}  # a real history's 600 pages: 1.4 notes a page
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -127,10 +134,11 @@ def yaml_str(value: str) -> str:
 class Writer:
     """Makes sentences, paragraphs and other blocks from the word lists with one seeded RNG."""
 
-    def __init__(self, rng: random.Random, n_chapters: int, id_width: int) -> None:
+    def __init__(self, rng: random.Random, n_chapters: int, id_width: int, note_heavy: bool = False) -> None:
         self.rng = rng
         self.n_chapters = n_chapters
         self.id_width = id_width
+        self.note_heavy = note_heavy
 
     # ---- small pieces
 
@@ -322,6 +330,8 @@ class Writer:
         return " ".join(" ".join(s) for s in sentences)
 
     def note_text(self, current: int) -> str:
+        if self.note_heavy:
+            return self.source_note(current)
         r = self.rng
         roll = r.random()
         if roll < 0.3:
@@ -342,9 +352,23 @@ class Writer:
         return " ".join(self.sentence(r.randint(8, 22))) + (
             " " + " ".join(self.sentence(r.randint(6, 16))) if r.random() < 0.4 else "")
 
-    def block_quote(self) -> str:
+    def source_note(self, current: int) -> str:
+        """A note as a translated history has them (about 20 words): mostly a Russian source in
+        Cyrillic with its English edition in brackets, or its "ibid.", else two sentences of comment."""
         r = self.rng
-        text = " ".join(" ".join(self.sentence(r.randint(10, 22))) for _ in range(r.randint(2, 4)))
+        roll, a = r.random(), r.randint(3, 700)
+        if roll < 0.25:
+            return f"Там же, С. {a} [Ibid., p. {a + 9}]."
+        if roll < 0.7:
+            author = r.choice(CYRILLIC_NAMES).split()[-1]
+            title = " ".join(self.sentence(r.randint(2, 5))).rstrip(".")
+            return (f"{author}, {' '.join(self.cyrillic(r.randint(1, 2))).capitalize()}, Т. {r.randint(1, 55)}, С. {a} "
+                    f"[{r.choice(SURNAMES)}, *{self.work_title()}*, Volume {r.randint(1, 45)}, “{title},” p. {a + 9}].")
+        return " ".join(self.sentence(r.randint(12, 24))) + " " + " ".join(self.sentence(r.randint(8, 16)))
+
+    def block_quote(self, sentences: tuple[int, int] = (2, 4)) -> str:
+        r = self.rng
+        text = " ".join(" ".join(self.sentence(r.randint(10, 22))) for _ in range(r.randint(*sentences)))
         return f"> {text}\n>\n> — {self.person()}, *{self.work_title()}*"
 
     def russian_block_quote(self) -> str:
@@ -367,11 +391,11 @@ class Writer:
         caption = f"Table: Presses and editions in {len(towns)} towns, {start}--{start + 30}"
         return caption + "\n\n" + "\n".join(rows)
 
-    def figure(self, fig_id: str, index: int) -> str:
+    def figure(self, fig_id: str, index: int, files: list[str] = FIGURE_FILES) -> str:
         r = self.rng
         alt = f"A simple drawing of {' '.join(self.noun_phrase())} with labelled parts"
         caption = " ".join(self.sentence(r.randint(6, 14))).replace('"', '\\"')  # a bare quote would end the title
-        file = FIGURE_FILES[index % len(FIGURE_FILES)]
+        file = files[index % len(files)]
         return f'![{alt}](images/{file} "{caption}"){{#{fig_id}}}'
 
     def bullet_list(self) -> str:
@@ -499,6 +523,21 @@ def draw_figures(images: Path, rng: random.Random) -> None:
     img.save(images / FIGURE_FILES[2], "PNG")
 
 
+def draw_plates(images: Path, rng: random.Random) -> None:
+    """The note-heavy book's figures (`PLATES`): 1200 x 800 bar charts of random heights, each file
+    its own pixels, as a real book's figures are."""
+    ink = (30, 30, 34)
+    for name in PLATES:
+        img = Image.new("RGB", (1200, 800), (250, 248, 242))
+        d = ImageDraw.Draw(img)
+        d.line([(100, 720), (1140, 720)], fill=ink, width=4)
+        for i in range(12):
+            h = rng.randint(60, 620)
+            shade = tuple(rng.randint(60, 200) for _ in range(3))
+            d.rectangle((130 + i * 84, 720 - h, 190 + i * 84, 720), fill=shade, outline=ink, width=2)
+        img.save(images / name, "PNG")
+
+
 def draw_cover(path: Path, title: str, author: str) -> None:
     """A plain 1600 x 2560 cover, enough for packaging and thumbnails."""
     def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -589,8 +628,9 @@ def write_back_matter(back: Path, rng: random.Random) -> None:
 
 
 def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int = 850,
-             seed: int = 1, back_matter: bool = True) -> None:
-    """Write a synthetic book folder into `out_dir` (created if needed)."""
+             seed: int = 1, back_matter: bool = True, note_heavy: bool = False) -> None:
+    """Write a synthetic book folder into `out_dir` (created if needed); `note_heavy`: as costly per
+    page as a real note-heavy history (the module's docstring)."""
     out_dir = Path(out_dir)
     manuscript = out_dir / "manuscript"
     for sub in ("front", "chapters", "back"):
@@ -612,7 +652,7 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
     tables, figures, ru_quotes = every(5, 3), every(15, 8), every(4, 1)
     files: list[str] = []
     for number in range(1, chapters + 1):
-        w = Writer(random.Random(f"synthbook-{seed}-ch{number}"), chapters, id_width)
+        w = Writer(random.Random(f"synthbook-{seed}-ch{number}"), chapters, id_width, note_heavy)
         title, short = w.title()
         cid = w.chapter_id(number)
         front = {"title": yaml_str(title), "short_title": yaml_str(short), "id": cid,
@@ -634,6 +674,10 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
             fixed.append((w.rng.uniform(0.6, 0.95), "* * *"))
         if number % 6 == 2:
             fixed.append((w.rng.uniform(0.2, 0.8), w.bullet_list()))
+        if note_heavy:
+            fixed += [(w.rng.uniform(0.1, 0.9), w.block_quote((4, 6))) for _ in range(4)]
+            fixed += [(w.rng.uniform(0.1, 0.9), w.figure(f"plate-{number}-{k}", number * 3 + k, PLATES))
+                      for k in range(2 + number % 2)]
         specials = ["ru_span", "ru_span", "ru_bare", "ru_bare", "xref", "sc"]
         specials += ["xref"] * w.rng.randint(0, 1) + (["figref"] if fig_id else [])
         text = build_file(w, front, chapter_budgets[number - 1], fixed, note_counts[number - 1],
@@ -662,6 +706,8 @@ def generate(out_dir: Path, chapters: int = 50, words: int = 180_000, notes: int
         write_back_matter(manuscript / "back", random.Random(f"synthbook-{seed}-back"))
 
     draw_figures(images, random.Random(f"synthbook-{seed}-images"))
+    if note_heavy:
+        draw_plates(images, random.Random(f"synthbook-{seed}-plates"))
     draw_cover(images / "cover.jpg", "The Compositor's Year", author)
 
 
@@ -670,13 +716,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--chapters", type=int, default=50)
-    parser.add_argument("--words", type=int, default=180_000)
-    parser.add_argument("--notes", type=int, default=850)
+    parser.add_argument("--words", type=int, help="180000 (140000 with --note-heavy)")
+    parser.add_argument("--notes", type=int, help="850 (870 with --note-heavy)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-back-matter", action="store_true", help="no glossary, chronology, biographies or index")
+    parser.add_argument("--note-heavy", action="store_true",
+                        help=f"as costly per page as a real note-heavy history (default {NOTE_HEAVY['words']} words, {NOTE_HEAVY['notes']} notes)")
     args = parser.parse_args(argv)
-    generate(args.out_dir, chapters=args.chapters, words=args.words, notes=args.notes,
-             seed=args.seed, back_matter=not args.no_back_matter)
+    sizes = NOTE_HEAVY if args.note_heavy else {"words": 180_000, "notes": 850}
+    generate(args.out_dir, chapters=args.chapters, words=args.words or sizes["words"], notes=args.notes or sizes["notes"],
+             seed=args.seed, back_matter=not args.no_back_matter, note_heavy=args.note_heavy)
 
 
 if __name__ == "__main__":
