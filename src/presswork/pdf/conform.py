@@ -18,6 +18,7 @@ import pikepdf
 
 from ..errors import PressworkError
 from .inks import convert_inks
+from .rewritten_fonts import restore_fonts
 
 LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}  # PDF/X: the printer's inks, no links
 ARCHIVAL = {"pdf/a-1b": "1.4"}  # PDF/A built on PDF 1.4: only the fonts' form changes
@@ -62,6 +63,7 @@ def _declared_as(converted: bytes, original: pikepdf.Pdf, version: str) -> bytes
         elif key in out.Root:
             del out.Root[key]
     out.docinfo = out.copy_foreign(original.docinfo)
+    restore_fonts(out, original)
     for mine, theirs in zip(out.pages, original.pages, strict=True):
         # Ghostscript moves the MediaBox's corner to 0 0 (with the content); the boxes follow it
         dx, dy = (float(mine.obj.MediaBox[i]) - float(theirs.obj.MediaBox[i]) for i in (0, 1))

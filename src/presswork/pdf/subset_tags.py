@@ -20,7 +20,7 @@ def _subset_tag(digest: bytes) -> str:
     return "".join(letters)
 
 
-def _retag(name: pikepdf.Name, tag: str) -> pikepdf.Name:
+def retag(name: pikepdf.Name, tag: str) -> pikepdf.Name:
     """`name` (`/ABCDEF+Face` or `/Face`) under the subset tag `tag`."""
     base = str(name)[1:]
     if len(base) > 7 and base[6] == "+" and base[:6].isalpha() and base[:6].isupper():
@@ -63,7 +63,7 @@ def tag_fonts(out: pikepdf.Pdf) -> None:
             obj[key] = programs[digest]
             descriptors[obj.objgen] = tag_of[digest]
             if "/FontName" in obj:
-                obj.FontName = _retag(obj.FontName, tag_of[digest])
+                obj.FontName = retag(obj.FontName, tag_of[digest])
             break
     for font in fonts:
         descendants = font.get("/DescendantFonts")
@@ -74,4 +74,4 @@ def tag_fonts(out: pikepdf.Pdf) -> None:
         tag = descriptors[descriptor.objgen]
         for named in {id(font): font, id(member): member}.values():
             if "/BaseFont" in named:
-                named.BaseFont = _retag(named.BaseFont, tag)
+                named.BaseFont = retag(named.BaseFont, tag)
