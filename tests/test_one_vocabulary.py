@@ -21,7 +21,7 @@ from lxml import etree
 
 from presswork.cli import main
 from presswork.distribution.onix import OnixFacts, onix_record
-from presswork.errors import PressworkError
+from presswork.errors import Diagnostics, PressworkError
 from presswork.files.output import atomic_path
 from presswork.load.book import load_book
 from presswork.load.chapters import Anchors
@@ -112,7 +112,7 @@ def test_renderer_and_mark_resolver_declare_every_attribute_in_init():
     for chapter in book.chapters():
         renderer.chapter(chapter.tokens, chapter.id, "en", {n.number: n.tokens for n in chapter.notes})
     assert set(vars(renderer)) == declared
-    resolver = _Resolver(book, IndexConfig(), Anchors())
+    resolver = _Resolver(book, IndexConfig(), Anchors(), Diagnostics(), frozenset())
     declared = set(vars(resolver))
     for chapter in book.chapters():
         resolver.chapter(chapter)
