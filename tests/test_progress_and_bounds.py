@@ -29,7 +29,9 @@ from presswork.pipeline import expand
 
 FIXTURE = Path(__file__).parent / "fixtures" / "legacy-small.txt"
 SECTIONS = ["Foreword", "1. Buttons", "2. Pins and Needles", "Glossary", "Dates of Small Events", "Biographical Notes"]
-PRINTED = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}', 'isbn: {ebook: "9780000000002", paperback: "9780000000019"}')
+# A book with both products, priced, so that dist has nothing to warn about and -q prints nothing.
+PRINTED = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}', 'isbn: {ebook: "9780000000002", paperback: "9780000000019"}') + (
+    'prices: {ebook: ["9.99 GBP"], paperback: ["14.99 GBP"]}\n')
 GIB = 2**30
 
 

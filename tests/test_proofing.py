@@ -38,7 +38,7 @@ def only(root: Path) -> set[str]:
     ("# One\n\nText.\n\n[^x]: Nobody calls me.\n", "N002", 5),
     ("# One\n\nFirst[^2] then[^1].\n\n[^1]: One.\n[^2]: Two.\n", "N003", 3),
     ("# One\n\nText.[^x]\n\n[^x]:\n", "N004", 5),
-    ("# One\n\nSee [there](#nowhere).\n", "L001", 3),
+    ("# One\n\nSee [there](#nowhere).\n", "K001", 3),
     ("# One\n\nTwo  spaces here.\n", "T002", 3),
     ("# One\n\nThis - that.\n", "T003", 3),
     ("# One\n\nA space , before punctuation.\n", "T004", 3),
