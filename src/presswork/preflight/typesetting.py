@@ -21,6 +21,7 @@ VERY_LOOSE = 2.0
 TIGHT = 0.75  # below TeX's shrink limit of two thirds plus a margin: a tight line
 HYPHENS = ("-", "\u2010", "\u00ad")
 LADDER = 3  # this many hyphenated line ends in a row make a ladder
+OVERFULL = 1.0  # points past the measure: less is a rounding, or a line set a hair short beside it
 FOLIO = re.compile(r"^([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
 EDGE_SHARE = 12  # lines that end at one x (±EDGE_TOLERANCE) to make it a justified edge
 EDGE_TOLERANCE = 0.6
@@ -206,7 +207,7 @@ def _judge_lines(report: PageReport, lines: list[Line], edges: list[float]) -> N
                 report.tight.append(f"{spread:.2f}x {line.text}")
     measure = max((e for e in edges if any(abs(e - li.x1) <= EDGE_TOLERANCE * 1.5 for li in lines)), default=None)
     for line in lines:
-        if measure is not None and 0.5 < line.x1 - measure < 24 and line.ratios:
+        if measure is not None and OVERFULL < line.x1 - measure < 24 and line.ratios:
             report.overfull.append(f"{line.x1 - measure:.1f} pt {line.text}")
     run = 0
     for line in lines:
