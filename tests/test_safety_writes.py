@@ -23,6 +23,14 @@ from presswork.files import folders
 from presswork.files.cache import book_key
 from presswork.load.book import load_book
 
+def no_calibre(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without calibre's ebook-convert; every other tool (dist's preflight needs
+    Ghostscript and poppler) is still found. `shutil` is one module, so patching its `which` for
+    the Kindle backend patches it for everyone."""
+    which = shutil.which
+    monkeypatch.setattr(kindle.shutil, "which", lambda name, *args, **kw: None if name == "ebook-convert" else which(name, *args, **kw))
+
+
 NO_ISBN = BOOK_YAML.replace('isbn: {ebook: "9780000000002"}\n', "")
 needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm (make system-deps)")
 
@@ -118,7 +126,7 @@ def test_dist_recognises_only_its_own_bundle_by_its_manifest(tmp_path: Path):
 
 
 def test_dist_run_twice_replaces_its_own_bundle(small_book, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(kindle.shutil, "which", lambda name: None)  # no calibre: faster, same bundle logic
+    no_calibre(monkeypatch)  # faster, same bundle logic
     book, out = small_book({"manuscript/book.yaml": NO_ISBN}), tmp_path / "out"
     assert run(["dist", book, "--out", out]).exit_code == 0
     result = run(["dist", book, "--out", out])
@@ -314,7 +322,7 @@ def test_stale_staging_folders_of_killed_builds_are_cleared_and_nothing_else(sma
 
 
 def test_a_failed_build_does_not_say_it_wrote_the_products_it_discarded(small_book, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(kindle.shutil, "which", lambda name: None)
+    no_calibre(monkeypatch)
     result = run(["build", "epub", "kindle", small_book(), "--out", tmp_path / "out", "--require-azw3"])
     assert_clean_failure(result, "ebook-convert")
     assert "Wrote" not in result.output and products(tmp_path / "out") == []
