@@ -329,15 +329,26 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
 @click.argument("book_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
 @click.option("--json", "as_json", is_flag=True, help="Print the marks as JSON.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the marks as an HTML table.")
-def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path | None) -> None:
+@click.option("--apply", "apply_edits", is_flag=True,
+              help="Write the unambiguous edits (strike-outs, carets, free text beginning with →) as a patch of the manuscript.")
+@click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="With --apply: the patch [default: BOOK_DIR/build/marks.patch].")
+@click.option("--yes", is_flag=True, help="With --apply: edit the manuscript's files instead of writing a patch.")
+def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path | None, apply_edits: bool,
+                  patch_file: Path | None, yes: bool) -> None:  # fmt: skip
     """List a proofreader's marks on a PDF of the book (highlights, strike-outs, carets, notes, free
-    text, ink), one line a mark at the manuscript's file:line:column, with its page and folio."""
-    from .commands.marks import as_json as marks_json, find_marks, line, write_html
+    text, ink), one line a mark at the manuscript's file:line:column, with its page and folio; with
+    --apply, turn the unambiguous ones into a patch (or, with --yes, edits) of the manuscript."""
+    from .commands.marks import apply_marks, as_json as marks_json, find_marks, line, write_html
 
+    if (patch_file or yes) and not apply_edits:
+        raise click.UsageError("--patch and --yes go with --apply")
     try:
         found = find_marks(pdf_file, book_dir, Diagnostics())
         if html_file is not None:
             write_html(found, pdf_file, html_file)
+        if apply_edits:
+            click.echo(apply_marks(found, pdf_file, book_dir, None if yes else patch_file or book_dir / "build" / "marks.patch"))
+            return
     except PressworkError as exc:
         _fail(exc)
     click.echo(marks_json(found) if as_json else "\n".join(line(f, pdf_file) for f in found) or "no marks")

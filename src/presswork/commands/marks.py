@@ -12,7 +12,9 @@ from ..errors import Diagnostics
 from ..files.output import write_atomic, writing_into
 from ..load.book import load_book
 from ..proofmarks.annotations import Mark, read_marks, read_sections
+from ..proofmarks.edits import ARROW, apply, edited, patch, plan
 from ..proofmarks.locate import Locator, Place
+from ..text.labels import counted
 
 
 @dataclass
@@ -38,7 +40,7 @@ def describe(mark: Mark) -> str:
     """What a mark asks for, in the words of its kind, with its page, author and replies."""
     text, comment = _quoted(mark.text), _quoted(mark.comment)
     if mark.kind == "strike":
-        what = f"strike {text}" + (f" → {comment}" if mark.comment else "")
+        what = f"strike {text}" + (f" → {_quoted(ARROW.sub('', mark.comment))}" if mark.comment else "")
     elif mark.kind == "insert":
         what = f"insert {comment or '(nothing said)'} after {text}"
     elif mark.kind == "text":
@@ -85,3 +87,20 @@ def write_html(found: list[Found], pdf: Path, path: Path) -> None:
             f"</style></head><body><h1>Marks on {html.escape(pdf.name)}</h1><table>{rows}</table></body></html>\n")  # fmt: skip
     with writing_into(path.parent):
         write_atomic(path, page.encode())
+
+
+def apply_marks(found: list[Found], pdf: Path, root: Path, patch_file: Path | None) -> str:
+    """The unambiguous marks as a patch written to `patch_file` (None: edits written to the
+    manuscript), then every other mark with the reason it was left."""
+    edits, left = plan([(f.mark, f.place) for f in found], root)
+    changes = edited(root, edits)
+    if patch_file is None:
+        apply(root, changes)
+        done = f"applied {counted(len(edits), 'edit')} to {counted(len(changes), 'file')}"
+    else:
+        with writing_into(patch_file.parent):
+            write_atomic(patch_file, patch(changes).encode("utf-8"))
+        done = f"wrote {counted(len(edits), 'edit')} of {counted(len(changes), 'file')} to {patch_file} (apply: patch -p1 -d {root} < {patch_file})"
+    lines = [f"{line(Found(e.mark, e.place), pdf)} — edit" for e in edits]
+    lines += [f"{line(Found(mark, place), pdf)} — left: {reason}" for mark, place, reason in left]
+    return "\n".join([*lines, done])

@@ -35,6 +35,8 @@ class Place:
     column: int | None = None
     what: str = ""  # what the mark belongs to when it is not the manuscript's own text
     exact: bool = True  # found as printed (False: placed by its context alone, or not found)
+    # the marked letters' first and past-last offsets in the file, when found in the file of their page's section
+    span: tuple[int, int] | None = None
 
 
 class Stream:
@@ -97,9 +99,10 @@ class Locator:
         target, before, after = key(mark.text), key(joined(mark.before))[-CONTEXT_LETTERS:], key(joined(mark.after))[:CONTEXT_LETTERS]
         if target:
             for path in order:
-                if (found := self._find(self.stream(path), target, before, after)) is not None:
-                    line, column = self.stream(path).where(found)
-                    return Place(path, line, column)
+                if (found := self._find(stream := self.stream(path), target, before, after)) is not None:
+                    line, column = stream.where(found)
+                    span = (stream.offsets[found], stream.offsets[found + len(target) - 1] + 1) if path == home else None
+                    return Place(path, line, column, span=span)
         for path in order:  # the marked words are not in the manuscript as printed: place it by its context
             stream = self.stream(path)
             if before and (found := stream.letters.find(before)) >= 0:
