@@ -570,6 +570,7 @@ def test_slugs_are_compared_regardless_of_case(tmp_path: Path, monkeypatch, slug
     assert "named" in result.output or "cannot name" in result.output
 
 
+@pytest.mark.slow  # a real Dask cluster's 10 s shutdown
 def test_a_glob_stops_once_it_has_found_more_books_than_a_catalogue_may_hold(tmp_path: Path, monkeypatch):
     from presswork.catalogue import spec
 

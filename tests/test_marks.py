@@ -176,6 +176,7 @@ def test_a_file_that_is_no_pdf_is_one_line_of_error(tmp_path: Path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # chromium and pdf.js
 def test_marks_made_with_pdfjs_come_back_at_their_lines(sample_pdf: Path, browser, tmp_path: Path):
     """Firefox's PDF viewer as the proofreader's tool: highlights dragged over words, a free text typed."""
     pdfjs = pdfjs_root()

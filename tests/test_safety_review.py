@@ -205,6 +205,7 @@ def stop_while_laying_out(book: Path, tmp_path: Path, signum: int) -> Stopped:
         kill_all(workers)
 
 
+@pytest.mark.slow  # a synthetic book laid out in two workers, then stopped
 @pytest.mark.parametrize(("signum", "code", "line"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_a_parallel_build_stops_at_once_on_a_signal_to_its_process(synth_book: Path, tmp_path: Path, signum: int, code: int, line: str):
     stopped = stop_while_laying_out(synth_book, tmp_path, signum)

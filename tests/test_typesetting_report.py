@@ -69,6 +69,7 @@ def test_a_page_ending_short_before_more_text_is_a_short_page(tmp_path: Path) ->
     assert measure(pdf(tmp_path, opener)).totals()["short pages (> 1 line)"] == 0
 
 
+@pytest.mark.slow  # a proof's page images
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils' pdftoppm is not installed")
 def test_proof_report_writes_html_with_the_worst_pages_thumbnails(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["proof", str(ROOT), "--out", str(tmp_path / "proof"), "--report", "-q",

@@ -29,6 +29,8 @@ from cryptography.x509.oid import NameOID
 
 from presswork.cli import main
 from presswork.distribution import upload
+
+pytestmark = pytest.mark.slow  # real sshd and FTPS servers: many seconds
 from presswork.errors import PressworkError
 
 ROOT = Path(__file__).resolve().parent.parent

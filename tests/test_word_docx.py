@@ -17,8 +17,9 @@ from PIL import Image
 from conftest import ROOT, problems, run_epubcheck
 from presswork.cli import main
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice is needed: apt-get install libreoffice-writer-nogui (make system-deps)")
+pytestmark = [pytest.mark.skipif(shutil.which("soffice") is None,
+                                 reason="LibreOffice is needed: apt-get install libreoffice-writer-nogui (make system-deps)"),
+              pytest.mark.slow]  # LibreOffice and Pandoc runs: many seconds
 
 
 def _png() -> str:
