@@ -99,7 +99,7 @@ def _made(out: Path) -> dict[str, str]:
     """The files the last proof put in `out`, by name with their digest ({} when unknown)."""
     record = out / MADE
     try:
-        made = jsonfile.read(record) if record.is_file() and not record.is_symlink() else {}
+        made = jsonfile.read(record)  # a missing file, a link or a non-file: OSError or DamagedJson
     except (OSError, ValueError):
         return {}
     ok = isinstance(made, dict) and all(isinstance(k, str) and "/" not in k and isinstance(v, str) for k, v in made.items())

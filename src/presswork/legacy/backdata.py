@@ -9,8 +9,8 @@ from ..load.backmatter import plain
 from ..load.sources import slugify
 from ..text.dates import MONTHS, DateError, parse_life_date
 from .blocks import Block
-from .convert import SUPERSCRIPT, unfinished
-from .notemarks import note_line
+from .convert import unfinished
+from .notemarks import SUPERSCRIPT, note_line
 
 KINDS = ("glossary", "chronology", "biographies")  # the sections read as data, not as Markdown
 _CYRILLIC = re.compile("[\u0400-\u04ff]")

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 
 from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_CLASS, UNCALLED_NOTES_LABEL, note_residue
 from .blocks import Block
-from .notemarks import CALL_SEPARATOR, DAMAGED_NOTE, SUPER_DIGITS, TO_SUPER, normalize_calls, note_line
+from .notemarks import CALL_SEPARATOR, DAMAGED_CALL, DAMAGED_NOTE, SUPER_DIGITS, SUPERSCRIPT, TO_SUPER, normalize_calls, note_line
 
-SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
-_DAMAGED_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link on a line of its own whose digit was misread ([Z](#))
 _ENDS_WITH_CALL = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063]+[\"'”»’)\]]*$")
 _ONLY_CALLS = re.compile(r"^[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2063\s]+$")
 # Three blank lines or more stand where the export dropped an image: what follows is its caption.
@@ -98,8 +96,8 @@ def convert(blocks: list[Block], first_figure: int, following: list[Block] | Non
     notes, note_lines = _read_notes(note_blocks, trailing, result)
     body = _repair_calls(body, notes, result)
     body = _find_lost_notes(body, _calls(body), notes, note_lines, result)
-    result.borrowed = _borrow_notes(following or [], _calls(body), notes, note_lines, result)
-    calls = _calls(body)
+    calls = _calls(body)  # the body is final from here
+    result.borrowed = _borrow_notes(following or [], calls, notes, note_lines, result)
     _doubtful_notes(body, calls, notes, result)
     paragraphs = _figures_and_text(body, result, first_figure)
     paragraphs += _figures_and_text(trailing, result, first_figure, captions_only=True)
@@ -109,10 +107,8 @@ def convert(blocks: list[Block], first_figure: int, following: list[Block] | Non
     doubtful = {label for label, _ in result.doubtful_notes}
     for label, line in calls.items():
         if label not in notes:
-            if label in doubtful:
-                notes[label] = f"*({MISSING_NOTE_TEXT})*"
-                continue
-            result.refs_without_notes.append((label, line))
+            if label not in doubtful:
+                result.refs_without_notes.append((label, line))
             notes[label] = f"*({MISSING_NOTE_TEXT})*"
     for label, line in note_lines.items():
         if label not in calls:
@@ -200,7 +196,7 @@ def _repair_calls(body: list[Block], notes: dict[str, str], result: Converted) -
             lines[block.line + offset] = fixed
     found: list[tuple[int, tuple[int, int], str]] = []  # (line, span, label); "" for a misread call
     for number, line in lines.items():
-        if m := _DAMAGED_CALL.match(line):
+        if m := DAMAGED_CALL.match(line):
             found.append((number, m.span(), ""))
         found += [(number, m.span(), m.group().translate(SUPER_DIGITS)) for m in SUPERSCRIPT.finditer(line)]
     called = Counter(label for _, _, label in found)

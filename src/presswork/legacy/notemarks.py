@@ -10,6 +10,8 @@ import re
 from ..text.markers import SUPER_CHARS
 
 SUPER_DIGITS = str.maketrans(SUPER_CHARS, "0123456789")
+SUPERSCRIPT = re.compile(f"[{SUPER_CHARS}]+")  # a call's number in superscript digits
+DAMAGED_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link on a line of its own whose digit was misread ([Z](#))
 TO_SUPER = str.maketrans("0123456789", SUPER_CHARS)
 # Between two calls that stand side by side (¹⁸⁣¹⁹), so that each stays a call of its own; never printed.
 CALL_SEPARATOR = "\u2063"

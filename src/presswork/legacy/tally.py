@@ -10,12 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from ..text.markers import MISSING_NOTE_TEXT, SUPER_CHARS, UNCALLED_NOTES_LABEL
+from ..text.markers import MISSING_NOTE_TEXT, UNCALLED_NOTES_LABEL
 from .blocks import Block
-from .notemarks import DAMAGED_NOTE, normalize_calls, note_line
+from .notemarks import DAMAGED_CALL, DAMAGED_NOTE, SUPERSCRIPT, normalize_calls, note_line
 
-_CALL = re.compile(f"[{SUPER_CHARS}]+")
-_MISREAD_CALL = re.compile(r"^\[\D\]\(#\)$")  # a call link whose digit was misread, on a line of its own
 _DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s?(.*)$")
 _REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
 # An entry heading of the biographical notes, by its shape alone: a surname in capitals, other names in
@@ -42,8 +40,8 @@ class Tally:
         # a line shaped like a note line but with a damaged number, right before note 2, is note 1
         damaged = sum(1 for j in numbered if read[j][0] == "2" and j and not read[j - 1] and DAMAGED_NOTE.match(lines[j - 1]))
         self.notes[name] = len(numbered) + damaged
-        self.calls[name] = sum(len(_CALL.findall(normalize_calls(line)[0])) + bool(_MISREAD_CALL.match(line))
-                               for line in lines if note_line(line) is None)  # fmt: skip
+        self.calls[name] = sum(len(SUPERSCRIPT.findall(normalize_calls(line)[0])) + bool(DAMAGED_CALL.match(line))
+                               for line, number in zip(lines, read) if number is None)  # fmt: skip
 
     def back_matter(self, kind: str, blocks: list[Block]) -> None:
         if kind == "biographies":

@@ -8,8 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import numpy
-from PIL import Image
 
 from .findings import Finding
 from .tools import run
@@ -19,6 +17,9 @@ RESOLUTION = 36  # dpi: fine enough for areas of heavy ink, cheap for 600 pages
 
 def coverage(path: Path) -> list[float]:
     """Each page's highest total ink, in per cent."""
+    import numpy  # here, not at the top: the CLI loads this module at start-up for every command
+    from PIL import Image
+
     folder = Path(tempfile.mkdtemp(prefix="presswork-ink-"))
     try:
         run("gs", ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiff32nc", f"-r{RESOLUTION}",

@@ -16,12 +16,13 @@ from ..errors import Location, PressworkError
 from ..legacy.importer import book_yaml, placeholder, write_book_folder
 from ..legacy.metadata import FoundMetadata
 from ..load.sources import slugify
+from ..model import IMAGE_TYPES
 from ..progress import Progress, silent
 from ..text.labels import counted
 from ..text.scripts import mixed_scripts
 from . import pandoc
 from .docxparts import Facts, mark_languages
-from .markdown import COMMENT, COMMENT_END, KEPT_IMAGES, Comment, Tally, Writer, image_name
+from .markdown import COMMENT, COMMENT_END, Comment, Tally, Writer, image_name
 
 # Heading text (its start, case folded) → the kind of a front or back matter file; `--matter` adds to it.
 MATTER = {"foreword": "foreword", "preface": "preface", "introduction": "introduction", "prologue": "prologue",
@@ -269,7 +270,7 @@ def _image(root: Path, documents: list, source: str, name: str, caption: str, re
     if not found.is_file():
         report.notes.append(f"{name}: the image {found.name} was not found in the document; a placeholder stands in")
         placeholder(target, int(re.findall(r"\d+", target.stem)[0]), caption)
-    elif found.suffix.lower() in KEPT_IMAGES:
+    elif found.suffix.lower() in IMAGE_TYPES:
         shutil.copyfile(found, target)
     else:
         try:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import IMAGE_TYPES
 from .docxparts import CLOSE, FILE, FILE_END, MID, OPEN
 
 GONE = "\ue007"  # where a change not taken stood: the space before it goes if punctuation follows
@@ -18,7 +19,6 @@ SCENE_BREAKS = {"***", "* * *", "*", "#", "⁂", "* * * * *", "~", "§", "◊"}
 _ESCAPE = re.compile(r"([\\`*_\[\]<>{}|])")
 _LINE_START = re.compile(r"^(#|>|[-+=](?=\s|$)|\d+(?=[.)]))")
 _LANG = re.compile(f"{OPEN}([a-z]{{2,3}}){MID}(.*?){CLOSE}", re.S)
-KEPT_IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _FILE = re.compile(f"{FILE}\\d+{FILE_END}")
 _SPACES = re.compile(r"(?<=\S) {2,}")
 _LINK = re.compile(r"^(https?://|mailto:)")
@@ -225,7 +225,7 @@ class Writer:
 def image_name(figure: Figure) -> str:
     """Where the figure's image goes in the book: PNG for formats the products cannot carry."""
     suffix = Path(figure.source).suffix.lower()
-    return f"images/figure-{figure.number}{suffix if suffix in KEPT_IMAGES else '.png'}"
+    return f"images/figure-{figure.number}{suffix if suffix in IMAGE_TYPES else '.png'}"
 
 
 def _grouped(blocks: list[dict]) -> list[dict]:

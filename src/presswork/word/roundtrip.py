@@ -68,14 +68,13 @@ def read_back(edited: Path, root: Path, apply: bool) -> Result:
             continue
         chapter = chapters[number - 1]
         source = book.texts[chapter.source]
-        rejected, accepted = Writer("reject", 1).document(blocks), Writer("accept", 1).document(blocks)
+        writer = Writer("reject", 1)  # its tally keeps the chapter's comments, which `rejected` marks
+        rejected, accepted = writer.document(blocks), Writer("accept", 1).document(blocks)
         original = Writer("reject", 1).document(ours.get(number, []))
         for old, new, left in _hunks(_clean(original), _clean(rejected)):
             result.untracked.append(f"{chapter.source}:{_line(source, left)}: “{' '.join(old)}” → “{' '.join(new)}” (not tracked: not taken)")
-        writer = Writer("reject", 1)
-        marked = writer.document(blocks)
         for index, comment in enumerate(writer.tally.comments):
-            before = marked.split(f"{COMMENT}{index}{COMMENT_END}")[0].split()[-CONTEXT:]
+            before = rejected.split(f"{COMMENT}{index}{COMMENT_END}")[0].split()[-CONTEXT:]
             result.comments.append(f"{chapter.source}:{_line(source, before)}: {comment.author}: {comment.text}")
         text = source
         for old, new, left, right in reversed(list(_hunks(_clean(rejected), _clean(accepted), context=True))):
