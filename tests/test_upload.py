@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -449,6 +450,18 @@ def test_only_a_bundle_presswork_made_is_sent(bundle: Path, tmp_path: Path) -> N
     (tmp_path / "stuff" / "book.epub").write_bytes(b"PK")
     result = _run(str(tmp_path / "stuff"), "--to", "sftp://press@intake.example.com/in", "--dry-run", env={"HOME": str(tmp_path)})
     assert result.returncode == 1 and "not a bundle presswork made" in result.stderr
+
+
+@pytest.mark.parametrize("forged", [{"sha256": None}, {"role": None}, {"bytes": "12"}])
+def test_a_bundle_whose_manifest_entries_are_forged_is_not_sent(bundle: Path, tmp_path: Path, forged: dict) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][0] = {key: value for key, value in (manifest["files"][0] | forged).items() if value is not None}
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = _run(str(copy), "--to", "sftp://press@intake.example.com/in", "--dry-run", env={"HOME": str(tmp_path)})
+    assert result.returncode == 1 and "not a bundle presswork made" in result.stderr, result.stderr
+    assert "internal error" not in result.stderr
 
 
 def test_dist_still_takes_a_book_folder_and_upload_is_its_subcommand(tmp_path: Path) -> None:

@@ -164,6 +164,8 @@ def bundle_files(folder: Path) -> set[str] | None:
         return None
     try:
         entries = jsonfile.read(present["manifest.json"])["files"]
+        if not isinstance(entries, list) or not all(map(_manifest_entry, entries)):
+            return None
         listed = {e["file"]: e["bytes"] for e in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -172,6 +174,12 @@ def bundle_files(folder: Path) -> set[str] | None:
     if any(present[name].stat().st_size != size for name, size in listed.items()):
         return None
     return set(present)
+
+
+def _manifest_entry(entry: object) -> bool:
+    """An entry as `_manifest` writes it: what every reader of a bundle may then take as given."""
+    return (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("file", "role", "sha256"))
+            and type(entry.get("bytes")) is int)  # fmt: skip
 
 
 def _replaceable(final: Path) -> set[str]:
