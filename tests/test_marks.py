@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
@@ -173,6 +175,9 @@ def test_a_file_that_is_no_pdf_is_one_line_of_error(tmp_path: Path):
     bad.write_bytes(b"not a pdf")
     result = run(bad, ROOT)
     assert result.exit_code == 1 and "not a PDF presswork can read" in result.output
+    alone = subprocess.run([sys.executable, "-c", "from presswork.cli import main; main()", "marks", str(bad), str(ROOT)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert alone.returncode == 1 and alone.stderr.count("\n") == 1, alone.stderr  # the PDF reader's own logs are quiet
     assert "Traceback" not in result.output
 
 

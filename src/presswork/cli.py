@@ -35,9 +35,10 @@ from .preview import PREVIEWS
 from .text.labels import counted, shortened
 from .weasy import check_version
 
-# Libraries that log every CSS rule they skip and every glyph they subset: noise for a user, whose
-# problems presswork reports itself. Quietened when the command starts, never on import.
-QUIET_LOGGERS = ("weasyprint", "fontTools")
+# Libraries that log every CSS rule they skip, every glyph they subset, every damage of a PDF they
+# read: noise for a user, whose problems presswork reports itself in one line. Quietened when the
+# command starts, never on import.
+QUIET_LOGGERS = ("weasyprint", "fontTools", "pypdf", "pdfminer")
 
 
 class LineReporter:
