@@ -107,6 +107,26 @@ def test_font_subsetter_uses_an_open_array_type():
     assert len(ffi._parsed_types) == known
 
 
+def test_raster_images_are_known_by_the_md5_of_their_url_and_written_by_get_x_object(tmp_path):
+    """raster_image_id, images_written_as_stored: a raster image's `id` is the MD5 of the URL
+    `html.parse_url` makes of its src; `RasterImage.get_x_object(interpolate, dpi_ratio)` calls
+    the static `_get_png_data(pillow_image)` for the samples of a PNG without alpha."""
+    from PIL import Image
+    from weasyprint.images import RasterImage
+
+    Image.new("RGB", (4, 3), (10, 20, 30)).save(tmp_path / "a.png")
+    document = HTML(string='<img src="a.png">', base_url=tmp_path.as_uri() + "/").render()
+    [image] = [box.replacement for box in layout.page_box(document.pages[0]).descendants() if hasattr(box, "replacement")]
+    assert image.id == layout.raster_image_id("a.png", tmp_path.as_uri() + "/")
+    original = getattr(RasterImage.get_x_object, "__wrapped__", RasterImage.get_x_object)
+    assert list(inspect.signature(original).parameters) == ["self", "interpolate", "dpi_ratio"]
+    assert isinstance(inspect.getattr_static(RasterImage, "_get_png_data"), staticmethod)
+    assert "self._get_png_data(" in inspect.getsource(original)
+    layout.images_written_as_stored()
+    layout.images_written_as_stored()
+    assert RasterImage.get_x_object.__wrapped__ is original
+
+
 # -- output hooks ------------------------------------------------------------------------------
 def test_bookmark_nesting_function_and_matrix(document):
     """bookmark_tree: `make_page_bookmark_tree`'s six arguments and `Matrix(a, d, f)`."""

@@ -93,7 +93,7 @@ def child_stage(stage: str, root: Path, out: Path) -> None:
         print(f"{time.perf_counter() - start:.2f} {layout.page_count()}")
         return
     if stage == "pdf":
-        data = pdf_document(book, lay_out(book, Diagnostics()))
+        data = pdf_document(lay_out(book, Diagnostics()))
     else:
         rendered = render_book(book, Links(target=lambda i: f"#{i}", image=lambda p: p.as_posix()), notes=NotePlacement.FOOTNOTES)
         faces = "".join(

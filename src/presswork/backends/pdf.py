@@ -14,5 +14,5 @@ from .options import Artifacts
 
 def write_pdf(book: Book, out_dir: Path, diagnostics: Diagnostics, artifacts: Artifacts) -> list[Path]:
     out = out_dir / f"{book.metadata.slug}.pdf"
-    write_atomic(out, pdf_document(book, artifacts.layout))
+    write_atomic(out, pdf_document(artifacts.layout))
     return [out]

@@ -30,6 +30,7 @@ from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
 from ..text.labels import word
+from ..text.markers import is_placeholder
 from ..text.typography import smarten_string
 from .fetcher import BOOK_URL, font_faces
 from .footnotes import warn_strays
@@ -86,14 +87,16 @@ class PrintLayout:
         with collected_after():
             rendered = render_book(self.book, LINKS, notes=self.options.notes, block_ids=True)
         self.css = font_faces() + stylesheet(self.book.styles, ("base", "print"))
+        placeholders = frozenset(LINKS.image(f.src) for f in self.book.figures() if is_placeholder(f.alt))
         profile = self.options.output_profile
-        self._inputs = book_key(self.book.root, self.css, self.options.pdf_variant, repr(self.book.metadata),
+        self._inputs = book_key(self.book.root, self.css, self.options.pdf_variant, repr(self.book.metadata), sorted(placeholders),
                                 build_time(self.book.metadata.date).isoformat(),
                                 content_digest(self.book.root / profile) if profile else None, folders=("images",))  # fmt: skip
         layout = self._pieces(rendered)
         self._pieces_total = len(layout.front) + len(layout.body)
         gutter = self.options.gutter(self._estimated_pages())
-        with typesetters(self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata) as typeset:
+        with typesetters(self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata,
+                         placeholders) as typeset:  # fmt: skip
             self._typeset = typeset
             for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
                 self._pass(layout, rendered, gutter)

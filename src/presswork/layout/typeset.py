@@ -86,14 +86,23 @@ class Job:
     page_css: str
 
 
-class Typesetter:
-    """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour profiles."""
+# presswork's key on the image XObject of a placeholder figure (pdf/placeholders.py, preflight)
+PLACEHOLDER_KEY = "PressworkPlaceholder"
 
-    def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata):
+
+class Typesetter:
+    """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour
+    profiles, and the images of its placeholder figures (`placeholders`, their `src` as the book's
+    HTML has it), which each piece's PDF marks as such."""
+
+    def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata,
+                 placeholders: frozenset[str] = frozenset()):  # fmt: skip
         weasy.keep_notes_with_their_calls()  # in each process that lays out
         weasy.subset_with_open_arrays()
+        weasy.images_written_as_stored()
         self.variant = variant
         self.metadata = metadata
+        self.marks = {ident: PLACEHOLDER_KEY for src in placeholders if (ident := weasy.raster_image_id(src, BOOK_URL))}
         self.fetch = BookFetcher(root)
         self.font_config = FontConfiguration()
         self.color_profiles: dict = {}  # filled by @color-profile rules as page CSS is parsed
@@ -120,13 +129,15 @@ class Typesetter:
                      not (weasy.page_type(page).blank or weasy.page_type(page).name == "plain"), starts.page(page))
             for page in document.pages
         ]  # fmt: skip
-        return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
+        with weasy.images_marked(self.marks):
+            return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
 
 
 _worker: Typesetter | None = None  # this worker process's typesetter
 
 
-def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata, lifeline: Lifeline | None) -> None:
+def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata, placeholders: frozenset[str],
+                  lifeline: Lifeline | None) -> None:  # fmt: skip
     global _worker
     if lifeline is not None:
         lifeline.hold()
@@ -134,7 +145,7 @@ def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata,
     # its workers end with it (the lifeline), without a traceback each. SIGTERM ends a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker = Typesetter(root, css, variant, metadata)
+    _worker = Typesetter(root, css, variant, metadata, placeholders)
 
 
 def _lay_out_in_worker(job: Job) -> LaidOut:
@@ -154,21 +165,21 @@ def _let_results_end(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def typesetters(jobs: int, root: Path, css: str, variant: str | None,
-                metadata: Metadata) -> Iterator[Callable[[list[Job]], Iterator[LaidOut]]]:  # fmt: skip
+def typesetters(jobs: int, root: Path, css: str, variant: str | None, metadata: Metadata,
+                placeholders: frozenset[str] = frozenset()) -> Iterator[Callable[[list[Job]], Iterator[LaidOut]]]:  # fmt: skip
     """A function laying jobs out in order: in this process with one job at a time (the serial
     build), else in a pool of at most `jobs` worker processes (never more than the cores), which
     end with this process however it ends. The same code lays every piece out either way, so the
     bytes do not depend on `jobs`."""
     jobs = max(1, min(jobs, jobs_default()))
     if jobs == 1:
-        here = Typesetter(root, css, variant, metadata)
+        here = Typesetter(root, css, variant, metadata, placeholders)
         yield lambda batch: map(here.lay_out, batch)
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     lifeline = Lifeline() if fork else None  # a spawned worker inherits no pipe (Windows)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                               initializer=_start_worker, initargs=(root, css, variant, metadata, lifeline))  # fmt: skip
+                               initializer=_start_worker, initargs=(root, css, variant, metadata, placeholders, lifeline))  # fmt: skip
 
     def run(batch: list[Job]) -> Iterator[LaidOut]:
         try:

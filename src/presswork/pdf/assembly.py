@@ -1,8 +1,8 @@
 """Print PDF assembly: the laid-out pieces (the layout stage's `Layout`, one PDF each) assembled
 into one PDF with pikepdf (qpdf): pages in print order with blank versos before rectos, folios
 printed after the layout's folio samples, page labels equal to the printed folios, one outline, one set of
-named destinations, links between pieces pointed at them, and placeholder figures' images marked
-as such for the preflight (`placeholders`).
+named destinations, links between pieces pointed at them; placeholder figures' images keep the mark
+the pieces gave them (`placeholders`), given again after a Ghostscript rewrite.
 
 The first piece's catalog (output intents, XMP metadata, language) and document information
 are kept, so PDF/X and PDF/A variants stay what WeasyPrint made them.
@@ -16,19 +16,18 @@ import pikepdf
 
 from ..layout.cropmarks import add_crop_marks
 from ..layout.pieces import PLAIN_VERSO, Folios, Layout
-from ..model import Book
 from .conform import conform
 from .destinations import link_pieces, named_destinations
 from .folios import FolioPrinter, stamp
 from .outline import add_outline
-from .placeholders import mark_again, mark_placeholders, placeholder_pixels
+from .placeholders import mark_again, marked
 from .subset_tags import tag_fonts
 from .subsets import merge_subsets
 
 _OWN_KEYS = {"/Type", "/Pages", "/Names", "/Outlines", "/PageLabels"}  # catalog entries the assembly makes
 
 
-def pdf_document(book: Book, layout: Layout) -> bytes:
+def pdf_document(layout: Layout) -> bytes:
     """The PDF of every page of `layout`, in print order; the same bytes for the same layout."""
     sequence = list(layout.sequence())
     opened: dict[int, pikepdf.Pdf] = {}  # id of a LaidOut -> its PDF, opened once
@@ -65,8 +64,6 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     front_pages = sum(1 for roman, *_ in sequence if roman)
     out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
         0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))  # fmt: skip
-    pixels = placeholder_pixels(book)
-    placed = mark_placeholders(out, pixels) if pixels else set()
     buffer = io.BytesIO()
     # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; from PDF 1.5 on, objects go into
     # object streams as WeasyPrint puts them (a third of the file, for the links and destinations)
@@ -75,4 +72,5 @@ def pdf_document(book: Book, layout: Layout) -> bytes:
     out.save(buffer, deterministic_id=True, min_version=first.pdf_version, object_stream_mode=streams)
     made = buffer.getvalue()
     done = conform(made, layout.options.pdf_variant)
-    return mark_again(done, placed) if placed and done is not made else done
+    placed = marked(out) if done is not made else set()
+    return mark_again(done, placed) if placed else done

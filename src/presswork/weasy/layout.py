@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import inspect
 import re
+import struct
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from hashlib import md5
 from typing import Any
 
 from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, TextBox
+from weasyprint.html import parse_url
+from weasyprint.images import RasterImage
 from weasyprint.layout import block
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
@@ -146,3 +150,81 @@ def subset_with_open_arrays() -> None:
     by `_OpenArrays` around it, for the speed its docstring gives. Idempotent."""
     if not isinstance(pdf_fonts.ffi, _OpenArrays):
         pdf_fonts.ffi = _OpenArrays(pdf_fonts.ffi)
+
+
+def raster_image_id(src: str, base_url: str) -> str | None:
+    """Hook: the id WeasyPrint gives the raster image an `<img src="src">` loads
+    (`images.get_image_from_uri`: the MD5 of the URL `html.parse_url` makes of the attribute), by
+    which its PDF writer knows the image (`RasterImage.id`)."""
+    url = parse_url(src, base_url)
+    return md5(url.encode(), usedforsecurity=False).hexdigest() if url else None
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_COLOUR = {"RGB": 2, "L": 0}  # a PNG's colour type for the modes whose samples a PDF takes as they are
+_marks: dict[str, str] = {}  # image id -> a key its image XObject gets (`images_marked`)
+
+
+def _stored_samples(image: Any) -> bytes | None:
+    """The compressed samples (the IDAT chunks' data) of a PNG whose pixels a PDF image holds as the
+    file stores them — 8 bits a sample, grey or RGB, no palette, transparency or interlacing: the
+    same Flate stream with PNG predictors WeasyPrint writes after decoding and encoding them again
+    with Pillow (same pixels, other bytes). None for any other image."""
+    if image.format != "PNG" or image.mode not in _PNG_COLOUR:
+        return None
+    data = image.image_data.data
+    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 33:
+        return None
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    if (depth, colour, interlace, width, height) != (8, _PNG_COLOUR[image.mode], 0, image.width, image.height):
+        return None
+    samples, at = [], 8
+    while at + 8 <= len(data):
+        (length,), kind = struct.unpack(">I", data[at:at + 4]), data[at + 4:at + 8]
+        if at + 12 + length > len(data) or kind in (b"PLTE", b"tRNS"):
+            return None
+        if kind == b"IDAT":
+            samples.append(data[at + 8:at + 8 + length])
+        elif kind == b"IEND":
+            return b"".join(samples) if samples else None
+        at += 12 + length
+    return None
+
+
+def images_written_as_stored() -> None:
+    """Hook: `weasyprint.images.RasterImage.get_x_object` (an image's XObject, made when a PDF is
+    written) wrapped, so that a PNG whose samples a PDF takes as they are (`_stored_samples`) is
+    written from its file's compressed samples instead of being decoded and encoded again by
+    Pillow (a 1200 × 800 figure: some 20 ms each time a piece holding it is written): the wrapper
+    hands them to WeasyPrint's own writer in place of its `_get_png_data`, so the XObject's
+    dictionary is WeasyPrint's. The image of an id `images_marked` names gets its key. Idempotent."""
+    original = RasterImage.get_x_object
+    if hasattr(original, "__wrapped__"):
+        return
+
+    def get_x_object(self: Any, interpolate: bool, dpi_ratio: float) -> Any:
+        samples = _stored_samples(self) if dpi_ratio == 1 else None
+        if samples is not None:
+            self._get_png_data = lambda _image: samples  # the instance's, over the class's static method
+        try:
+            x_object = original(self, interpolate, dpi_ratio)
+        finally:
+            self.__dict__.pop("_get_png_data", None)
+        if self.id in _marks:
+            x_object.extra[_marks[self.id]] = "true"
+        return x_object
+
+    get_x_object.__wrapped__ = original  # type: ignore[attr-defined]
+    RasterImage.get_x_object = get_x_object
+
+
+@contextmanager
+def images_marked(marks: Mapping[str, str]) -> Iterator[None]:
+    """While a document is written, the image XObject of each image id in `marks` (see
+    `raster_image_id`) gets the key `marks` gives it, with the value true (`images_written_as_stored`
+    must be in place)."""
+    _marks.update(marks)
+    try:
+        yield
+    finally:
+        _marks.clear()
