@@ -170,6 +170,33 @@ def test_the_serial_typesetter_and_a_worker_write_the_same_piece(sample_copy: Pa
     assert there == here and here.pdf.startswith(b"%PDF-")
 
 
+def test_kept_typesetters_stay_warm_until_their_settings_change_or_a_build_fails(sample_copy: Path):
+    """KeptTypesetters (watch): the same typesetters for the same settings, new ones for others or
+    after a failure; the pieces kept are the last layout's, and give its bytes again."""
+    book = load_book(sample_copy)
+    kept = typeset.KeptTypesetters()
+    try:
+        with kept.typesetters(1, sample_copy, "", None, book.metadata) as first:
+            pass
+        with kept.typesetters(1, sample_copy, "", None, book.metadata) as again:
+            assert again is first
+        with kept.typesetters(1, sample_copy, "p { color: red }", None, book.metadata) as other:
+            assert other is not first
+        with pytest.raises(RuntimeError), kept.typesetters(1, sample_copy, "p { color: red }", None, book.metadata):
+            raise RuntimeError("a failed build")
+        with kept.typesetters(1, sample_copy, "p { color: red }", None, book.metadata) as after:
+            assert after is not other
+    finally:
+        kept.close()
+    cold = PrintLayout(book, Diagnostics(), jobs=1).run()
+    warm = PrintLayout(book, Diagnostics(), jobs=1, kept=kept).run()
+    kept_ids = {id(laid) for laid in kept.pieces.values()}
+    assert all(id(piece.laid) in kept_ids for piece in warm.front + warm.body) and id(warm.blank) in kept_ids
+    again = PrintLayout(book, Diagnostics(), jobs=1, kept=kept)
+    assert [p.laid.pdf for p in again.run().body] == [p.laid.pdf for p in warm.body] == [p.laid.pdf for p in cold.body]
+    kept.close()
+
+
 def _flat(items: list) -> list:
     return [leaf for item in items for leaf in (_flat(item) if isinstance(item, list) else [item])]
 

@@ -183,6 +183,58 @@ def test_a_broken_save_keeps_the_last_good_pdf_and_shows_the_error_until_fixed(s
     assert mended["error"] is None and "Mended at last" in pdf_text(get(watcher.port, "/a-small-book.pdf")[2])
 
 
+THREE_CHAPTERS = BOOK_YAML.replace("    - chapters/one.md\n", "    - chapters/one.md\n    - chapters/two.md\n    - chapters/three.md\n")
+PARAGRAPH = ("The pressman inked the forme with two balls, beat it evenly, laid the sheet on the tympan and pulled "
+             "the bar twice, once for each half of the forme, before the sheet was lifted and hung to dry. ")  # fmt: skip
+
+
+def fresh_build(root: Path, out: Path) -> bytes:
+    """The print PDF `build pdf` makes of the book as it is now, with a build cache of its own."""
+    result = build(root, "--out", str(out), "--cache", str(out / "cache"), "--jobs", "1", fmt="pdf")
+    assert result.exit_code == 0, result.output
+    return (out / "a-small-book.pdf").read_bytes()
+
+
+def chapter_folios(data: bytes) -> tuple[dict[str, str], str]:
+    """Each chapter's first folio (its title's page's label), and the contents page's words."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() for page in reader.pages]
+    first = {title: reader.page_labels[next(n for n, text in enumerate(texts) if text.lstrip().startswith(f"CHAPTER {number}"))]
+             for number, title in enumerate(("One", "Two", "Three"), 1)}  # fmt: skip
+    return first, next(" ".join(text.replace(". ", "").split()) for text in texts if text.lstrip().startswith("Contents"))
+
+
+def test_the_served_pdf_after_edits_is_the_pdf_a_fresh_build_makes(small_book, watching, tmp_path):
+    """A one-word edit (no page moves) and an edit adding pages to the first chapter (every later
+    folio and the contents move): after each the PDF served is byte for byte the one `build pdf`
+    makes of the same sources, and the later chapters' folios and the contents follow the move."""
+    chapters = {f"manuscript/chapters/{name}.md": f"# {name.title()}\n\n" + PARAGRAPH * 6 + "\n"
+                for name in ("one", "two", "three")}  # fmt: skip
+    root = small_book({"manuscript/book.yaml": THREE_CHAPTERS, **chapters})
+    watcher = watching(str(root), "--product", "pdf", "--jobs", "2", "--out", str(tmp_path / "out"),
+                       "--cache", str(tmp_path / "watch-cache"))  # fmt: skip
+    watcher.wait_for(lambda s: s["generation"] == 1)
+    folios, _ = chapter_folios(get(watcher.port, "/a-small-book.pdf")[2])
+
+    two = root / "manuscript/chapters/two.md"
+    two.write_text(two.read_text().replace("twice", "thrice", 1))
+    assert watcher.wait_for(lambda s: s["generation"] == 2)["error"] is None
+    served = get(watcher.port, "/a-small-book.pdf")[2]
+    assert "thrice" in pdf_text(served) and served == fresh_build(root, tmp_path / "fresh-1")
+    assert chapter_folios(served)[0] == folios
+
+    one = root / "manuscript/chapters/one.md"
+    one.write_text(one.read_text() + ("\n" + PARAGRAPH * 6 + "\n") * 4)
+    assert watcher.wait_for(lambda s: s["generation"] == 3)["error"] is None
+    served = get(watcher.port, "/a-small-book.pdf")[2]
+    assert served == fresh_build(root, tmp_path / "fresh-2")
+    moved, contents = chapter_folios(served)
+    assert moved["One"] == folios["One"] and int(moved["Two"]) > int(folios["Two"]) and int(moved["Three"]) > int(folios["Three"])
+    assert f"Two {moved['Two']} 3. Three {moved['Three']}" in contents  # the dot leaders left out
+    lines = [line for line in watcher.lines if line.startswith(("Built", "Rebuilt"))]
+    assert [line.split(" in ")[0] for line in lines] == ["Built pdf", "Rebuilt pdf", "Rebuilt pdf"], watcher.lines
+
+
 def test_a_taken_port_is_a_one_line_error(small_book):
     root = small_book()
     with socket.socket() as taken:

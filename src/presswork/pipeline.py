@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .backends import BACKENDS, Backend
 from .backends.options import Artifacts, BuildOptions
@@ -32,6 +32,9 @@ from .pagemap import PageMap
 from .progress import Progress, silent
 from .render.fonts import check_glyphs
 from .text.labels import counted
+
+if TYPE_CHECKING:
+    from .layout.typeset import KeptTypesetters
 
 
 class Reporter(Protocol):
@@ -65,6 +68,7 @@ class Pipeline:
     cache: Cache | None = None  # None: no build cache
     progress: Progress = silent
     margin_css: str = ""  # a proof's mark in the page margins: it moves no page break
+    kept: KeptTypesetters | None = None  # typesetters and pieces kept for the next build (watch)
     _layout: Layout | None = field(default=None, init=False)
     _pages: PageMap | None = field(default=None, init=False)
 
@@ -77,7 +81,7 @@ class Pipeline:
         if self._layout is None:
             started = time.perf_counter()
             self._layout = lay_out(self.book, self.diagnostics, self.print_options(), self.margin_css, self.progress,
-                                   self.options.jobs, self.cache)  # fmt: skip
+                                   self.options.jobs, self.cache, self.kept)  # fmt: skip
             self.progress(f"Laid out {counted(self._layout.page_count(), 'page')} in {time.perf_counter() - started:.2f} s")
             self._pages = self._layout.pages
             if self.cache is not None and self.book.metadata.isbn_paperback:  # only EPUBs of a print edition ask for it
@@ -147,12 +151,12 @@ def _strings(value: object) -> bool:
 
 
 def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions, margin_css: str, progress: Progress,
-            jobs: int | None, cache: Cache | None) -> Layout:  # fmt: skip
+            jobs: int | None, cache: Cache | None, kept: KeptTypesetters | None = None) -> Layout:  # fmt: skip
     """Stage: the print layout. WeasyPrint is imported here, not at start-up: loading it costs a
     third of a second that an EPUB built with the page map from the cache need not pay."""
     from .layout import printbook
 
-    return printbook.lay_out(book, diagnostics, options, margin_css, progress, jobs, cache)
+    return printbook.lay_out(book, diagnostics, options, margin_css, progress, jobs, cache, kept)
 
 
 def load(root: Path, diagnostics: Diagnostics, report: Reporter) -> Book:

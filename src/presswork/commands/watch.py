@@ -2,8 +2,10 @@
 in the book's sources, so that an author sees the page as they write.
 
 Each rebuild is an ordinary `build` of the one product (same staging, same atomic move, same
-build cache, so a PDF after a one-word edit lays out again only the piece that changed). A failed
-rebuild writes nothing: the last good product stays in place and on the page, under its error.
+build cache, so a PDF after a one-word edit lays out again only the piece that changed), the same
+bytes as `build` makes; a print product's typesetters stay warm between builds, with the pieces
+last laid out (`KeptTypesetters`). A failed rebuild writes nothing: the last good product stays in
+place and on the page, under its error.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import watchfiles
 
@@ -26,6 +28,9 @@ from ..files.folders import inside_book
 from ..pipeline import Reporter
 from ..preview.server import Preview, PreviewServer
 from .build import build
+
+if TYPE_CHECKING:
+    from ..layout.typeset import KeptTypesetters
 
 SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
 QUIET_FOR = 250  # ms without a new change before a rebuild starts: an editor's save is many writes
@@ -71,6 +76,7 @@ class Rebuilder:
     report: WatchReporter  # the build's stages (quiet unless -v) and its warnings
     say: Callable[[str], None]  # a line in the terminal
     preview: Preview
+    kept: KeptTypesetters | None = None  # for a product laid out in print pieces
 
     def __call__(self, verb: str) -> None:
         self.preview.started()
@@ -78,7 +84,7 @@ class Rebuilder:
         started = time.perf_counter()
         try:
             products = build(self.root, [self.backend], self.out_dir, diagnostics, self.report, self.options,
-                             Cache(self.cache_folder, diagnostics))  # fmt: skip
+                             Cache(self.cache_folder, diagnostics), self.kept)  # fmt: skip
         except PressworkError as exc:
             self._failed(diagnostics, f"error: {exc}")
         except Exception as exc:  # a bug should not end the session: the next save may avoid it
@@ -112,15 +118,22 @@ def watch(root: Path, product: str, out_dir: Path, options: BuildOptions, strict
             raise PressworkError(f"the {option[2:]} folder holds the book's sources ({', '.join(covered)}), so no save "
                                  "would be noticed", Location(folder), f"give {option} a folder beside them")  # fmt: skip
     preview = Preview(product)
+    kept = None
     server = PreviewServer(preview, port)  # listening before the first build: a taken port fails at once
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     try:
         say(f"Previewing {product} at {server.url} (Ctrl-C stops)")
-        rebuild = Rebuilder(root, BACKENDS[product], out_dir, options, strict, cache_folder, report, say, preview)
+        if "layout" in BACKENDS[product].needs:  # WeasyPrint loads only for a print product
+            from ..layout.typeset import KeptTypesetters
+
+            kept = KeptTypesetters()
+        rebuild = Rebuilder(root, BACKENDS[product], out_dir, options, strict, cache_folder, report, say, preview, kept)
         rebuild("Built")
         for _changes in watchfiles.watch(*folders, watch_filter=BookChanges(ignored), step=QUIET_FOR,
                                          debounce=GATHER_AT_MOST):  # fmt: skip
             rebuild("Rebuilt")
     finally:
+        if kept is not None:
+            kept.close()
         server.shutdown()
         server.server_close()

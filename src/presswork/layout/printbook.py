@@ -11,7 +11,7 @@ only the changed piece, the contents and the index are laid out again. Links poi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from PIL import Image
@@ -45,7 +45,7 @@ from .pieces import (
     label,
     last_folio,
 )
-from .typeset import Job, LaidOut, typesetters
+from .typeset import Job, KeptTypesetters, LaidOut, Typeset, typesetters
 
 LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
 # A piece's folio boxes keep the room of its widest folio (hidden: the PDF backend prints the folio),
@@ -54,11 +54,13 @@ HIDDEN_FOLIO = {False: '"0000"; visibility: hidden', True: '"xxxviii"; visibilit
 
 
 def lay_out(book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, margin_css: str = "",
-            progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None) -> Layout:  # fmt: skip
+            progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None,
+            kept: KeptTypesetters | None = None) -> Layout:  # fmt: skip
     """The print book laid out with `options` (the book's own by default), its page map included.
     `margin_css` styles the page margins only (a proof's mark), so it moves no page break. `jobs`
-    worker processes lay pieces out (the number of cores by default); `cache` keeps laid-out pieces."""
-    return PrintLayout(book, diagnostics, options, margin_css, progress, jobs, cache).run()
+    worker processes lay pieces out (the number of cores by default); `cache` keeps laid-out pieces;
+    `kept` keeps the typesetters and pieces for the next build in this process."""
+    return PrintLayout(book, diagnostics, options, margin_css, progress, jobs, cache, kept).run()
 
 
 class PrintLayout:
@@ -66,7 +68,8 @@ class PrintLayout:
     typesetters, taken from the build cache when a piece was laid out alike before."""
 
     def __init__(self, book: Book, diagnostics: Diagnostics, options: PrintOptions | None = None, margin_css: str = "",
-                 progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None):  # fmt: skip
+                 progress: Progress | None = None, jobs: int | None = None, cache: Cache | None = None,
+                 kept: KeptTypesetters | None = None):  # fmt: skip
         self.book = book
         self.diagnostics = diagnostics
         self.options = options or book.print
@@ -74,12 +77,15 @@ class PrintLayout:
         self.progress = progress or silent
         self.jobs = jobs or jobs_default()
         self.cache = cache
+        self.kept = kept
         self.css = ""
-        self._typeset: Callable[[list[Job]], Iterator[LaidOut]] | None = None
+        self._typeset: Typeset | None = None
         self._inputs = ""  # a digest of what every piece depends on besides its HTML and page CSS
         self._pieces_total = 0
         self._laid_out: set[str] = set()  # keys of the pieces laid out at least once, for progress lines
-        self._made: dict[str, LaidOut] = {}  # this run's layouts by cache key, for the jobs laid out early
+        # layouts by cache key: this run's, for the jobs laid out early, and the last build's when kept
+        self._made: dict[str, LaidOut] = dict(kept.pieces) if kept else {}
+        self._used: set[str] = set()  # the keys of this run's pieces
 
     def run(self) -> Layout:
         """Lay the whole book out (pieces, contents, index, folio samples) and record where its pages begin."""
@@ -95,8 +101,8 @@ class PrintLayout:
         layout = self._pieces(rendered)
         self._pieces_total = len(layout.front) + len(layout.body)
         gutter = self.options.gutter(self._estimated_pages())
-        with typesetters(self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata,
-                         placeholders) as typeset:  # fmt: skip
+        settings = (self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata, placeholders)
+        with self.kept.typesetters(*settings) if self.kept else typesetters(*settings) as typeset:
             self._typeset = typeset
             for _ in range(3):  # the gutter depends on the page count, which depends on the gutter
                 self._pass(layout, rendered, gutter)
@@ -108,6 +114,8 @@ class PrintLayout:
             *samples, layout.blank = self._run(self._folio_jobs(gutter), said=0)
             layout.folios = Folios((FOLIO_CHARACTERS, "1"), (samples[0], samples[1]))
         layout.pages = self._page_map(layout, rendered.blocks)
+        if self.kept:
+            self.kept.pieces = {key: self._made[key] for key in self._used}
         warn_strays(self.book, self.options.notes, layout.anchor_folios(), self.diagnostics)
         return layout
 
@@ -191,12 +199,13 @@ class PrintLayout:
         long piece at the end. The first `said` jobs are pieces, named in progress lines; the
         rest (folio samples, the blank) go unsaid."""
         keys = [code_key("piece", self._inputs, job.html, job.page_css) for job in jobs]
+        self._used.update(keys)
         found: dict[int, LaidOut] = {}
         for number, key in enumerate(keys):
             data = self.cache.load("piece", key) if self.cache is not None and key not in self._made else None
             laid = self._made.get(key) or (LaidOut.from_bytes(data) if data is not None else None)
             if laid is not None:
-                found[number] = laid
+                found[number] = self._made[key] = laid
         missing = sorted((n for n in range(len(jobs)) if n not in found), key=lambda n: (-len(jobs[n].html), n))
         if cached := sum(1 for n in found if n < said):
             self.progress(f"{cached} of {said} pieces taken from the build cache")

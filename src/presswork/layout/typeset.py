@@ -16,7 +16,7 @@ import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +133,8 @@ class Typesetter:
             return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
 
 
+Typeset = Callable[[list[Job]], Iterator[LaidOut]]  # lays jobs out, yielding each as it comes, in order
+
 _worker: Typesetter | None = None  # this worker process's typesetter
 
 
@@ -166,7 +168,7 @@ def _let_results_end(pool: ProcessPoolExecutor) -> None:
 
 @contextmanager
 def typesetters(jobs: int, root: Path, css: str, variant: str | None, metadata: Metadata,
-                placeholders: frozenset[str] = frozenset()) -> Iterator[Callable[[list[Job]], Iterator[LaidOut]]]:  # fmt: skip
+                placeholders: frozenset[str] = frozenset()) -> Iterator[Typeset]:  # fmt: skip
     """A function laying jobs out in order: in this process with one job at a time (the serial
     build), else in a pool of at most `jobs` worker processes (never more than the cores), which
     end with this process however it ends. The same code lays every piece out either way, so the
@@ -201,3 +203,35 @@ def typesetters(jobs: int, root: Path, css: str, variant: str | None, metadata: 
         pool.shutdown(cancel_futures=True)
         if lifeline is not None:
             lifeline.close()
+
+
+class KeptTypesetters:
+    """What the print layout keeps from one build to the next in a long-lived process (`presswork
+    watch`): its typesetters, warm (a pool's workers stay forked, each with the book's CSS parsed),
+    opened again only when their settings change or a build fails; and the pieces the last build
+    laid out or took from the build cache, so that a rebuild reads again only what changed. Laying
+    a piece out needs nothing else, so a kept typesetter gives the bytes a fresh one gives."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[str, LaidOut] = {}  # cache key -> piece, of the last build
+        self._settings: tuple | None = None
+        self._open: tuple[ExitStack, Typeset] | None = None
+
+    @contextmanager
+    def typesetters(self, *settings: object) -> Iterator[Typeset]:
+        """`typesetters(*settings)`, kept open after the block unless it fails."""
+        if self._open is None or settings != self._settings:
+            self.close()
+            stack = ExitStack()
+            self._open, self._settings = (stack, stack.enter_context(typesetters(*settings))), settings  # type: ignore[arg-type]
+        try:
+            yield self._open[1]
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End the typesetters (a pool's workers); the kept pieces stay."""
+        if self._open is not None:
+            stack, self._open, self._settings = self._open[0], None, None
+            stack.close()

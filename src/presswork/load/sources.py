@@ -88,6 +88,10 @@ def slugify(text: str, fallback: str = "") -> str:
 
 
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+# The raster images this process found whole, each as (path, device, inode, size, modification time):
+# a long-lived process (`presswork watch`) decodes an image again only once it has changed
+_FOUND_WHOLE: set[tuple[str, int, int, int, int]] = set()
+_FOUND_WHOLE_AT_MOST = 100_000
 
 
 def require_image(root: Path, relative: Path, where: Location, what: str) -> None:
@@ -101,6 +105,10 @@ def require_image(root: Path, relative: Path, where: Location, what: str) -> Non
         return
     expected = _FORMATS.get(relative.suffix.lower())
     if expected is None:
+        return
+    info = (root / relative).stat()
+    stamp = (str(root / relative), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    if stamp in _FOUND_WHOLE:
         return
     too_big = PressworkError(f"{what} {relative} has more than {MAX_IMAGE_PIXELS // 10**6} million pixels", where,
                              "scale it down: 300 ppi at the printed size is enough")  # fmt: skip
@@ -116,6 +124,9 @@ def require_image(root: Path, relative: Path, where: Location, what: str) -> Non
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     raise too_big
                 image.load()
+        if len(_FOUND_WHOLE) >= _FOUND_WHOLE_AT_MOST:
+            _FOUND_WHOLE.clear()
+        _FOUND_WHOLE.add(stamp)
     except Image.DecompressionBombError:  # over twice Pillow's own bound: refused before we see its size
         raise too_big from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
