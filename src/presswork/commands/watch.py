@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..layout.typeset import KeptTypesetters
 
 SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
-QUIET_FOR = 250  # ms without a new change before a rebuild starts: an editor's save is many writes
+QUIET_FOR = 100  # ms without a new change before a rebuild starts: an editor's save is several writes within a few ms
 GATHER_AT_MOST = 1600  # ms: changes that keep coming are built in batches this long
 
 
