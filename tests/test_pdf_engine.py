@@ -10,9 +10,11 @@ from types import SimpleNamespace
 
 import pikepdf
 import pypdf
+import pytest
 from weasyprint import HTML
 
 import presswork.pdf
+from presswork.layout.embedding import stand_in
 from presswork.layout.pieces import PIECES_URL
 from presswork.pdf.destinations import link_pieces, named_destinations
 from presswork.pdf.faces import cid_widths, face_identity
@@ -21,6 +23,7 @@ from presswork.pdf.outline import add_outline
 from presswork.pdf.subset_tags import tag_fonts
 from presswork.pdf.subsets import merge_subsets
 from presswork.render import fonts as book_fonts
+from presswork.weasy import layout as weasy
 
 PACKAGE = Path(presswork.pdf.__file__).parent
 
@@ -147,14 +150,32 @@ def test_each_font_program_gets_a_tag_from_its_bytes_and_identical_ones_are_kept
     assert same.FontDescriptor.FontFile2.objgen != other.FontDescriptor.FontFile2.objgen
 
 
-def weasyprint_page(text: str) -> pikepdf.Pdf:
-    face = (book_fonts.FONT_DIR / book_fonts.FACES[0].file).as_uri()
-    css = f"@font-face {{ font-family: Book; src: url({face}) }} body {{ font-family: Book }} @page {{ size: 200px }}"
-    return pikepdf.open(io.BytesIO(HTML(string=f"<style>{css}</style><p>{text}</p>").write_pdf()))
+def weasyprint_page(text: str, stood_in: bool = False) -> pikepdf.Pdf:
+    """A page WeasyPrint writes with the book face; `stood_in`: as a piece is written, the face's
+    program a stand-in (`embedding.stand_in`)."""
+    face = book_fonts.FONT_DIR / book_fonts.FACES[0].file
+    css = f"@font-face {{ font-family: Book; src: url({face.as_uri()}) }} body {{ font-family: Book }} @page {{ size: 200px }}"
+    weasy.faces_written_as_stand_ins()
+    with weasy.faces_stood_in({face.read_bytes(): stand_in(face.read_bytes())} if stood_in else {}):
+        return pikepdf.open(io.BytesIO(HTML(string=f"<style>{css}</style><p>{text}</p>").write_pdf()))
 
 
-def test_the_pieces_subsets_of_a_book_face_become_one_font_that_sets_every_piece():
-    pieces = [weasyprint_page("Lampblack"), weasyprint_page("varnish")]
+def programs(pdf: pikepdf.Pdf) -> list[bytes]:
+    return [obj.FontFile3.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/FontFile3" in obj]
+
+
+def test_a_piece_embeds_a_stand_in_for_a_book_face_which_names_it():
+    face = (book_fonts.FONT_DIR / book_fonts.FACES[0].file).read_bytes()
+    [program] = programs(weasyprint_page("Lampblack", stood_in=True))
+    assert program == stand_in(face) and len(program) < 100
+    assert face_identity(program) == face_identity(face)
+    [subset] = programs(weasyprint_page("Lampblack"))  # WeasyPrint's own subset, outside a typesetter's write
+    assert subset[:4] == face[:4] and len(subset) > 1000 and face_identity(subset) == face_identity(face)
+
+
+@pytest.mark.parametrize("stood_in", [False, True])
+def test_the_pieces_subsets_of_a_book_face_become_one_font_that_sets_every_piece(stood_in: bool):
+    pieces = [weasyprint_page("Lampblack", stood_in), weasyprint_page("varnish", stood_in)]
     out = pdf_with_pages(0)
     for piece in pieces:
         out.pages.extend(piece.pages)
@@ -170,3 +191,9 @@ def test_the_pieces_subsets_of_a_book_face_become_one_font_that_sets_every_piece
     buffer = io.BytesIO()
     out.save(buffer)
     assert [page.extract_text().strip() for page in pypdf.PdfReader(buffer).pages] == ["Lampblack", "varnish"]
+    MERGED[stood_in] = merged.DescendantFonts[0].FontDescriptor.FontFile3.read_bytes()
+    if len(MERGED) == 2:  # from stand-ins, the subset the pieces' own subsets give
+        assert MERGED[True] == MERGED[False] and len(MERGED[True]) > 1000
+
+
+MERGED: dict[bool, bytes] = {}

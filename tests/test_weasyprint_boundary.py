@@ -127,6 +127,22 @@ def test_raster_images_are_known_by_the_md5_of_their_url_and_written_by_get_x_ob
     assert RasterImage.get_x_object.__wrapped__ is original
 
 
+def test_a_faces_program_is_cleaned_once_before_it_is_embedded():
+    """faces_written_as_stand_ins: `Font.clean(to_unicode, hinting)` is called for each face a
+    document uses before `build_fonts_dictionary` embeds `font.file_content`, and its widths and
+    ToUnicode map come from the `Font` when the face is subset."""
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    original = getattr(pdf_fonts.Font.clean, "__wrapped__", pdf_fonts.Font.clean)
+    assert list(inspect.signature(original).parameters) == ["self", "to_unicode", "hinting"]
+    source = inspect.getsource(pdf_fonts.build_fonts_dictionary)
+    assert source.index("font.clean(to_unicode") < source.index("pydyf.Stream([font.file_content]")
+    assert "font_widths = font.widths" in source and "to_unicode = font.to_unicode" in source
+    layout.faces_written_as_stand_ins()
+    layout.faces_written_as_stand_ins()
+    assert pdf_fonts.Font.clean.__wrapped__ is original
+
+
 # -- output hooks ------------------------------------------------------------------------------
 def test_bookmark_nesting_function_and_matrix(document):
     """bookmark_tree: `make_page_bookmark_tree`'s six arguments and `Matrix(a, d, f)`."""

@@ -29,11 +29,13 @@ from ..files import jsonfile
 from ..files.output import pdf_bytes
 from ..lifeline import Lifeline, jobs_default
 from ..model import Metadata
+from ..render import fonts
 from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher
 from .footnotes import render_keeping_notes
 from .indexlinks import link_locators
 from .pagestarts import PageStarts
+from .embedding import PLACEHOLDER_KEY, stand_in
 
 _MAGIC = b"presswork piece 2\n"
 
@@ -86,23 +88,23 @@ class Job:
     page_css: str
 
 
-# presswork's key on the image XObject of a placeholder figure (pdf/placeholders.py, preflight)
-PLACEHOLDER_KEY = "PressworkPlaceholder"
-
-
 class Typesetter:
     """WeasyPrint's settings for one book, made once per process: fonts, the shared CSS, colour
     profiles, and the images of its placeholder figures (`placeholders`, their `src` as the book's
-    HTML has it), which each piece's PDF marks as such."""
+    HTML has it), which each piece's PDF marks as such. A piece's PDF embeds a stand-in for each
+    book face (`embedding.stand_in`)."""
 
     def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata,
                  placeholders: frozenset[str] = frozenset()):  # fmt: skip
         weasy.keep_notes_with_their_calls()  # in each process that lays out
         weasy.subset_with_open_arrays()
         weasy.images_written_as_stored()
+        weasy.faces_written_as_stand_ins()
         self.variant = variant
         self.metadata = metadata
-        self.marks = {ident: PLACEHOLDER_KEY for src in placeholders if (ident := weasy.raster_image_id(src, BOOK_URL))}
+        self.marks = {weasy.raster_image_id(src, BOOK_URL): PLACEHOLDER_KEY for src in placeholders}
+        faces = [(fonts.FONT_DIR / face.file).read_bytes() for face in fonts.FACES]
+        self.stand_ins = {face: stand_in(face) for face in faces}
         self.fetch = BookFetcher(root)
         self.font_config = FontConfiguration()
         self.color_profiles: dict = {}  # filled by @color-profile rules as page CSS is parsed
@@ -129,7 +131,7 @@ class Typesetter:
                      not (weasy.page_type(page).blank or weasy.page_type(page).name == "plain"), starts.page(page))
             for page in document.pages
         ]  # fmt: skip
-        with weasy.images_marked(self.marks):
+        with weasy.images_marked(self.marks), weasy.faces_stood_in(self.stand_ins):
             return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
 
 

@@ -9,6 +9,7 @@ from functools import cache
 import pikepdf
 from fontTools.ttLib import TTFont
 
+from ..layout.embedding import stand_in
 from ..render import fonts as book_fonts
 
 
@@ -19,12 +20,23 @@ def book_faces() -> dict[tuple, bytes]:
     faces = {}
     for face in book_fonts.FACES:
         data = (book_fonts.FONT_DIR / face.file).read_bytes()
-        faces[face_identity(data)] = data
+        faces[_identity(data)] = data
     return faces
 
 
+@cache
+def _stood_in() -> dict[bytes, tuple]:
+    """The stand-in a piece embeds for each book face (`embedding.stand_in`), with the face's identity."""
+    return {stand_in(data): identity for identity, data in book_faces().items() if identity is not None}
+
+
 def face_identity(data: bytes) -> tuple | None:
-    """What a subset keeps of the face it was cut from: PostScript name, revision and dates."""
+    """What a subset keeps of the face it was cut from: PostScript name, revision and dates; for a
+    piece's stand-in, the identity of the face it stands for."""
+    return _stood_in().get(data) or _identity(data)
+
+
+def _identity(data: bytes) -> tuple | None:
     try:
         with TTFont(io.BytesIO(data), lazy=True) as font:
             head = font["head"]

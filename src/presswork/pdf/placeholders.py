@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pikepdf
 
-from ..layout.typeset import PLACEHOLDER_KEY
+from ..layout.embedding import PLACEHOLDER_KEY
 
 KEY = pikepdf.Name(f"/{PLACEHOLDER_KEY}")
 Placed = set[tuple[int, int, int]]  # (page index, width, height) of each marked image

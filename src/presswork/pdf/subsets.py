@@ -6,6 +6,7 @@ from __future__ import annotations
 import pikepdf
 import uharfbuzz as hb
 
+from ..errors import PressworkError
 from ..weasy import output as weasy
 from .faces import book_faces, cid_widths, face_identity
 
@@ -40,7 +41,8 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
     """Every piece and folio sample embeds its own subset of each book face. Cut one subset of each
     face holding every glyph any of them uses (WeasyPrint keeps glyph ids, so each piece's text
     draws the same glyphs from it), with one width array and one ToUnicode map, and point every
-    font resource at that one font. Fonts that are not the book's faces are left as they are."""
+    font resource at that one font. Fonts that are not the book's faces are left as they are. (A
+    piece embeds a stand-in for a book face, `embedding.stand_in`, never read here.)"""
     faces = book_faces()
     groups: dict[tuple, list[pikepdf.Dictionary]] = {}
     for obj in weasy.subset_fonts(out):
@@ -54,6 +56,7 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
         to_unicode: dict[int, bytes] = {}
         maps = [weasy.to_unicode(font.ToUnicode) for font in members]
         if any(m is None for m in maps):
+            _unmerged(identity)
             continue
         for font, cmap in zip(members, maps):
             for cid, width in cid_widths(font.DescendantFonts[0].W).items():
@@ -63,6 +66,7 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
         glyphs = sorted(set(widths) | set(to_unicode) | {0})
         program = _subset(faces[identity], glyphs)
         if program is None:
+            _unmerged(identity)
             continue
         first = members[0]
         old_member = first.DescendantFonts[0]
@@ -113,6 +117,14 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
     if replaced:
         for obj in list(out.objects):
             _repoint(obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj, replaced)
+
+
+def _unmerged(identity: tuple) -> None:
+    """A face whose pieces' subsets are left as they are: pieces embed a stand-in, not a subset,
+    and that is no PDF to print (never seen: WeasyPrint writes its ToUnicode maps as `to_unicode`
+    reads them, and HarfBuzz cuts the shipped faces)."""
+    raise PressworkError(f"cannot embed the book face {identity[0]}: its glyphs could not be gathered into one subset", None,
+                         "report this as a bug in presswork, with the book")  # fmt: skip
 
 
 def _number(x: float) -> int | float:

@@ -1,5 +1,7 @@
 """Hooks into WeasyPrint's layout: its layout code, its pages' box trees, its font subsetter's cffi
-handle and Pango. Checked with WeasyPrint 68.0, 69.0 and 70.0.
+handle and Pango, and what a typesetter's piece embeds as it is written (images, faces). Checked
+with WeasyPrint 68.0, 69.0 and 70.0 (the image and face hooks by reading 68.0's source and running
+70.0).
 
 Besides the names below, the callers read these attributes of WeasyPrint's boxes (formatting
 structure, not public API; tests/test_weasyprint_boundary.py checks them on a laid-out page):
@@ -15,15 +17,18 @@ import struct
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from hashlib import md5
 from typing import Any
+from urllib.parse import urljoin
 
 from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, TextBox
-from weasyprint.html import parse_url
 from weasyprint.images import RasterImage
 from weasyprint.layout import block
 from weasyprint.pdf import fonts as pdf_fonts
+from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+from weasyprint.urls import iri_to_uri, url_is_absolute
 
 # The one decision in `block._linebox_layout` that moves the page's notes to the next page to fit
 # a paragraph's orphan lines ("first try to report footnotes")
@@ -152,17 +157,22 @@ def subset_with_open_arrays() -> None:
         pdf_fonts.ffi = _OpenArrays(pdf_fonts.ffi)
 
 
-def raster_image_id(src: str, base_url: str) -> str | None:
-    """Hook: the id WeasyPrint gives the raster image an `<img src="src">` loads
-    (`images.get_image_from_uri`: the MD5 of the URL `html.parse_url` makes of the attribute), by
-    which its PDF writer knows the image (`RasterImage.id`)."""
-    url = parse_url(src, base_url)
-    return md5(url.encode(), usedforsecurity=False).hexdigest() if url else None
+def raster_image_id(src: str, base_url: str) -> str:
+    """Hook: the id WeasyPrint gives the raster image an `<img src="src">` loads in a document at
+    `base_url` (`images.get_image_from_uri`: the MD5 of the image's URL, which WeasyPrint makes
+    with `urls.iri_to_uri` of the attribute joined to the base), by which its PDF writer knows the
+    image (`RasterImage.id`)."""
+    src = src.strip()
+    url = iri_to_uri(src if url_is_absolute(src) else urljoin(base_url, src))
+    return md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COLOUR = {"RGB": 2, "L": 0}  # a PNG's colour type for the modes whose samples a PDF takes as they are
-_marks: dict[str, str] = {}  # image id -> a key its image XObject gets (`images_marked`)
+# While a document is written (in this thread): image id -> a key its image XObject gets
+# (`images_marked`); a face's program -> what is embedded in its place (`faces_stood_in`)
+_marks: ContextVar[Mapping[str, str]] = ContextVar("marks", default={})
+_stand_ins: ContextVar[Mapping[bytes, bytes]] = ContextVar("stand_ins", default={})
 
 
 def _stored_samples(image: Any) -> bytes | None:
@@ -210,8 +220,8 @@ def images_written_as_stored() -> None:
             x_object = original(self, interpolate, dpi_ratio)
         finally:
             self.__dict__.pop("_get_png_data", None)
-        if self.id in _marks:
-            x_object.extra[_marks[self.id]] = "true"
+        if (key := _marks.get().get(self.id)) is not None:
+            x_object.extra[key] = "true"
         return x_object
 
     get_x_object.__wrapped__ = original  # type: ignore[attr-defined]
@@ -223,8 +233,40 @@ def images_marked(marks: Mapping[str, str]) -> Iterator[None]:
     """While a document is written, the image XObject of each image id in `marks` (see
     `raster_image_id`) gets the key `marks` gives it, with the value true (`images_written_as_stored`
     must be in place)."""
-    _marks.update(marks)
+    token = _marks.set(marks)
     try:
         yield
     finally:
-        _marks.clear()
+        _marks.reset(token)
+
+
+def faces_written_as_stand_ins() -> None:
+    """Hook: `weasyprint.pdf.fonts.Font.clean(to_unicode, hinting)` (called once for each face a
+    document uses, before its program is embedded as `file_content`) wrapped, so that a face
+    `faces_stood_in` names is embedded as its stand-in, neither subset nor cleaned, when glyphs of
+    it are used (`to_unicode` not empty: WeasyPrint reads only its widths and ToUnicode map from
+    the `Font`, never the program again). Idempotent."""
+    original = Font.clean
+    if hasattr(original, "__wrapped__"):
+        return
+
+    def clean(self: Any, to_unicode: dict, hinting: bool) -> None:
+        stand_in = _stand_ins.get().get(self.file_content) if to_unicode else None
+        if stand_in is None:
+            original(self, to_unicode, hinting)
+        else:
+            self.file_content = stand_in
+
+    clean.__wrapped__ = original  # type: ignore[attr-defined]
+    Font.clean = clean
+
+
+@contextmanager
+def faces_stood_in(stand_ins: Mapping[bytes, bytes]) -> Iterator[None]:
+    """While a document is written, each face program in `stand_ins` is embedded as the bytes it
+    maps to (`faces_written_as_stand_ins` must be in place)."""
+    token = _stand_ins.set(stand_ins)
+    try:
+        yield
+    finally:
+        _stand_ins.reset(token)
