@@ -62,3 +62,15 @@ def test_code_is_not_touched_by_typography():
 
 def test_attribute_syntax():
     assert parse_attrs('#a .b .c lang=ru title="x"') == {"id": "a", "class": "b c", "lang": "ru", "title": "x"}
+
+
+def test_a_text_parsed_again_gives_tokens_of_its_own():
+    """The loader reshapes the tokens it is given: a text parsed again in the same process (as
+    `watch` does for the files that did not change) gets the same tokens, as new objects."""
+    text = "A call.[^1]\n\n[^1]: A note with *emphasis*.\n"
+    first, env = parse(text, "en")
+    first[1].children[0].content = "changed"
+    env["footnotes"]["list"].clear()
+    again, env_again = parse(text, "en")
+    assert again[1].children[0].content == "A call."
+    assert env_again["footnotes"]["list"] and [t.type for t in again] == [t.type for t in first]
