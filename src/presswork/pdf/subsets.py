@@ -3,6 +3,8 @@ glyph, so the assembled PDF embeds each face once rather than once a piece."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pikepdf
 import uharfbuzz as hb
 
@@ -114,9 +116,10 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
         font = out.make_indirect(font)
         for old in members:
             replaced[old.objgen] = font
-    if replaced:
-        for obj in list(out.objects):
-            _repoint(obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj, replaced)
+    for fonts in _font_resources(out) if replaced else ():
+        for name, font in list(fonts.items()):
+            if font.is_indirect and font.objgen in replaced:
+                fonts[name] = replaced[font.objgen]
 
 
 def _unmerged(identity: tuple) -> None:
@@ -131,19 +134,30 @@ def _number(x: float) -> int | float:
     return int(x) if x == int(x) else x
 
 
-def _repoint(obj: pikepdf.Object, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
-    """Point the references in `obj` and its direct parts that `replaced` names at their replacements."""
-    if isinstance(obj, pikepdf.Dictionary):
-        entries = list(obj.items())
-    elif isinstance(obj, pikepdf.Array):
-        entries = list(enumerate(obj))
-    else:
-        return
-    for key, value in entries:
-        if not isinstance(value, pikepdf.Object):
-            continue
-        if value.is_indirect:
-            if value.objgen in replaced:
-                obj[key] = replaced[value.objgen]
-        elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
-            _repoint(value, replaced)
+def _font_resources(out: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """Every /Font resource dictionary the pages of `out` draw with: their resources' and those of
+    the forms, patterns and annotation appearances they hold (a bounded depth), each once."""
+    seen: set[tuple[int, int]] = set()
+
+    def walk(resources: pikepdf.Object | None, depth: int) -> Iterator[pikepdf.Dictionary]:
+        if not isinstance(resources, pikepdf.Dictionary) or depth > 12:
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+        if isinstance(fonts := resources.get("/Font"), pikepdf.Dictionary):
+            yield fonts
+        for kind in ("/XObject", "/Pattern"):
+            for item in (resources.get(kind) or {}).values():
+                if isinstance(item, (pikepdf.Stream, pikepdf.Dictionary)):
+                    yield from walk(item.get("/Resources"), depth + 1)
+
+    for page in out.pages:
+        yield from walk(page.obj.get("/Resources"), 0)
+        for annot in page.obj.get("/Annots") or []:
+            for appearance in (annot.get("/AP") or {}).values():
+                streams = appearance.values() if isinstance(appearance, pikepdf.Dictionary) else [appearance]
+                for stream in streams:
+                    if isinstance(stream, pikepdf.Stream):
+                        yield from walk(stream.get("/Resources"), 1)
