@@ -18,8 +18,10 @@ Real books (`real_books`, `--real-only` runs this part alone): the imported corp
 ../shared/corpus/legacy-export-excerpt.txt is there; said and skipped otherwise) beside the
 note-heavy synthetic book calibrated on it (`synthbook.py --note-heavy`): what makes a page cost
 (notes a page, words a note, figures and block quotations a page, milliseconds a page of the plain
-render), then the plain `weasyprint` command, a cold `build pdf --jobs 2` and a rebuild after a
-one-word edit, with their ratios to the plain render (goals: at most 0.7 and 0.15).
+render), then the plain `weasyprint` command, a cold `build pdf --jobs 2`, a rebuild after a
+one-word edit and `presswork watch` from a one-word edit's save to the PDF served (its `Rebuilt`
+line), with their ratios to the plain render (goals: at most 0.7, 0.15 and 0.05), their CPU seconds
+and ratios, and the peak memory of any one process (goal: 400 MB).
 
 Then the commands a user runs, each once as its own process with a private build cache:
 `build epub --out B` after `build pdf --out A` (the layout's page map comes from the cache)
