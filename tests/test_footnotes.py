@@ -13,7 +13,7 @@ from weasyprint import CSS, HTML
 from weasyprint.document import Page
 
 from presswork.errors import Diagnostics
-from presswork.layout import footnotes
+from presswork.layout import footnotes, pagelength
 from presswork.layout.pieces import Layout, Piece
 from presswork.layout.typeset import LaidOut, PageInfo
 from presswork.load.book import load_book
@@ -36,10 +36,12 @@ def pages_holding(pdf: Path, *phrases: str) -> list[int]:
 
 
 def weasyprint_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lay out as WeasyPrint does by itself: its own choice to move notes, no correction after."""
+    """Lay out as WeasyPrint does by itself: its own choice to move notes, no correction after, no
+    page run long."""
     monkeypatch.setattr(weasy, "keep_notes_with_their_calls", lambda: False)
     monkeypatch.setattr(weasy.block, "_linebox_layout", getattr(weasy.block._linebox_layout, "__wrapped__", weasy.block._linebox_layout))
     monkeypatch.setattr(footnotes, "RELAYOUTS", 0)
+    monkeypatch.setattr(pagelength, "TRIES", 0)
 
 
 def lay_out(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[str, Path]:
@@ -83,9 +85,9 @@ def test_the_block_that_crowds_a_note_out_goes_to_the_next_page(call_lines: int,
     weasyprint_alone(monkeypatch)
     monkeypatch.setattr(footnotes, "RELAYOUTS", 8)
     alone = piece(call_lines, heading).render(stylesheets=[CSS(string=PAGE)])
-    assert [page for _, page in footnotes._strays(alone)] == [0]
+    assert [page for _, page in footnotes.strays(alone)] == [0]
     kept = footnotes.render_keeping_notes(piece(call_lines, heading), [CSS(string=PAGE)])
-    assert not footnotes._strays(kept) and opening(kept.pages[1]) == (pushed, 20)
+    assert not footnotes.strays(kept) and opening(kept.pages[1]) == (pushed, 20)
 
 
 @pytest.mark.parametrize("call_lines, heading, pushed", [(4, "", "item3-0"), (8, "", "item2-0"), (9, '<h2 id="h">Head</h2>', "Head")])
@@ -96,7 +98,7 @@ def test_weasyprint_moves_the_crowding_block_not_the_note_in_one_layout(call_lin
     assert weasy.keep_notes_with_their_calls()
     monkeypatch.setattr(footnotes, "RELAYOUTS", 0)
     kept = footnotes.render_keeping_notes(piece(call_lines, heading), [CSS(string=PAGE)])
-    assert not footnotes._strays(kept) and opening(kept.pages[1])[0] == pushed
+    assert not footnotes.strays(kept) and opening(kept.pages[1])[0] == pushed
 
 
 def test_a_note_called_in_the_line_that_took_the_notes_room_is_printed(monkeypatch: pytest.MonkeyPatch):
@@ -110,7 +112,7 @@ def test_a_note_called_in_the_line_that_took_the_notes_room_is_printed(monkeypat
     alone = crowded().render(stylesheets=[CSS(string=PAGE)])
     assert not any("dropped" in page.anchors for page in alone.pages)
     kept = footnotes.render_keeping_notes(crowded(), [CSS(string=PAGE)])
-    assert not footnotes._strays(kept) and "dropped" in kept.pages[1].anchors
+    assert not footnotes.strays(kept) and "dropped" in kept.pages[1].anchors
 
 
 # The call ends the first paragraph; the third has room for one line at the foot of the page, and

@@ -69,6 +69,44 @@ def test_a_page_ending_short_before_more_text_is_a_short_page(tmp_path: Path) ->
     assert measure(pdf(tmp_path, opener)).totals()["short pages (> 1 line)"] == 0
 
 
+def _page_of(count: int, first: bool = False) -> str:
+    """A page's paragraph of `count` lines (a 7 in page of 14 pt lines holds 28), breaking before it."""
+    lines = "<br>".join(f"line {n} of the press" for n in range(count))
+    return f'<p style="break-before: {"auto" if first else "page"}; text-indent: 0">{lines}</p>'
+
+
+def test_a_page_two_lines_short_is_short_one_line_short_is_not(tmp_path: Path) -> None:
+    """A full page's own room under its last line (the text block is rarely a whole number of
+    lines) is no hole: one line fewer is one line short, two fewer is a short page."""
+    report = measure(pdf(tmp_path, _page_of(28, first=True) + _page_of(27) + _page_of(26) + _page_of(28) + _page_of(5)))
+    assert [page.short_lines for page in report.pages] == [0, 1, 2, 0, 0]
+    assert report.totals()["short pages (> 1 line)"] == 1
+
+
+def test_a_page_before_a_section_heading_that_did_not_fit_is_not_short(tmp_path: Path) -> None:
+    """A heading goes over with its first two lines: the hole it leaves ends a section (the space
+    above a heading is read where one stands in mid-page); a hole it would have fitted in is
+    still a short page."""
+    heading = '<h2 style="font-size: 14pt; margin: 28pt 0 0; break-after: avoid">A section</h2>'
+    section = _page_of(10, first=True) + heading + _page_of(43).replace("break-before: page", "")  # two full pages
+    after = _page_of(60).replace("break-before: page", "")
+    kept = section + _page_of(25) + heading + after
+    forced = section + _page_of(20) + heading.replace("margin: 28pt 0 0", "margin: 0; break-before: page") + after
+    assert [page.short_lines for page in measure(pdf(tmp_path, kept)).pages][:4] == [0, 0, 0, 0]
+    assert measure(pdf(tmp_path, forced)).pages[2].short_lines >= 2
+
+
+def test_a_glossary_term_heading_a_page_is_no_widow(tmp_path: Path) -> None:
+    """A short lower-case line at the head of a page is a widow only when it ends a paragraph the
+    page before left running to the measure, in that paragraph's face: a bold term opening an
+    entry after an entry that ended is not one."""
+    entry = "<p><b>forme</b></p><p style='margin-left: 1.2em'>" + WORDS + "</p>"
+    glossary = f'<p>{WORDS * 3}</p><p style="break-before: page"><b>hand mould</b></p><p style="margin-left: 1.2em">{WORDS}</p>{entry}'
+    widowed = f'<p>{WORDS * 3}</p><p style="break-before: page; text-indent: 0">the last words.</p><p>{WORDS}</p>'
+    assert measure(pdf(tmp_path, glossary, "p { text-align: justify }")).totals()["widows"] == 0
+    assert measure(pdf(tmp_path, widowed, "p { text-align: justify }")).totals()["widows"] == 0  # the page before ended its paragraph
+
+
 @pytest.mark.slow  # a proof's page images
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils' pdftoppm is not installed")
 def test_proof_report_writes_html_with_the_worst_pages_thumbnails(tmp_path: Path) -> None:

@@ -48,9 +48,9 @@ def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> 
     breaks: list[str] = []
     left: set[object] = set()  # notes no break brings home
     relayouts = 0
-    strays = _strays(document)
+    found = strays(document)
     while relayouts < RELAYOUTS:
-        stray = next(((note, page) for note, page in strays if note not in left), None)
+        stray = next(((note, page) for note, page in found if note not in left), None)
         if stray is None:
             break
         note, page = stray
@@ -61,16 +61,16 @@ def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> 
         relayouts += 1
         css = CSS(string="".join(f"{s} {BREAK}\n" for s in [*breaks, selector]))
         trial = html.render(stylesheets=[*stylesheets, css], **options)
-        trial_strays = _strays(trial)
+        trial_strays = strays(trial)
         if any(n is note for n, _ in trial_strays):
             left.add(note)
         else:
-            document, strays = trial, trial_strays
+            document, found = trial, trial_strays
             breaks.append(selector)
     return document
 
 
-def _strays(document: Document) -> list[tuple[object, int]]:
+def strays(document: Document) -> list[tuple[object, int]]:
     """The notes laid out on another page than their call's, or on none: (the note's element, its
     call's page index), in page order. A call is a `::footnote-call` box of the note's element in
     the flow; the note, a box of that element in the page's footnote area."""

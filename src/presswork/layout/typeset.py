@@ -32,8 +32,8 @@ from ..model import Metadata
 from ..render import fonts
 from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher
-from .footnotes import render_keeping_notes
 from .indexlinks import link_locators
+from .pagelength import render_with_long_pages
 from .pagestarts import PageStarts
 from .embedding import PLACEHOLDER_KEY, stand_in
 
@@ -119,7 +119,7 @@ class Typesetter:
         if job.page_css not in self._page_css:
             self._page_css[job.page_css] = CSS(string=job.page_css, font_config=self.font_config,
                                                color_profiles=self.color_profiles, url_fetcher=self.fetch)  # fmt: skip
-        document = render_keeping_notes(
+        document = render_with_long_pages(
             HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch), [self.css, self._page_css[job.page_css]],
             font_config=self.font_config, color_profiles=self.color_profiles, pdf_variant=self.variant,
         )

@@ -25,6 +25,8 @@ OVERFULL = 1.0  # points past the measure: less is a rounding, or a line set a h
 FOLIO = re.compile(r"^([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
 EDGE_SHARE = 12  # lines that end at one x (±EDGE_TOLERANCE) to make it a justified edge
 EDGE_TOLERANCE = 0.6
+SHORT = 2  # whole lines of room left on a page (beyond a full page's own) that make it a short page
+LINE_TOLERANCE = 0.1  # of a leading: a hole this near a whole number of lines holds that many
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Line:
     size: float
     text: str
     ratios: list[float]
+    font: str = ""  # the face most of its glyphs are set in (a bold term is not its text's widow)
 
     @property
     def spread(self) -> float:
@@ -90,7 +93,7 @@ class Report:
             "hyphen ladders (3+)": sum(len(p.ladders) for p in self.pages),
             "widows": sum(bool(p.widow) for p in self.pages),
             "orphans": sum(bool(p.orphan) for p in self.pages),
-            "short pages (> 1 line)": sum(p.short_lines > 1 for p in self.pages),
+            "short pages (> 1 line)": sum(p.short_lines >= SHORT for p in self.pages),
             "running heads shortened": sum(bool(p.shortened_head) for p in self.pages),
         }
 
@@ -99,7 +102,8 @@ def measure(path: Path) -> Report:
     """Read every page's lines and judge them against the text block found on the pages."""
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [(page.height, _lines(page.chars), bool(page.images)) for page in pdf.pages]
+            pages = [(page.height, _lines(page.chars), [(image["top"], image["bottom"]) for image in page.images])
+                     for page in pdf.pages]  # fmt: skip
     except (PDFSyntaxError, OSError, ValueError) as exc:
         raise PressworkError(f"cannot read this PDF: {exc}", Location(path), "the report reads a print PDF") from None
     everything = [line for _, lines, _ in pages for line in lines]
@@ -112,23 +116,27 @@ def measure(path: Path) -> Report:
     foot = _foot_row([lines for _, lines, _ in pages])
     text = [[line for line in lines if not FOLIO.match(line.text) and line.bottom < foot] for _, lines, _ in pages]
     first_tops = [next(line.top for line in lines if _is_body(line, body)) for lines in text if any(_is_body(li, body) for li in lines)]
-    block_top = _mode(round(top, 0) for top in first_tops) - 1 if first_tops else 0.0
+    # (less half a line: a larger heading opening a page stands a little higher than the text)
+    block_top = _mode(round(top, 0) for top in first_tops) - leading / 2 if first_tops else 0.0
     bottoms = [max(line.bottom for line in lines if line.top >= block_top) for lines in text if any(li.top >= block_top for li in lines)]
     block_bottom = _mode(round(b, 0) for b in bottoms) + 1 if bottoms else 0.0
     gaps = sorted(gap for gap in (_gap_above_notes(lines, body) for lines in text) if gap != float("inf"))
-    note_gap = gaps[len(gaps) // 10] if gaps else 0.0  # a low one, not an odd page's (a title page's) lowest
+    note_gap = gaps[0] if gaps else 0.0
+    # (a page run a line long ends a line lower)
+    inside = [[line for line in lines if block_top <= line.top and line.bottom <= block_bottom + 1.5 * leading] for lines in text]
+    foot = _text_foot(inside, body, block_bottom, leading)
+    above = _space_above_headings(inside, body)
     reports = []
     for index, lines in enumerate(text):
-        inside = [line for line in lines if block_top <= line.top and line.bottom <= block_bottom + leading / 2]
         report = PageReport(index + 1)
-        _judge_lines(report, inside, edges)
+        _judge_lines(report, inside[index], edges, _last_body_line(inside[index - 1] if index else [], body))
         heads = [line for line in lines if line.bottom < block_top]
         report.shortened_head = next((line.text for line in heads if line.text.rstrip().endswith("…")), "")
-        following = text[index + 1] if index + 1 < len(text) else []
-        if inside and _ends_a_run(following, body, block_top, leading, pages[index + 1][2] if index + 1 < len(pages) else False):
-            report.short_lines = 0
-        elif inside:
-            report.short_lines = _short_by(inside, body, block_bottom, leading, note_gap)
+        if inside[index]:
+            hole = _hole(inside[index], pages[index][2], body, foot, note_gap)
+            following = (inside[index + 1], pages[index + 1][2]) if index + 1 < len(pages) else ([], [])
+            if not _ends_a_run(*following, body, block_top, leading, hole, above):
+                report.short_lines = max(0, int(hole / leading + LINE_TOLERANCE)) if leading else 0
         reports.append(report)
     return Report(reports, body, leading)
 
@@ -155,9 +163,10 @@ def _lines(chars: list[dict]) -> list[Line]:
                 if before["text"].strip() and after["text"].strip():
                     ratios.append((after["x0"] - before["x1"]) / char["width"])
         size = Counter(round(c["size"], 1) for c in visible).most_common(1)[0][0]
+        font = Counter(c.get("fontname", "") for c in visible).most_common(1)[0][0]
         text = "".join(c["text"] for c in row).strip()
         lines.append(Line(min(c["top"] for c in visible), max(c["bottom"] for c in visible),
-                          visible[0]["x0"], visible[-1]["x1"], size, text, ratios))  # fmt: skip
+                          visible[0]["x0"], visible[-1]["x1"], size, text, ratios, font))  # fmt: skip
     return sorted(lines, key=lambda line: (line.top, line.x0))
 
 
@@ -167,7 +176,8 @@ def _foot_row(pages: list[list[Line]]) -> float:
     lasts = [(lines[-1], next((li for li in reversed(lines) if li.bottom < lines[-1].top), None)) for lines in pages if lines]
     row = _mode(round(last.top) for last, _ in lasts)
     there = [(last, above) for last, above in lasts if abs(last.top - row) <= 1]
-    apart = all(len(last.text) < 60 and (above is None or last.top - above.bottom > 2 * (last.bottom - last.top)) for last, above in there)
+    # (a page run a line long ends a little more than a folio's height above it)
+    apart = all(len(last.text) < 60 and (above is None or last.top - above.bottom > last.bottom - last.top) for last, above in there)
     return row if len(there) * 2 >= len(lasts) and apart else float("inf")
 
 
@@ -191,8 +201,10 @@ def _edges(lines: list[Line]) -> list[float]:
     return found
 
 
-def _judge_lines(report: PageReport, lines: list[Line], edges: list[float]) -> None:
-    """Loose, tight and overfull lines, hyphen ladders, a widow at the head and an orphan at the foot."""
+def _judge_lines(report: PageReport, lines: list[Line], edges: list[float], before: Line | None) -> None:
+    """Loose, tight and overfull lines, hyphen ladders, a widow at the head and an orphan at the foot.
+    A widow ends a paragraph the page `before` left running to the measure, in the face of the
+    text after it (not a short term heading a glossary entry, which is set apart in bold)."""
     for line in lines:
         edge = min(edges, key=lambda e: abs(e - line.x1), default=None)
         at_edge = edge is not None and abs(edge - line.x1) <= EDGE_TOLERANCE * 1.5
@@ -222,42 +234,95 @@ def _judge_lines(report: PageReport, lines: list[Line], edges: list[float]) -> N
         first, last = body[0], body[-1]
         left = min(line.x0 for line in body)
         edge = min(edges, key=lambda e: abs(e - first.x1), default=first.x1)
-        if first.x0 - left < 1 and edge - first.x1 > 30 and abs(first.size - body[1].size) < 0.3 and first.text[:1].islower():
+        running = before is not None and _at_edge(before, edges)
+        if (first.x0 - left < 1 and edge - first.x1 > 30 and abs(first.size - body[1].size) < 0.3
+                and first.text[:1].islower() and first.font == body[1].font and running):  # fmt: skip
             report.widow = first.text
-        if 5 < last.x0 - left < 30 and abs(last.size - body[-2].size) < 0.3 and last.top - body[-2].top < 2 * (last.bottom - last.top):
+        if (5 < last.x0 - left < 30 and last.x0 - body[-2].x0 > 5 and abs(last.size - body[-2].size) < 0.3
+                and last.top - body[-2].top < 2 * (last.bottom - last.top) and _at_edge(last, edges)):  # fmt: skip
             report.orphan = last.text
 
 
-def _ends_a_run(following: list[Line], body: float, block_top: float, leading: float, images: bool) -> bool:
+def _at_edge(line: Line, edges: list[float]) -> bool:
+    return any(abs(edge - line.x1) <= EDGE_TOLERANCE * 1.5 for edge in edges)
+
+
+def _last_body_line(lines: list[Line], body: float) -> Line | None:
+    return next((line for line in reversed(lines) if _is_body(line, body)), None)
+
+
+def _ends_a_run(following: list[Line], images: list[tuple[float, float]], body: float, block_top: float, leading: float,
+                hole: float, above: dict[float, float]) -> bool:  # fmt: skip
     """The page before is allowed to run short: the next page opens a chapter or a part (a title half
-    as large again as the text, a sunk opening, a blank page) or holds a figure."""
-    if not following or images:
+    as large again as the text, a sunk opening, a blank page), opens with a figure (which cannot
+    split), or opens a section whose heading (with the space `above` it in mid-page) and first two
+    lines did not fit in the `hole`."""
+    if not following:
         return True
-    head = [line for line in following if line.top >= block_top]
-    if not head:
+    first = following[0]
+    if any(top < first.top for top, _ in images):
         return True
-    first = head[0]
-    return first.top > block_top + 2 * leading or any(line.size > body * 1.5 for line in head[:3])
+    if first.top > block_top + 2 * leading or any(line.size > body * 1.5 for line in following[:3]):
+        return True
+    if first.size > body + 0.3:  # a section heading, kept with two lines of its text
+        text = [line for line in following if _is_body(line, body)][:2]
+        return len(text) == 2 and hole < above.get(first.size, 0.0) + text[-1].bottom - first.top
+    return False
+
+
+def _space_above_headings(pages: list[list[Line]], body: float) -> dict[float, float]:
+    """Each heading size's commonest space above it where it follows text on a page (at the head of
+    a page that space is dropped, at the foot it is part of what a heading needs)."""
+    gaps: dict[float, list[float]] = {}
+    for lines in pages:
+        for before, line in zip(lines, lines[1:]):
+            if line.size > body + 0.3 and _is_body(before, body) and line.top > before.bottom:
+                gaps.setdefault(line.size, []).append(round(line.top - before.bottom, 0))
+    return {size: _mode(found) for size, found in gaps.items()}
+
+
+NOTE_START = re.compile(r"^[0-9]+[.)]?\s")
+
+
+def _split_notes(lines: list[Line], body: float) -> tuple[list[Line], list[Line]]:
+    """The page's text and its notes: the run of lines smaller than the text at the foot of the
+    page, from a line that begins with a note's number (a smaller block quotation or caption at
+    the foot is text)."""
+    start = len(lines)
+    while start and lines[start - 1].size < body - 0.3:
+        start -= 1
+    while start < len(lines) and not NOTE_START.match(lines[start].text):
+        start += 1
+    return lines[:start], lines[start:]
 
 
 def _gap_above_notes(lines: list[Line], body: float) -> float:
-    """The space between the text and the notes below it on this page (infinite without notes):
-    the smallest of these over the book is the notes' own separator, not a hole."""
-    text = [line for line in lines if _is_body(line, body)]
-    below = [line for line in lines if text and line.top > text[-1].bottom and line.size < body - 0.3]
-    return below[0].top - text[-1].bottom if below else float("inf")
+    """The space between the text and the notes below it on this page (infinite without notes or
+    when the text above them is not body text): the smallest of these over the book is the notes'
+    own separator, not a hole."""
+    text, notes = _split_notes(lines, body)
+    return notes[0].top - text[-1].bottom if text and notes and _is_body(text[-1], body) else float("inf")
 
 
-def _short_by(lines: list[Line], body: float, block_bottom: float, leading: float, note_gap: float) -> int:
-    """How many lines of text would fit in the hole at the page's foot, or above its notes."""
-    text = [line for line in lines if _is_body(line, body)]
-    if not leading or not text:
-        return 0
-    last = text[-1]
-    below = [line for line in lines if line.top > last.bottom]
-    if below:  # notes (or a caption) at the foot: the hole is above them, beyond the notes' separator
-        gap = below[0].top - last.bottom
-        hole = max(gap - (note_gap if below[0].size < body - 0.3 else leading - (last.bottom - last.top)), 0)
-    else:
-        hole = block_bottom - last.bottom
-    return max(0, int((hole + leading / 4) // leading))
+def _text_foot(pages: list[list[Line]], body: float, block_bottom: float, leading: float) -> float:
+    """Where a full page's last line of text ends: the commonest bottom of the last line on pages
+    whose text runs to the foot (a text block is rarely a whole number of lines: the room left
+    under that line belongs to every page, and is no hole)."""
+    ends = []
+    for lines in pages:
+        last = _last_body_line(lines, body)
+        if last is not None and last is lines[-1] and last.bottom > block_bottom - leading:
+            ends.append(round(last.bottom, 0))
+    return _mode(ends) if ends else block_bottom
+
+
+def _hole(lines: list[Line], images: list[tuple[float, float]], body: float, foot: float, note_gap: float) -> float:
+    """The room left at the page's foot, or above its notes (beyond their separator), beyond what
+    a full page leaves, under its last line or a figure standing lower."""
+    text, notes = _split_notes(lines, body)
+    if not text:
+        return 0.0
+    end = max([text[-1].bottom, *(bottom for _, bottom in images if bottom <= (notes[0].top if notes else foot))])
+    if notes:
+        return max(notes[0].top - end - note_gap, 0.0)
+    return max(foot - end, 0.0)

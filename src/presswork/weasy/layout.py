@@ -6,7 +6,7 @@ with WeasyPrint 68.0, 69.0 and 70.0 (the image and face hooks by reading 68.0's 
 Besides the names below, the callers read these attributes of WeasyPrint's boxes (formatting
 structure, not public API; tests/test_weasyprint_boundary.py checks them on a laid-out page):
 `element`, `element_tag`, `children`, `all_children()`, `descendants()`, `style[...]`, `text`,
-`position_x`, `position_y`, `margin_height()` and `pango_layout`.
+`position_x`, `position_y`, `height`, `margin_height()` and `pango_layout`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hashlib import md5
 from typing import Any
 from urllib.parse import urljoin
 
-from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, TextBox
+from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, LineBox, TextBox
 from weasyprint.images import RasterImage
 from weasyprint.layout import block
 from weasyprint.pdf import fonts as pdf_fonts
@@ -79,6 +79,23 @@ def page_notes(page: Any) -> Iterator[Any]:
     for area in page._page_box.children[1:]:
         if isinstance(area, FootnoteAreaBox):
             yield from area.children
+
+
+def page_lines(page: Any) -> list[Any]:
+    """Hook: the line boxes (`LineBox`) of a page's flow, in order: where its text stands."""
+    return [box for box in page_flow(page).descendants() if isinstance(box, LineBox)]
+
+
+def flow_room(page: Any) -> tuple[float, float]:
+    """Hook: where a page's flow may end, and its bottom margin (CSS px): the top of its footnote
+    area (its margin included) when it holds notes, else the bottom of the page's content box; the
+    page box's `margin_bottom`."""
+    box = page._page_box
+    foot = box.content_box_y() + box.height
+    for area in box.children[1:]:
+        if isinstance(area, FootnoteAreaBox) and area.children:
+            foot = area.position_y
+    return foot, box.margin_bottom
 
 
 def flow_blocks(box: Any) -> list[Any]:
