@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Location, PressworkError
 from ..text.css import LOADS, NO_LOADS, STYLES, first_load
 
 SHIPPED = Path(__file__).parent.parent / "styles"
+
+
+@lru_cache(maxsize=8)
+def _loads_something(css: str) -> bool:
+    """Whether `css` loads anything (parsed once for each text a process sees)."""
+    return first_load(css) is not None
 
 
 def stylesheet(styles: dict[str, str], layers: tuple[str, ...]) -> str:
@@ -20,6 +27,6 @@ def stylesheet(styles: dict[str, str], layers: tuple[str, ...]) -> str:
     shipped_names = {p.name for p in SHIPPED.glob("*.css")}
     texts += [styles[name] for name in sorted(styles) if name not in shipped_names]
     joined = "\n".join(texts)
-    if first_load(joined) is not None:  # each file passed on its own; joined, they must pass too
+    if _loads_something(joined):  # each file passed on its own; joined, they must pass too
         raise PressworkError(f"the book's stylesheets joined {LOADS}", Location(STYLES), NO_LOADS)
     return joined
