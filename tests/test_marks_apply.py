@@ -112,7 +112,7 @@ def test_the_patch_applies_with_patch(proof, tmp_path: Path):
 
 def test_a_mark_whose_words_moved_is_left_and_a_changed_file_is_not_written(proof):
     book, _old, annotated = proof
-    found = find_marks(annotated, book, Diagnostics())
+    found, _warning = find_marks(annotated, book, Diagnostics())
     chapter = book / STEAM
     original = chapter.read_text(encoding="utf-8")
     try:

@@ -334,8 +334,10 @@ def diff_command(old: str, new: str, book_dir: Path, out_file: Path | None) -> N
               help="Write the unambiguous edits (strike-outs, carets, free text beginning with →) as a patch of the manuscript.")
 @click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path), help="With --apply: the patch [default: BOOK_DIR/build/marks.patch].")
 @click.option("--yes", is_flag=True, help="With --apply: edit the manuscript's files instead of writing a patch.")
+@click.option("--strict", is_flag=True,
+              help="Refuse a PDF of another build of the book (or one without a source map) instead of placing its marks by their text.")
 def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path | None, apply_edits: bool,
-                  patch_file: Path | None, yes: bool) -> None:  # fmt: skip
+                  patch_file: Path | None, yes: bool, strict: bool) -> None:  # fmt: skip
     """List a proofreader's marks on a PDF of the book (highlights, strike-outs, carets, notes, free
     text, ink), one line a mark at the manuscript's file:line:column, with its page and folio; with
     --apply, turn the unambiguous ones into a patch (or, with --yes, edits) of the manuscript."""
@@ -344,7 +346,9 @@ def marks_command(pdf_file: Path, book_dir: Path, as_json: bool, html_file: Path
     if (patch_file or yes) and not apply_edits:
         raise click.UsageError("--patch and --yes go with --apply")
     try:
-        found = find_marks(pdf_file, book_dir, Diagnostics())
+        found, warning = find_marks(pdf_file, book_dir, Diagnostics(), strict)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
         if html_file is not None:
             write_html(found, pdf_file, html_file)
         if apply_edits:

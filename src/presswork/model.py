@@ -239,7 +239,8 @@ class Book:
     index: dict[str, IndexEntry] = field(default_factory=dict)  # heading -> entry
     # What the loader read, so later stages never read the book folder again: the book's own
     # stylesheets (file name in styles/ -> CSS, checked to load nothing), and the text of
-    # book.yaml and of every Markdown file (path in the book -> text) for checks of the source.
+    # book.yaml, of every Markdown file and of the back matter's data files (path in the book -> text)
+    # for checks of the source and the print PDF's source map.
     styles: dict[str, str] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)
 

@@ -8,12 +8,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostics
+from ..errors import Diagnostics, Location, PressworkError
 from ..files.output import write_atomic, writing_into
 from ..load.book import load_book
-from ..proofmarks.annotations import Mark, read_marks, read_sections
+from ..model import Book
+from ..proofmarks.annotations import Mark, read_marks, read_sections, read_source_map
 from ..proofmarks.edits import ARROW, apply, edited, patch, plan
 from ..proofmarks.locate import Locator, Place
+from ..sourcemap import SourceMap
 from ..text.labels import counted
 
 
@@ -23,10 +25,29 @@ class Found:
     place: Place
 
 
-def find_marks(pdf: Path, book_dir: Path, diagnostics: Diagnostics) -> list[Found]:
+def find_marks(pdf: Path, book_dir: Path, diagnostics: Diagnostics, strict: bool = False) -> tuple[list[Found], str | None]:
+    """The PDF's marks placed in the book, and a warning when they were placed by their text alone
+    (the PDF is of another build of the book, or has no source map); with `strict`, that is an error."""
     book = load_book(book_dir, diagnostics)
-    locator = Locator(book, read_sections(pdf))
-    return [Found(mark, locator.place(mark)) for mark in read_marks(pdf)]
+    source_map = read_source_map(pdf)
+    warning = _other_build(source_map, book)
+    if warning and strict:
+        raise PressworkError(f"{warning}: --strict places marks only through the source map of the book as it is",
+                             Location(pdf), "mark up a PDF built from the manuscript as it is now, or leave out --strict")  # fmt: skip
+    locator = Locator(book, read_sections(pdf), None if warning else source_map)
+    found = [Found(mark, locator.place(mark)) for mark in read_marks(pdf)]
+    return found, f"{pdf}: {warning}: marks placed by their text" if warning else None
+
+
+def _other_build(source_map: SourceMap | None, book: Book) -> str | None:
+    """Why the PDF's source map cannot be used for the book as it is, or None when it can."""
+    if source_map is None:
+        return "no source map (not a print or proof PDF presswork made, or one made before it kept them)"
+    changed = source_map.changed(book.texts)
+    if changed:
+        files = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        return f"from another build of the book (build {source_map.build[:12]}; changed since: {files})"
+    return None
 
 
 def line(found: Found, pdf: Path) -> str:
@@ -72,7 +93,7 @@ def as_json(found: list[Found]) -> str:
 def _record(found: Found) -> dict:
     mark, place = found.mark, found.place
     record = {"file": str(place.file) if place.file else None, "line": place.line, "column": place.column,
-              "exact": place.exact, "belongs_to": place.what or None, "kind": mark.kind, "text": mark.text,
+              "exact": place.exact, "by": "source map" if place.mapped else "text", "belongs_to": place.what or None, "kind": mark.kind, "text": mark.text,
               "comment": mark.comment, "author": mark.author, "date": mark.date, "page": mark.page, "folio": mark.folio}  # fmt: skip
     record["replies"] = [{"author": r.author, "date": r.date, "comment": r.comment} for r in mark.replies]
     return record

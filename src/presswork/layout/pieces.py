@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import PrintOptions
@@ -71,6 +72,9 @@ class Layout:
     pages: PageMap | None = None
     blank: LaidOut | None = None  # a truly blank page of this layout, for the versos inserted before rectos
     folios: Folios | None = None
+    # block and note ids -> where their text stands in the manuscript (`RenderedBook.sources`), for the source map
+    sources: dict[str, tuple[Path, int, int | None]] = field(default_factory=dict)
+    digests: dict[Path, str] = field(default_factory=dict)  # each of those files -> `sourcemap.text_digest` of its text
 
     def sequence(self) -> Iterator[tuple[bool, str, Piece | None, int]]:
         """Every page in print order as (roman?, folio label, piece, page's index in the piece);
@@ -94,6 +98,17 @@ class Layout:
                 for anchor in piece.laid.pages[number].anchors:
                     folios.setdefault(anchor, folio)
         return folios
+
+    def page_sources(self) -> list[list[tuple[Path, int, int | None]]]:
+        """For every page in print order, the source lines of its text: the block it begins inside
+        of, then the blocks and notes that begin on it (WeasyPrint anchors every element with an
+        id, and the print rendering gives one to every block)."""
+        pages = []
+        for _, _, piece, number in self.sequence():
+            info = piece.laid.pages[number] if piece is not None and piece.laid is not None else None
+            ids = dict.fromkeys([*info.starts, *info.anchors]) if info else {}
+            pages.append(list(dict.fromkeys(self.sources[ident] for ident in ids if ident in self.sources)))
+        return pages
 
     def page_count(self) -> int:
         front = last_folio(self.front)

@@ -29,6 +29,7 @@ from ..render.back import index_html
 from ..render.book import RenderedBook, TocEntry, render_book
 from ..render.stylesheets import stylesheet
 from ..render.xhtml import Links, XhtmlRenderer, escape
+from ..sourcemap import text_digest
 from ..text.labels import word
 from ..text.markers import is_placeholder
 from ..text.typography import smarten_string
@@ -99,6 +100,9 @@ class PrintLayout:
                                 build_time(self.book.metadata.date).isoformat(),
                                 content_digest(self.book.root / profile) if profile else None, folders=("images",))  # fmt: skip
         layout = self._pieces(rendered)
+        layout.sources = rendered.sources
+        named = {path for path, *_ in rendered.sources.values() if path in self.book.texts}
+        layout.digests = {path: text_digest(self.book.texts[path]) for path in sorted(named)}
         self._pieces_total = len(layout.front) + len(layout.body)
         gutter = self.options.gutter(self._estimated_pages())
         settings = (self.jobs, self.book.root, self.css, self.options.pdf_variant, self.book.metadata, placeholders)

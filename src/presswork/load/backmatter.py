@@ -23,7 +23,7 @@ from ..text.dates import DateError, parse_life_date
 from ..text.markdown import parse, parse_inline
 from .chapters import PERSON_FORMS, TERM_FORMS, Anchors, check_fragment
 from .metadata import LANGUAGE_TAG
-from .sources import read_text, slugify
+from .sources import slugify
 from .yamlfile import LineDict, line_of, parse_yaml, text, texts
 
 DATA_FILES = ("glossary", "chronology", "biographies")
@@ -36,15 +36,15 @@ def plain(text: str) -> str:
     return _EMPHASIS.sub(lambda m: m.group(2) if m.group(1) else m.group(4), text)
 
 
-def load_back_data(root: Path, source: Path, lang: str, anchors: Anchors, diagnostics: Diagnostics):
-    """The file as a Glossary, Chronology or Biographies; None when it cannot be read as YAML (the
+def load_back_data(root: Path, source: Path, text: str, lang: str, anchors: Anchors, diagnostics: Diagnostics):
+    """The file's `text` as a Glossary, Chronology or Biographies; None when it cannot be read as YAML (the
     error recorded in `diagnostics`, so that the book's other errors are found in the same run)."""
     kind = source.stem
     if kind not in DATA_FILES:
         raise PressworkError(f"{source.name} is not a back matter data file", Location(source),
                              "name it glossary.yaml, chronology.yaml or biographies.yaml")  # fmt: skip
     try:
-        data = parse_yaml(read_text(root, source, diagnostics), source)
+        data = parse_yaml(text, source)
     except PressworkError as exc:
         diagnostics.error(exc)
         return None

@@ -111,7 +111,7 @@ class _ContentsLoader:
         self.anchors = Anchors()
         self.seen: dict[Path, Location] = {}
         self.targets: dict[str, str] = {}
-        self.texts: dict[Path, str] = {}  # each Markdown file as read
+        self.texts: dict[Path, str] = {}  # each Markdown and back matter data file as read
         self.broken: set[str] = set()  # back-matter data files that could not be read (marks into them go unchecked)
         self.chapter_count = 0
         self.part_count = 0
@@ -152,7 +152,8 @@ class _ContentsLoader:
         self.anchors.define(kind, where)
         self.anchors.reserve(kind, PAGE_FORMS, where)
         known = len(self.anchors.ids)
-        item = load_back_data(self.root, source, self.lang, self.anchors, self.diagnostics)
+        self.texts[source] = read_text(self.root, source, self.diagnostics)
+        item = load_back_data(self.root, source, self.texts[source], self.lang, self.anchors, self.diagnostics)
         if item is None:
             self.broken.add(kind)
             return None

@@ -2,7 +2,8 @@
 into one PDF with pikepdf (qpdf): pages in print order with blank versos before rectos, folios
 printed after the layout's folio samples, page labels equal to the printed folios, one outline, one set of
 named destinations, links between pieces pointed at them; placeholder figures' images keep the mark
-the pieces gave them (`placeholders`), given again after a Ghostscript rewrite.
+the pieces gave them (`placeholders`), given again after a Ghostscript rewrite; and the source map
+of its pages (`sourcemap`).
 
 The first piece's catalog (output intents, XMP metadata, language) and document information
 are kept, so PDF/X and PDF/A variants stay what WeasyPrint made them.
@@ -16,6 +17,7 @@ import pikepdf
 
 from ..layout.cropmarks import add_crop_marks
 from ..layout.pieces import PLAIN_VERSO, Folios, Layout
+from ..sourcemap import CATALOG_KEY, SourceMap
 from .conform import conform
 from .destinations import link_pieces, named_destinations
 from .folios import FolioPrinter, stamp
@@ -64,6 +66,7 @@ def pdf_document(layout: Layout) -> bytes:
     front_pages = sum(1 for roman, *_ in sequence if roman)
     out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
         0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))  # fmt: skip
+    out.Root[CATALOG_KEY] = out.make_stream(SourceMap.made(layout.page_sources(), layout.digests).to_bytes())
     buffer = io.BytesIO()
     # PDF/A-1 and PDF/X-1a/3 (PDF 1.3/1.4) allow no object streams; from PDF 1.5 on, objects go into
     # object streams as WeasyPrint puts them (a third of the file, for the links and destinations)

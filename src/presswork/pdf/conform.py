@@ -3,8 +3,8 @@ embeds CFF fonts as OpenType (a PDF 1.6 form, also in its PDF 1.4 PDF/A-1b) and 
 Ghostscript's pdfwrite rewrites the assembled file with fonts as CIDFontType0C; for PDF/X also with
 every colour in CMYK or grey (vector colours put in the output intent's inks first, `inks`) and no
 annotations (links belong to the screen editions), while PDF/A-1b keeps its colour (sRGB, its output
-intent's) and its links. The original's output intent, XMP, document information and page labels
-are put back and the ID and dates stay the original's, so the build stays reproducible."""
+intent's) and its links. The original's output intent, XMP, document information, page labels and
+source map are put back and the ID and dates stay the original's, so the build stays reproducible."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from pathlib import Path
 import pikepdf
 
 from ..errors import PressworkError
+from ..sourcemap import CATALOG_KEY
 from .inks import convert_inks
 from .rewritten_fonts import restore_fonts
 
 LEVELS = {"pdf/x-1a": "1.4", "pdf/x-3": "1.4", "pdf/x-4": "1.6"}  # PDF/X: the printer's inks, no links
 ARCHIVAL = {"pdf/a-1b": "1.4"}  # PDF/A built on PDF 1.4: only the fonts' form changes
-_KEPT = ("/OutputIntents", "/Metadata", "/PageLabels", "/Lang", "/ViewerPreferences")
+_KEPT = ("/OutputIntents", "/Metadata", "/PageLabels", "/Lang", "/ViewerPreferences", CATALOG_KEY)
 
 
 def conform(data: bytes, variant: str | None) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from ..errors import Location, PressworkError
+from ..sourcemap import CATALOG_KEY, MAX_BYTES, SourceMap
 
 MAX_PAGES = 5_000  # a long book has a thousand
 MAX_MARKS = 20_000  # a heavily marked proof has a few hundred
@@ -200,6 +202,23 @@ def _date(value: str) -> str:
         return dt.datetime(*parts).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return value
+
+
+def read_source_map(path: Path) -> SourceMap | None:
+    """The source map presswork wrote into the PDF when it built it (kept by a viewer's save, which
+    leaves the catalog's entries as they are); None when it has none or it is damaged."""
+    try:
+        with pikepdf.open(path) as pdf:
+            stream = pdf.Root.get(CATALOG_KEY)
+            if not isinstance(stream, pikepdf.Stream) or stream.get("/Filter") not in (None, pikepdf.Name.FlateDecode):
+                return None
+            raw = stream.read_raw_bytes()
+            data = zlib.decompressobj().decompress(raw, MAX_BYTES + 1) if "/Filter" in stream else raw  # bounded, unlike read_bytes
+            return SourceMap.from_bytes(data)
+    except zlib.error:
+        return None
+    except (pikepdf.PdfError, ValueError, TypeError) as exc:
+        raise PressworkError(f"not a PDF presswork can read: {exc}", Location(path), "give the annotated PDF") from None
 
 
 def read_sections(path: Path) -> list[tuple[int, str]]:

@@ -21,19 +21,27 @@ def _section(ident: str, kind: str, role: str, title: str, body: str, markers: s
     )
 
 
+def entry_lines(starts: list[int | None]) -> list[tuple[int, int | None] | None]:
+    """The source lines (first, past-last, 0-based; past-last None: to the file's end) of the
+    entries of a data file that begin at the lines `starts` (1-based, None where unknown): each runs
+    to the next one's start."""
+    known = sorted(line for line in starts if line)
+    return [(line - 1, next((n - 1 for n in known if n > line), None)) if line else None for line in starts]
+
+
 def glossary_html(glossary: Glossary, book: Book, renderer: XhtmlRenderer) -> str:
     markers = renderer.block("glossary")
     entries = []
-    for term in glossary.terms:
+    for term, lines in zip(glossary.terms, entry_lines([t.where.line for t in glossary.terms])):
         original = ""
         if term.original:
             lang = term.original_lang
             original = f' <span class="original" lang="{lang}" xml:lang="{lang}">{escape(term.original)}</span>'
         definition = renderer.html(term.definition)
         entries.append(
-            f'<dt id="{term.id}">{renderer.block(term.id)}<dfn epub:type="glossterm">'
+            f'<dt id="{term.id}">{renderer.block(term.id, lines=lines)}<dfn epub:type="glossterm">'
             f'{renderer.text_html(smarten_string(term.term, book.metadata.language))}</dfn>{original}</dt>\n'
-            f'<dd id="{term.id}-def" epub:type="glossdef">{renderer.block(f"{term.id}-def", inside=True)}'
+            f'<dd id="{term.id}-def" epub:type="glossdef">{renderer.block(f"{term.id}-def", inside=True, lines=lines)}'
             f"{renderer.place_inside(definition)}</dd>"
         )
     body = '<dl class="glossary">\n' + "\n".join(entries) + "\n</dl>"
@@ -44,6 +52,8 @@ def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer)
     opening = renderer.block("chronology")
     heads = "".join(f'<th scope="col">{escape(c)}</th>' for c in chronology.columns)
     groups = []
+    rows_lines = [[*g.row_lines, *[None] * (len(g.rows) - len(g.row_lines))] for g in chronology.groups]
+    spans = iter(entry_lines([line for lines in rows_lines for line in lines]))  # each row to the next, groups across
     for number, group in enumerate(chronology.groups, 1):
         ident = f"chronology-{number}"
         markers = renderer.block(ident)  # page breaks sit in the group's first cell
@@ -52,9 +62,9 @@ def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer)
             rows.append(f'<tr class="group"><th colspan="{len(chronology.columns)}" scope="rowgroup">{markers}'
                         f"{renderer.text_html(smarten_string(group.title, book.metadata.language))}</th></tr>")  # fmt: skip
             markers = ""
-        for row_number, row in enumerate(group.rows, 1):
+        for row_number, (row, lines) in enumerate(zip(group.rows, spans), 1):
             row_id = f"{ident}-{row_number}"  # a page can begin at any row
-            markers += renderer.block(row_id)
+            markers += renderer.block(row_id, lines=lines)
             cells = "".join(f"<td>{markers if i == 0 else ''}{renderer.inline_html(cell)}</td>" for i, cell in enumerate(row))
             rows.append(f'<tr id="{row_id}">{cells}</tr>')
             markers = ""
@@ -66,7 +76,7 @@ def chronology_html(chronology: Chronology, book: Book, renderer: XhtmlRenderer)
 def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRenderer) -> str:
     markers = renderer.block("biographies")
     entries = []
-    for person in biographies.people:
+    for person, lines in zip(biographies.people, entry_lines([p.where.line for p in biographies.people])):
         names = " ".join(p for p in (person.given, person.patronymic) if p)
         head = f'<span class="surname">{renderer.text_html(person.surname)}</span>' + (f", {renderer.text_html(names)}" if names else "")
         if person.aliases:
@@ -75,8 +85,8 @@ def biographies_html(biographies: Biographies, book: Book, renderer: XhtmlRender
         if life:
             head += f' <span class="life">({escape(life)})</span>'
         text = renderer.html(person.text)
-        entries.append(f'<dt id="{person.id}">{renderer.block(person.id)}{head}</dt>\n'
-                       f'<dd id="{person.id}-text">{renderer.block(f"{person.id}-text", inside=True)}'
+        entries.append(f'<dt id="{person.id}">{renderer.block(person.id, lines=lines)}{head}</dt>\n'
+                       f'<dd id="{person.id}-text">{renderer.block(f"{person.id}-text", inside=True, lines=lines)}'
                        f"{renderer.place_inside(text)}</dd>")
     body = '<dl class="biographies">\n' + "\n".join(entries) + "\n</dl>"
     if biographies.note:

@@ -6,6 +6,7 @@ Rendering happens once per product; a backend only says how it addresses targets
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from ..model import (
@@ -59,6 +60,8 @@ class RenderedBook:
     toc: list[TocEntry]
     blocks: list[str] = field(default_factory=list)  # top-level block ids in reading order
     block_docs: dict[str, str] = field(default_factory=dict)  # block id -> id of the document holding it
+    # block or note id -> (source file, first line, past-last line or None: to the end; 0-based): where its text was written
+    sources: dict[str, tuple[Path, int, int | None]] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -90,10 +93,12 @@ def render_book(
     rendered = RenderedBook(book, [], [])
 
     def add(make, *args, toc: list[TocEntry] | None = None, title: str | None = None, html: str = "", **kwargs) -> TocEntry | None:
-        since = len(renderer.blocks)
+        since, placed = len(renderer.blocks), len(renderer.lines)
         doc = make(*args, **kwargs)
         rendered.documents.append(doc)
         rendered.block_docs.update(dict.fromkeys(renderer.blocks[since:], doc.id))
+        if doc.source is not None:
+            rendered.sources.update((ident, (doc.source, *lines)) for ident, lines in islice(renderer.lines.items(), placed, None))
         if toc is None:
             return None
         entry = TocEntry(title or smarten_string(doc.title, meta.language), doc.id, html=html)
@@ -166,6 +171,7 @@ def _chapter(chapter: Chapter, book: Book, renderer: XhtmlRenderer, level: int =
     title = _title_html(chapter, book, renderer)
     untitled = ' class="chapter-number"' if chapter.untitled else ""
     heading = f'<h1 id="{chapter.id}-title"{untitled}>{title}</h1>'
+    renderer.lines[f"{chapter.id}-title"] = (chapter.title_line - 1, chapter.title_line)
     style = book.metadata.chapter_numbers
     if chapter.number and style != "none" and not chapter.untitled:
         label = escape(chapter_label(lang, chapter.number, style))

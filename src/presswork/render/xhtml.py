@@ -47,6 +47,7 @@ class XhtmlRenderer(RendererHTML):
         self.inside: list[tuple[str, int]] = []  # the markers of pages beginning inside the block being rendered
         self.block_ids = block_ids  # print: every top-level block gets an id the layout can report
         self.blocks: list[str] = []  # ids of top-level blocks in reading order
+        self.lines: dict[str, tuple[int, int | None]] = {}  # block or note id -> its source lines (first, past-last or None: to the end; 0-based)
         self.counting = False
         self.links = links
         self.scripts = scripts
@@ -78,11 +79,14 @@ class XhtmlRenderer(RendererHTML):
     def inline_html(self, inline: Token) -> str:
         return self.render_inline(inline.children or [], parser().options, {})
 
-    def block(self, ident: str, inside: bool = False) -> str:
-        """Record a block for the page map; return the page-break markers that belong before it.
+    def block(self, ident: str, inside: bool = False, lines: Sequence[int | None] | None = None) -> str:
+        """Record a block for the page map (with `lines`, where it stands in its source file, for the
+        print PDF's source map); return the page-break markers that belong before it.
         With `inside`, those of pages beginning inside the block's text wait for its markup
         (`place_inside`), to stand at the word each page begins with."""
         self.blocks.append(ident)
+        if lines:
+            self.lines[ident] = (lines[0], lines[1])
         labels = self.breaks.get(ident, ())
         self.inside = [(label, self.starts[label]) for label in labels if inside and label in self.starts]
         return "".join(marker(label) for label in labels if not (inside and label in self.starts))
@@ -155,9 +159,9 @@ class XhtmlRenderer(RendererHTML):
         self.block_number += 1
         ident = token.attrGet("id")
         if ident:
-            return self.block(str(ident), inside=True) + rule(tokens, i, options, env)
+            return self.block(str(ident), inside=True, lines=token.map) + rule(tokens, i, options, env)
         ident = f"{self.chapter_id}-b{self.block_number}"
-        markers = self.block(ident, inside=True)
+        markers = self.block(ident, inside=True, lines=token.map)
         if not self.block_ids:
             return markers + rule(tokens, i, options, env)
         token.attrSet("id", ident)  # for this rendering only
@@ -221,6 +225,8 @@ class XhtmlRenderer(RendererHTML):
         if not first:
             return f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}">{number}</a></sup>'
         saved, self.inline_blocks = self.inline_blocks, True
+        if spans := [t.map for t in self.notes[number] if t.map]:
+            self.lines[f"{self.chapter_id}-n{number}"] = (min(s[0] for s in spans), max(s[1] for s in spans))
         if self.note_links:  # the call a link to the note, the note's number one back (its marker and call styled away)
             body = self.note(self.notes[number], f'<a class="note-number" href="#{ref_id}" role="doc-backlink">{number}.</a> ')
             call = f'<sup class="noteref"><a id="{ref_id}" href="#{self.chapter_id}-n{number}" role="doc-noteref">{number}</a></sup>'
