@@ -29,3 +29,25 @@ def test_a_pdf_change_is_located_by_its_folio_without_the_folio_in_its_context(s
     assert line.startswith(f"  page {folio} [p. {physical}]: ")
     assert line.endswith("the type [-slowly.-]{+quickly.+}")  # the folio and running head are no words of the page
     assert f"page {folio} [p. {physical}]" in (tmp_path / "d.html").read_text()
+
+
+ADDED = "heavy, well-inked and twice-read forme of the long primer edition, which the master had locked in the chase that morning before the journeymen came in from the yard and the apprentice swept the floor,"
+
+
+def test_text_set_anew_on_later_pages_is_no_change(small_book, tmp_path: Path):
+    """A clause added on the first page carries every later line, and the notes with their calls,
+    to other pages: the diff names that clause once, and nothing of the text set anew."""
+    paragraph = "The pressman inked the forme and pulled the bar while the compositor read the next page. " * 12
+    notes = "".join(f"\n[^{n}]: A note on the pressman's pull, number {n}, set at the foot of its page.\n" for n in range(1, 9))
+    text = "# One\n\nThe WORDforme was locked up.\n\n" + "\n\n".join(f"{paragraph}Pulled.[^{n}]" for n in range(1, 9)) + "\n" + notes
+    root = small_book({"manuscript/chapters/one.md": text.replace("WORD", "")})
+    assert build(root, "--out", str(tmp_path / "old"), fmt="pdf").exit_code == 0
+    (root / "manuscript/chapters/one.md").write_text(text.replace("WORD", ADDED + " "))
+    assert build(root, "--out", str(tmp_path / "new"), fmt="pdf").exit_code == 0
+    old, new = tmp_path / "old/a-small-book.pdf", tmp_path / "new/a-small-book.pdf"
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--out", str(tmp_path / "d.html")])
+    assert result.exit_code == 0, result.output
+    moved = int(result.output.split("page breaks moved on ")[1].split()[0])
+    assert moved >= 3  # the later pages of the chapter do begin elsewhere
+    changed = [line for line in result.output.splitlines() if line.startswith("  page ")]
+    assert len(changed) == 1 and "The {+heavy, well-inked and" in changed[0] and "floor,+} forme was locked up." in changed[0], result.output

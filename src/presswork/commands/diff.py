@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import os
 import re
 import tempfile
@@ -12,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from string import digits
 
 from lxml import etree
 from pypdf import PageObject, PdfReader
@@ -226,41 +228,59 @@ def diff_epubs(old: Path, new: Path) -> DiffResult:
     return result
 
 
-def pdf_pages(path: Path) -> tuple[list[list[str]], list[str]]:
-    """The words of every page, running heads and folios left out, and the pages' labels, within
-    bounds on pages and text (pypdf bounds each stream it unpacks)."""
+NOTE_SIZE = 0.92  # text this much smaller than the body's, ending a page, is its notes
+CALL_SIZE = 0.75  # digits this much smaller than the body's are note calls: numbers, not words of the text
+
+
+def pdf_pages(path: Path) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+    """The words of every page, running heads and folios left out, its body's apart from its notes
+    (the run of text smaller than the book's body type that ends the page), and the pages' labels,
+    within bounds on pages and text (pypdf bounds each stream it unpacks)."""
     try:
         reader = PdfReader(path)
         if (count := len(reader.pages)) > MAX_PDF_PAGES:
             raise PressworkError(f"{count} pages, more than {MAX_PDF_PAGES} pages", Location(path), "compare the PDFs of one book")
-        pages, total = [], 0
+        pages, total, sizes = [], 0, Counter[float]()
         for number, page in enumerate(reader.pages, 1):
-            text = _body_text(page)
-            total += len(text)
+            runs = _body_runs(page)
+            total += sum(len(text) for text, _ in runs)
             if total > MAX_PDF_TEXT:
                 raise PressworkError(f"the text runs to more than {MAX_PDF_TEXT:,} characters at page {number}", Location(path),
                                      "compare the PDFs of one book")  # fmt: skip
-            pages.append(_joined(text).split())
+            for text, size in runs:
+                sizes[size] += len(text.strip())
+            pages.append(runs)
         labels = list(reader.page_labels)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise PressworkError(f"not a PDF presswork can read: {exc}", Location(path), "compare two .pdf files") from None
-    return pages, labels
+    body = max(sizes, key=lambda size: (sizes[size], size)) if sizes else 0.0
+    return [_split_notes(runs, body) for runs in pages], labels
 
 
-def _body_text(page: PageObject) -> str:
-    """A page's text without what stands in the head and foot bands of its trim (running head,
-    folio, proof line), told by where pypdf places each piece of text."""
+def _split_notes(runs: list[tuple[str, float]], body: float) -> tuple[list[str], list[str]]:
+    """A page's body words and note words: the notes are the text smaller than the body's that ends
+    the page; note calls are left out (renumbered when a note comes or goes, they are no edit)."""
+    runs = [(text.strip(digits) if text.strip().isdigit() and size < CALL_SIZE * body else text, size) for text, size in runs]
+    cut = len(runs)
+    while cut and (not runs[cut - 1][0].strip() or runs[cut - 1][1] < NOTE_SIZE * body):
+        cut -= 1
+    return _joined("".join(t for t, _ in runs[:cut])).split(), _joined("".join(t for t, _ in runs[cut:])).split()
+
+
+def _body_runs(page: PageObject) -> list[tuple[str, float]]:
+    """A page's runs of text with their size, without what stands in the head and foot bands of its
+    trim (running head, folio, proof line), told by where pypdf places each piece of text."""
     box = page.trimbox
     bottom, top = float(box.bottom), float(box.top)
     low, high = bottom + MARGIN_BAND * (top - bottom), top - MARGIN_BAND * (top - bottom)
-    parts: list[str] = []
+    runs: list[tuple[str, float]] = []
 
     def keep(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if low < tm[4] * cm[1] + tm[5] * cm[3] + cm[5] < high:
-            parts.append(text)
+            runs.append((text, round(size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]), 2)))
 
     page.extract_text(visitor_text=keep)
-    return "".join(parts)
+    return runs
 
 
 def _joined(text: str) -> str:
@@ -270,15 +290,72 @@ def _joined(text: str) -> str:
 
 
 def diff_pdfs(old: Path, new: Path) -> DiffResult:
+    """Two PDFs compared as the book's words in reading order across lines and pages, the body's
+    and the notes' apart, so that text set anew (a line carried to the next page, a note following
+    its call) is no change; each change is named once, at the page of the new PDF where it stands."""
     (before, _), (after, folios) = pdf_pages(old), pdf_pages(new)
     result = DiffResult(pages=(len(before), len(after)), folios=folios)
-    for number, (a, b) in enumerate(zip(before, after), 1):
-        if a[:12] != b[:12]:
-            result.moved_pages.append(number)
-        change = diff_words(result.page_name(number), a, b)
-        if change:
-            result.changes.append(change)
+    result.moved_pages = [number for number, (a, b) in enumerate(zip(before, after), 1) if a[0][:12] != b[0][:12]]
+    by_page: dict[int, list[tuple[list[str], list[str], Opcode]]] = {}
+    for part in (0, 1):  # the body, then the notes
+        (old_words, old_pages), (new_words, new_pages) = _running([p[part] for p in before]), _running([p[part] for p in after])
+        ops = [op for op in _opcodes(old_words, new_words) if op[0] != "equal"]
+        for op in _unmoved(ops, old_pages, new_pages, old_words, new_words):
+            _, _, _, b1, b2 = op
+            at = new_pages[b1] if b2 > b1 else new_pages[b1 - 1] if b1 > 0 else 1  # a deletion: the page of the word before it
+            by_page.setdefault(at, []).append((old_words, new_words, op))
+    for number, found in sorted(by_page.items()):
+        change = Change(result.page_name(number))
+        for old_words, new_words, (_, a1, a2, b1, b2) in found:
+            change.removed += old_words[a1:a2]
+            change.added += new_words[b1:b2]
+            change.lines.append(_line(old_words, a1, a2, new_words[b1:b2]))
+        change.html = f"<section><h2>{html.escape(change.title)}</h2>" + "".join(
+            f"<p>{_marked(o, a1, a2, n[b1:b2])}</p>" for o, n, (_, a1, a2, b1, b2) in found) + "</section>"  # fmt: skip
+        result.changes.append(change)
     return result
+
+
+def _running(pages: list[list[str]]) -> tuple[list[str], list[int]]:
+    """The words of every page as one text, a word broken across two pages whole again, and the
+    page (1-based) each word stands on."""
+    words: list[str] = []
+    where: list[int] = []
+    for number, page in enumerate(pages, 1):
+        for index, word in enumerate(page):
+            if index == 0 and words and words[-1].endswith(("\u2010", "\u00ad")) and word[:1].isalnum():
+                words[-1] = words[-1][:-1] + word
+                continue
+            words.append(word)
+            where.append(number)
+    return words, where
+
+
+MOVE_PAGES = 1  # text carried this many pages on (a note following its call) is set anew, not changed
+
+
+def _unmoved(ops: list[Opcode], old_pages: list[int], new_pages: list[int], old: list[str], new: list[str]) -> list[Opcode]:
+    """The changes without pairs of a deletion and an insertion of the same words on neighbouring
+    pages: a note, or a block the layout took to another page, that moved with the text around it."""
+    deleted = {i: op for i, op in enumerate(ops) if op[0] == "delete"}
+    gone: set[int] = set()
+    for j, (kind, _a1, _a2, b1, b2) in enumerate(ops):
+        if kind != "insert":
+            continue
+        for i, (_, a1, a2, _b1, _b2) in deleted.items():
+            if i not in gone and old[a1:a2] == new[b1:b2] and abs(old_pages[a1] - new_pages[b1]) <= MOVE_PAGES:
+                gone |= {i, j}
+                break
+    return [op for i, op in enumerate(ops) if i not in gone]
+
+
+def _marked(old: list[str], a1: int, a2: int, added: list[str]) -> str:
+    """One change in its context for the HTML report: the removed words struck, the added ones marked."""
+    start, end = max(0, a1 - CONTEXT), min(len(old), a2 + CONTEXT)
+    removed = f"<del>{html.escape(' '.join(old[a1:a2]))}</del>" if a2 > a1 else ""
+    inserted = f"<ins>{html.escape(' '.join(added))}</ins>" if added else ""
+    return " ".join(filter(None, ["…" if start else "", html.escape(" ".join(old[start:a1])), removed + inserted,
+                                  html.escape(" ".join(old[a2:end])), "…" if end < len(old) else ""]))  # fmt: skip
 
 
 def compare(old: str, new: str, root: Path, say) -> DiffResult:
