@@ -6,6 +6,7 @@ Ghostscript's inkcov device shows the X-1a pages printed with black ink alone.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -180,3 +181,24 @@ def test_the_fullsize_book_passes_as_pdfx1a(fullsize_x1a: Path):
     assert _preflight(fullsize_x1a, "pdf/x-1a").splitlines()[-1] == "pdf/x-1a: passes"
     found = _structure(fullsize_x1a)
     assert found["pages"] > 500 and not found["colours"] & FORBIDDEN["pdf/x-1a"] and not found["annotations"]
+
+
+def test_each_variant_keeps_its_source_map_for_the_marks(sample: tuple[str, Path], tmp_path: Path):
+    """The map is a private catalog entry, not an embedded file (which PDF/X-1a, X-3 and A-1 forbid):
+    Ghostscript's rewrite keeps it (the preflight above passes with it), and a mark on the
+    converted PDF is placed through it."""
+    from markplaces import places, spread, where
+    from test_marks import add
+
+    _variant, pdf = sample
+    root = pdf.parent.parent
+    [place] = spread(places(root, pdf)["footnote"], [lambda p: True])
+    marked = tmp_path / "marked.pdf"
+    with pikepdf.open(pdf) as opened:
+        assert "/EmbeddedFiles" not in opened.Root.get("/Names", {})
+        add(opened, place.page, "Underline", place.words, "a mark")
+        opened.save(marked)
+    result = CliRunner().invoke(main, ["marks", str(marked), str(root), "--json"])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    [record] = json.loads(result.stdout)
+    assert (f"{record['file']}:{record['line']}:{record['column']}", record["by"]) == (where(root, place.file, place.first), "source map")
