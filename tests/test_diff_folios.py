@@ -51,3 +51,19 @@ def test_text_set_anew_on_later_pages_is_no_change(small_book, tmp_path: Path):
     assert moved >= 3  # the later pages of the chapter do begin elsewhere
     changed = [line for line in result.output.splitlines() if line.startswith("  page ")]
     assert len(changed) == 1 and "The {+heavy, well-inked and" in changed[0] and "floor,+} forme was locked up." in changed[0], result.output
+
+
+def test_a_book_long_text_with_edits_at_both_ends_is_matched_by_sentences_not_replaced_whole():
+    """Three one-word edits across a book's worth of words, among a thousand ellipses printed as
+    dots apart (each a "sentence" of its own, were they not joined to the next): three changes."""
+    from presswork.commands.diff import _opcodes
+
+    words = [f"word{i % 997}{'.' if i % 13 == 12 else ''}" for i in range(150_000)]
+    for i in range(0, 150_000, 150):
+        words[i] = "."
+    new = list(words)
+    new[5] = "first"
+    new[75_001] = "middle"
+    new[-5] = "last"
+    changed = [op for op in _opcodes(words, new) if op[0] != "equal"]
+    assert changed == [("replace", 5, 6, 5, 6), ("replace", 75_001, 75_002, 75_001, 75_002), ("replace", 149_995, 149_996, 149_995, 149_996)]

@@ -180,9 +180,15 @@ def _opcodes(old: list[str], new: list[str]) -> list[Opcode]:
 
 
 def _sentences(words: list[str], start: int, end: int) -> list[int]:
-    """Where the sentences of words[start:end] begin, and `end`."""
-    cuts = [start]
-    cuts += [i + 1 for i in range(start, end - 1) if words[i].rstrip("\"'”’»)]").endswith(_SENTENCE_ENDS)]
+    """Where the sentences of words[start:end] begin, and `end`. A "sentence" without a letter or
+    digit (an ellipsis's dots printed apart) joins the next: repeated a thousand times in a book,
+    one such key would make matching by sentences as costly as matching by words."""
+    cuts, said = [start], False
+    for i in range(start, end - 1):
+        said = said or any(c.isalnum() for c in words[i])
+        if said and words[i].rstrip("\"'”’»)]").endswith(_SENTENCE_ENDS):
+            cuts.append(i + 1)
+            said = False
     return cuts + [end] if end > start else cuts
 
 
