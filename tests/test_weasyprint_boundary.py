@@ -64,13 +64,14 @@ def test_page_flow_and_notes(document):
 
 
 def test_page_lines_and_the_room_of_the_flow(document):
-    """page_lines, flow_room: the flow's `LineBox`es; the top of the footnote area (its margin
-    included) when the page holds notes, and the page box's `margin_bottom`."""
+    """page_lines, flow_room: the flow's `LineBox`es; the top of the page's content box, the top of
+    the footnote area (its margin included) when the page holds notes, and the page box's
+    `margin_bottom`."""
     page = document.pages[0]
     lines = layout.page_lines(page)
     assert lines and all(type(line).__name__ == "LineBox" for line in lines)
-    foot, margin = layout.flow_room(page)
-    assert margin == 20 and lines[-1].position_y + lines[-1].height <= foot < 400 - 20  # the note's area sits above the margin
+    top, foot, margin = layout.flow_room(page)
+    assert top == 20 and margin == 20 and lines[-1].position_y + lines[-1].height <= foot < 400 - 20  # the notes sit above the margin
     assert next(layout.page_notes(page)).position_y >= foot
 
 

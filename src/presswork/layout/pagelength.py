@@ -9,12 +9,16 @@ short of its foot (the piece's last page aside), the piece is laid out again wit
 spread a line long (`@page :nth()` with the bottom margin less a line); the long spread stays
 only if the piece then has fewer short pages, no more pages and no more notes away from their
 calls. A piece starts on a recto, so its first page stands alone, then versos face rectos. A
-hole a long page cannot take (a term or heading kept with two lines that need more) stays.
+hole a long page cannot take stays, and is not tried when the next page shows it (each try is
+the piece's layout time again): a page that ends before a forced break, or whose next page's first
+two lines (what orphans ask to move together) with the notes they call need more than a line
+more than the hole.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..weasy import layout as weasy
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 TRIES = 3  # spreads tried long in one piece at most; each is the piece's layout time again
 SHORT = 1.9  # lines of room at a page's foot that make it short (the report's two lines, less its tolerance)
+FORCED = {"page", "left", "right", "recto", "verso"}  # `break-before` values that end the page before
 
 
 def render_with_long_pages(html: HTML, stylesheets: list[CSS], **options: Any) -> Document:
@@ -37,7 +42,7 @@ def render_with_long_pages(html: HTML, stylesheets: list[CSS], **options: Any) -
     long: set[int] = set()
     tried: set[int] = set()
     for _ in range(TRIES):
-        short = [page for page in short_pages(document) if page not in tried]
+        short = [page for page in short_pages(document) if page not in tried and _may_fit(document, page)]
         if not short:
             break
         tried.add(short[0])
@@ -53,23 +58,62 @@ def short_pages(document: Document) -> list[int]:
     """The pages (indexes) but the last that end `SHORT` lines or more above their foot (or their
     notes), in lines of the piece's commonest line height."""
     leading = _leading(document)
-    if not leading:
-        return []
-    found = []
-    for number, page in enumerate(document.pages[:-1]):
-        lines = weasy.page_lines(page)
-        if lines:
-            foot, _ = weasy.flow_room(page)
-            if foot - max(line.position_y + line.height for line in lines) >= SHORT * leading:
-                found.append(number)
-    return found
+    return [number for number, page in enumerate(document.pages[:-1]) if leading and _hole(page) >= SHORT * leading]
+
+
+def _hole(page: Any) -> float:
+    """The room under a page's last line (CSS px), 0 for a page without text."""
+    lines = weasy.page_lines(page)
+    return weasy.flow_room(page)[1] - max(line.position_y + line.height for line in lines) if lines else 0.0
+
+
+def _may_fit(document: Document, page: int) -> bool:
+    """Whether a line more of room on `page` may take in what opens the next page: not after a
+    forced break, and only when the next page's opening fits in the hole and a line: its blocks
+    kept with the next (headings, with the space above them they have in mid-page), then two lines
+    of the first one that is not (what orphans ask to move together), with the notes they call."""
+    following = document.pages[page + 1]
+    box = weasy.page_flow(following)
+    while blocks := weasy.flow_blocks(box):  # the page's first block, and its first block, and so on
+        box = blocks[0]
+        if box.style["break_before"] in FORCED:
+            return False
+    text = weasy.page_lines(following)
+    need = 0.0
+    lines: list[Any] = []
+    for box in _leaves(weasy.page_flow(following)):
+        own = [child for child in box.children if any(child is line for line in text)]
+        if not own:  # a block without text (an image's): its height is what it needs
+            need += box.margin_height()
+        elif box.style["break_after"] in ("avoid", "avoid-page"):
+            margin = box.style["margin_top"]
+            need += margin.value if margin.unit == "px" else 0.0
+            lines += own
+        else:
+            lines += own[:2]
+            break
+    if not lines:
+        return False
+    called = {box.element for line in lines for box in line.descendants() if box.element_tag.endswith("::footnote-call")}
+    need += lines[-1].position_y + lines[-1].height - weasy.flow_room(following)[0]
+    need += sum(note.margin_height() for note in weasy.page_notes(following) if note.element in called)
+    return need <= _hole(document.pages[page]) + _leading(document) + 0.5
+
+
+def _leaves(box: Any) -> Iterator[Any]:
+    """The blocks holding no blocks in `box`'s flow, in order."""
+    for block in weasy.flow_blocks(box):
+        if weasy.flow_blocks(block):
+            yield from _leaves(block)
+        else:
+            yield block
 
 
 def long_pages_css(document: Document, pages: set[int]) -> str:
     """The page rules that make `pages` (indexes) of the piece a line long: a line of the piece's
     commonest height taken off the bottom margin `document` (laid out with no page long) gives them."""
     leading = _leading(document)
-    return "".join(f"@page :nth({page + 1}) {{ margin-bottom: {weasy.flow_room(document.pages[page])[1] - leading:.3f}px; }}\n"
+    return "".join(f"@page :nth({page + 1}) {{ margin-bottom: {weasy.flow_room(document.pages[page])[2] - leading:.3f}px; }}\n"
                    for page in sorted(pages))  # fmt: skip
 
 

@@ -86,16 +86,17 @@ def page_lines(page: Any) -> list[Any]:
     return [box for box in page_flow(page).descendants() if isinstance(box, LineBox)]
 
 
-def flow_room(page: Any) -> tuple[float, float]:
-    """Hook: where a page's flow may end, and its bottom margin (CSS px): the top of its footnote
-    area (its margin included) when it holds notes, else the bottom of the page's content box; the
-    page box's `margin_bottom`."""
+def flow_room(page: Any) -> tuple[float, float, float]:
+    """Hook: where a page's flow may begin and end, and its bottom margin (CSS px): the top of the
+    page's content box; the top of its footnote area (its margin included) when it holds notes,
+    else the bottom of the content box; the page box's `margin_bottom`."""
     box = page._page_box
-    foot = box.content_box_y() + box.height
+    top = box.content_box_y()
+    foot = top + box.height
     for area in box.children[1:]:
         if isinstance(area, FootnoteAreaBox) and area.children:
             foot = area.position_y
-    return foot, box.margin_bottom
+    return top, foot, box.margin_bottom
 
 
 def flow_blocks(box: Any) -> list[Any]:
