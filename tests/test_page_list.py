@@ -45,3 +45,30 @@ def test_glossary_definitions_and_chronology_rows_are_places_a_page_can_begin():
     assert {f"{t.id}-def" for t in glossary.terms} <= set(renderer.blocks)
     rows = [b for b in renderer.blocks if b.startswith("chronology-") and b.count("-") == 2]
     assert len(rows) == sum(len(g.rows) for g in chronology.groups) > 0
+
+
+TABLE_CHAPTER = """\
+# One
+
+A paragraph before the table, which ends its page.
+
+Table: A table whose caption stands above it
+
+| Town | Year |
+|:-----|-----:|
+| Mainz | 1454 |
+| Venice | 1469 |
+
+A paragraph after the table.
+"""
+
+
+def test_a_page_that_begins_with_a_captioned_table_begins_at_the_table(small_book):
+    """The table's anchor stands below its caption, not at the top of the page: the page begins at
+    the block its first text opens (the caption's table), not back at the chapter's start."""
+    from presswork.errors import Diagnostics
+    from presswork.layout.printbook import lay_out
+
+    root = small_book({"manuscript/chapters/one.md": TABLE_CHAPTER, "styles/break.css": "table { break-before: page; }"})
+    pages = lay_out(load_book(root), Diagnostics(), jobs=1).pages
+    assert pages.breaks["one"] == ["vi", "1"] and pages.breaks["one-b2"] == ["2"], pages.breaks  # the table is block 2

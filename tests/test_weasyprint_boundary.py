@@ -205,3 +205,23 @@ def test_the_range_is_pyprojects_and_holds_the_installed_weasyprint():
     with open(ROOT / "pyproject.toml", "rb") as file:
         dependencies = tomllib.load(file)["project"]["dependencies"]
     assert f"weasyprint>={weasy.FLOOR},<{weasy.CEILING + 1}" in dependencies
+
+
+def test_lines_presswork_broke_are_justified_but_the_last():
+    """`block.iter_line_boxes`, wrapped: a paragraph marked as set (white space kept, a newline at
+    each line's end) has every line but its last filled to the measure, a tight one shrunk; one
+    with its white space kept but unmarked (verse, say) is left as WeasyPrint sets it."""
+    assert layout.justify_set_lines() and hasattr(layout.block.iter_line_boxes, "__wrapped__")
+    lines = "A short line\nand a line that is far too long to fit at its natural spacing\nthe last"
+    font_config = FontConfiguration()
+
+    def widths(style: str) -> list[float]:
+        page = HTML(string=f'<p style="{style}">{lines}</p>').render(
+            stylesheets=[CSS(string=PAGE_CSS + " p { width: 300px; text-align: justify }", font_config=font_config)],
+            font_config=font_config).pages[0]  # fmt: skip
+        return [box.width for box in layout.page_flow(page).descendants() if type(box).__name__ == "LineBox"]
+
+    short, tight, last = widths(f"white-space: pre; {layout.SET_LINES}: set")
+    assert short == pytest.approx(300) and tight == pytest.approx(300) and last < 100
+    plain = widths("white-space: pre")
+    assert plain[0] < 100 and plain[1] > 300

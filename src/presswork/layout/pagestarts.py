@@ -25,16 +25,16 @@ class PageStarts:
         self.laid: Counter[str] = Counter()  # element id -> letters of its text on the pages so far
 
     def page(self, page: Any) -> dict[str, int]:
-        """Each element (by id) holding the first text of `page` with letters of its text on earlier
-        pages, and how many: the page begins inside it, that far in."""
-        starts: dict[str, int] = {}
+        """Each element (by id) holding the first text of `page`, and the letters of its text on
+        earlier pages: the page begins that far into it (0: at its start)."""
+        starts: dict[str, int] | None = None
         for text, ids in _texts(weasy.page_flow(page), ()):
-            if not starts and text.strip():
-                starts = {ident: self.laid[ident] for ident in ids if self.laid[ident]}
+            if starts is None and text.strip():
+                starts = {ident: self.laid[ident] for ident in ids}
             count = letters(text)
             for ident in ids:
                 self.laid[ident] += count
-        return starts
+        return starts or {}
 
 
 def _texts(box: Any, ids: tuple[str, ...]) -> Iterator[tuple[str, tuple[str, ...]]]:

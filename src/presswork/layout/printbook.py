@@ -46,6 +46,7 @@ from .pieces import (
     label,
     last_folio,
 )
+from .totalfit import HouseStyle, set_text
 from .typeset import Job, KeptTypesetters, LaidOut, Typeset, typesetters
 
 LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
@@ -87,6 +88,7 @@ class PrintLayout:
         # layouts by cache key: this run's, for the jobs laid out early, and the last build's when kept
         self._made: dict[str, LaidOut] = dict(kept.pieces) if kept else {}
         self._used: set[str] = set()  # the keys of this run's pieces
+        self.house = HouseStyle.read(list(book.styles.values()))  # what the book's stylesheets leave to total fit
 
     def run(self) -> Layout:
         """Lay the whole book out (pieces, contents, index, folio samples) and record where its pages begin."""
@@ -193,9 +195,16 @@ class PrintLayout:
 
     def _lay_out(self, pieces: list[Piece], gutter: float, beside: Sequence[Job] = ()) -> None:
         """Lay `pieces` out, and the jobs `beside` them (kept for later in the run)."""
-        jobs = [Job(p.key, document_html(self.book.metadata, p.html, p.level), self._page_css(gutter, roman=p.roman)) for p in pieces]
+        jobs = [Job(p.key, document_html(self.book.metadata, self._set(p.html, gutter), p.level), self._page_css(gutter, roman=p.roman))
+                for p in pieces]  # fmt: skip
         for piece, laid in zip(pieces, self._run([*jobs, *beside], said=len(jobs))):
             piece.laid = laid
+
+    def _set(self, body: str, gutter: float) -> str:
+        """The piece's justified paragraphs broken total-fit in the text block this gutter leaves
+        (totalfit.py), but those the book's own stylesheets restyle."""
+        width = (self.options.width - self.options.outside - gutter) * 72
+        return set_text(body, width, self.book.metadata.language, self.house)
 
     def _run(self, jobs: list[Job], said: int) -> list[LaidOut]:
         """Each job laid out: from this run's earlier batches or the build cache when they hold it;
@@ -241,8 +250,9 @@ class PrintLayout:
         """For each page, roman ones included, the block it begins in, and how far into the
         block's text when it begins inside one (`PageStarts`). WeasyPrint anchors an element on
         every page that holds a piece of it, so the page begins in the latest-opened block
-        anchored at the top of its text area. A page with no block (a blank verso, the half title,
-        which an EPUB lacks) shares the place of the page that follows it."""
+        anchored at the top of its text area, or the block its first text opens when that comes
+        later (a table whose caption stands above its anchor). A page with no block (a blank
+        verso, the half title, which an EPUB lacks) shares the place of the page that follows it."""
         at = blocks.index("copyright") + 1 if "copyright" in blocks else 0
         order = {block: number for number, block in enumerate([*blocks[:at], CONTENTS, *blocks[at:]])}
         located = self.book.index_anchors()
@@ -260,8 +270,11 @@ class PrintLayout:
                 continue
             at_top = [a for _, y, a in present if y <= top]
             target = at_top[-1] if at_top else present[0][2]
+            holding = [a for a in page.starts if a in order] if page is not None else []
+            if holding and order[deepest := max(holding, key=order.__getitem__)] > order[target]:
+                target = deepest  # its first text opens a block below the top (a table under its caption)
             pages.breaks.setdefault(target, []).extend([*waiting, folio])
-            if page is not None and target in page.starts:
+            if page is not None and page.starts.get(target):
                 pages.starts.update(dict.fromkeys([*waiting, folio], page.starts[target]))
             waiting = []
         if waiting:

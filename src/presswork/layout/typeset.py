@@ -48,7 +48,7 @@ class PageInfo:
     bookmarks: list[tuple[int, str, tuple[float, float], str]]  # WeasyPrint's (level, label, (x, y), state)
     height: float  # CSS px, for the bookmarks' PDF coordinates
     folio: bool  # whether the page carries a folio (not a blank or "plain" page)
-    starts: dict[str, int] = field(default_factory=dict)  # `PageStarts.page`: the blocks it begins inside of
+    starts: dict[str, int] = field(default_factory=dict)  # `PageStarts.page`: the elements holding its first text
 
 
 @dataclass
@@ -97,6 +97,7 @@ class Typesetter:
     def __init__(self, root: Path, css: str, variant: str | None, metadata: Metadata,
                  placeholders: frozenset[str] = frozenset()):  # fmt: skip
         weasy.keep_notes_with_their_calls()  # in each process that lays out
+        weasy.justify_set_lines()
         weasy.subset_with_open_arrays()
         weasy.images_written_as_stored()
         weasy.faces_written_as_stand_ins()

@@ -208,7 +208,7 @@ def _judge_lines(report: PageReport, lines: list[Line], edges: list[float], befo
     for line in lines:
         edge = min(edges, key=lambda e: abs(e - line.x1), default=None)
         at_edge = edge is not None and abs(edge - line.x1) <= EDGE_TOLERANCE * 1.5
-        if at_edge and line.ratios:
+        if at_edge and line.ratios and any(c.isalnum() for c in line.text):  # not an ornament ("* * *")
             report.justified += 1
             spread = line.spread
             if spread > LOOSE:

@@ -31,7 +31,7 @@ FACES = (
     Face("LinLibertine_RBI.otf", "bold", "italic"),
 )
 # Characters a reading system draws itself or that carry no glyph.
-_NO_GLYPH = {0x09, 0x0A, 0x0D, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+NO_GLYPH = {0x09, 0x0A, 0x0D, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
 @lru_cache(maxsize=None)
@@ -43,7 +43,7 @@ def coverage(face: Face = FACES[0]) -> frozenset[int]:
 def missing_characters(text: str) -> list[str]:
     """Characters of `text` that the regular face has no glyph for, in order of code point."""
     have = coverage()
-    return sorted({ch for ch in set(text) if ord(ch) not in have and ord(ch) not in _NO_GLYPH})
+    return sorted({ch for ch in set(text) if ord(ch) not in have and ord(ch) not in NO_GLYPH})
 
 
 def subset_face(face: Face, characters: set[str]) -> bytes:

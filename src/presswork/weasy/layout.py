@@ -1,7 +1,7 @@
-"""Hooks into WeasyPrint's layout: its layout code, its pages' box trees, its font subsetter's cffi
-handle and Pango, and what a typesetter's piece embeds as it is written (images, faces). Checked
-with WeasyPrint 68.0, 69.0 and 70.0 (the image and face hooks by reading 68.0's source and running
-70.0).
+"""Hooks into WeasyPrint's layout: its layout code (notes kept with their calls, lines presswork
+broke justified), its pages' box trees, its font subsetter's cffi handle and Pango, and what a
+typesetter's piece embeds as it is written (images, faces). Checked with WeasyPrint 68.0, 69.0 and
+70.0 (the image and face hooks, and the justified lines', by reading 68.0's source and running 70.0).
 
 Besides the names below, the callers read these attributes of WeasyPrint's boxes (formatting
 structure, not public API; tests/test_weasyprint_boundary.py checks them on a laid-out page):
@@ -25,6 +25,8 @@ from urllib.parse import urljoin
 from weasyprint.formatting_structure.boxes import BlockLevelBox, FootnoteAreaBox, LineBox, TextBox
 from weasyprint.images import RasterImage
 from weasyprint.layout import block
+from weasyprint.layout.float import avoid_collisions
+from weasyprint.layout.inline import justify_line
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
@@ -53,6 +55,39 @@ def keep_notes_with_their_calls() -> bool:
     lines_before = "\n" * (original.__code__.co_firstlineno - 1)  # so that tracebacks name block.py's own lines
     exec(compile(lines_before + source.replace(DEFER_NOTES, "report = False"), block.__file__, "exec"), block.__dict__)  # noqa: S102
     block._linebox_layout.__wrapped__ = original
+    return True
+
+
+# The custom property marking a paragraph whose lines presswork broke itself (layout/paragraph.py):
+# with `white-space: pre`, each of its lines ends in a newline it keeps.
+SET_LINES = "--presswork-lines"
+_SET_LINES_KEY = SET_LINES.replace("-", "_")  # WeasyPrint's key for a custom property in a style
+
+
+def justify_set_lines() -> bool:
+    """Hook: `weasyprint.layout.block.iter_line_boxes` (the name block.py calls, imported from
+    layout/inline.py) wrapped so that a paragraph marked with `SET_LINES` and `white-space: pre` is
+    justified line by line with `inline.justify_line`: every line but the last filled to the
+    measure, its spaces stretched or shrunk (WeasyPrint itself justifies only text whose white space
+    collapses, and only stretches it); the last line only shrunk, and only when it overflows. The
+    spaces' widths live on the text boxes (`justification_spacing`), so that a paragraph costs no
+    element a line. Idempotent."""
+    original = block.iter_line_boxes
+    if hasattr(original, "__wrapped__"):  # done already
+        return True
+
+    def lines(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
+              containing_block: Any, *rest: Any) -> Iterator[tuple[Any, Any]]:  # fmt: skip
+        marked = box.style["white_space"] == "pre" and bool(box.style[_SET_LINES_KEY])
+        for line, resume_at in original(context, box, position_y, bottom_space, skip_stack, containing_block, *rest):
+            if marked:
+                extra = avoid_collisions(context, line, containing_block, outer=False)[2] - line.width
+                if resume_at is not None or extra < 0:
+                    justify_line(context, line, extra)
+            yield line, resume_at
+
+    lines.__wrapped__ = original  # type: ignore[attr-defined]
+    block.iter_line_boxes = lines
     return True
 
 

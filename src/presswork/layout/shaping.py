@@ -1,0 +1,53 @@
+"""Text measured as WeasyPrint will set it, for total-fit line breaking: Pango shapes with HarfBuzz,
+so HarfBuzz on the same shipped faces gives the same advances (small capitals as the face's `smcp`
+glyphs, as `font-variant: small-caps` asks Pango for them); and a word's hyphenation points as
+pyphen (WeasyPrint's own hyphenator) gives them for the word's language."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyphen
+import uharfbuzz as hb
+
+from ..render import fonts
+
+
+@cache
+def _font(italic: bool, bold: bool) -> hb.Font:
+    face = next(f for f in fonts.FACES if (f.style == "italic") == italic and (f.weight == "bold") == bold)
+    return hb.Font(hb.Face(hb.Blob.from_file_path(str(fonts.FONT_DIR / face.file))))
+
+
+@cache
+def _advance(text: str, italic: bool, bold: bool, caps: bool) -> float:
+    """`text`'s advance in ems of the face."""
+    font = _font(italic, bold)
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer, {"smcp": True} if caps else {})
+    return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem
+
+
+def width(text: str, size: float, italic: bool = False, bold: bool = False, caps: bool = False) -> float:
+    """`text`'s advance in points at `size` points."""
+    return _advance(text, italic, bold, caps) * size
+
+
+@cache
+def _coverage(italic: bool, bold: bool) -> frozenset[int]:
+    face = next(f for f in fonts.FACES if (f.style == "italic") == italic and (f.weight == "bold") == bold)
+    return fonts.coverage(face) | fonts.NO_GLYPH
+
+
+def covered(text: str, italic: bool, bold: bool) -> bool:
+    """Whether the face has every character of `text`: one it lacks is drawn from a fallback font
+    whose advances this module does not know."""
+    return _coverage(italic, bold).issuperset(map(ord, text))
+
+
+@cache
+def hyphenator(lang: str) -> pyphen.Pyphen | None:
+    """pyphen's patterns for `lang` (or the nearest language it has), None where it has none."""
+    return pyphen.Pyphen(lang=lang) if lang and pyphen.language_fallback(lang) else None
