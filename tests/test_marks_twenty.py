@@ -207,3 +207,18 @@ def test_twenty_marks_on_the_full_size_book_come_back_at_their_lines(tmp_path_fa
     right, total, seconds = check_round(root, pdf, tmp_path_factory.mktemp("fullsize-marked"))
     print(f"full-size book: {right}/{total} marks placed right; marks took {seconds:.1f} CPU s")
     assert right == total == 20
+
+
+def test_a_pdf_whose_pages_changed_since_the_build_is_placed_by_text(sample_pdf: Path, tmp_path: Path):
+    """A page taken out (the title page, before any marked page) leaves the map's pages beside the
+    wrong ones: it is not used."""
+    [place] = spread(places(ROOT, sample_pdf)["body"], [fits("Highlight")])
+    cut = tmp_path / "cut.pdf"
+    with pikepdf.open(sample_pdf) as pdf:
+        add(pdf, place.page, "Highlight", place.words, "a mark")
+        del pdf.pages[0]
+        pdf.save(cut)
+    result = CliRunner().invoke(main, ["marks", str(cut), str(ROOT), "--json"])
+    assert result.exit_code == 0 and "no source map of its pages" in result.stderr
+    [record] = json.loads(result.stdout)
+    assert record["by"] == "text" and f"{record['file']}:{record['line']}:{record['column']}" == where(ROOT, place.file, place.first)

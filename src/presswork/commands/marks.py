@@ -42,7 +42,7 @@ def find_marks(pdf: Path, book_dir: Path, diagnostics: Diagnostics, strict: bool
 def _other_build(source_map: SourceMap | None, book: Book) -> str | None:
     """Why the PDF's source map cannot be used for the book as it is, or None when it can."""
     if source_map is None:
-        return "no source map (not a print or proof PDF presswork made, or one made before it kept them)"
+        return "no source map of its pages (not a print or proof PDF presswork made, made before it kept one, or pages added or taken out since)"
     changed = source_map.changed(book.texts)
     if changed:
         files = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")

@@ -206,7 +206,8 @@ def _date(value: str) -> str:
 
 def read_source_map(path: Path) -> SourceMap | None:
     """The source map presswork wrote into the PDF when it built it (kept by a viewer's save, which
-    leaves the catalog's entries as they are); None when it has none or it is damaged."""
+    leaves the catalog's entries as they are); None when it has none, it is damaged, or the PDF's
+    pages are no longer the build's (pages added or taken out since)."""
     try:
         with pikepdf.open(path) as pdf:
             stream = pdf.Root.get(CATALOG_KEY)
@@ -214,7 +215,8 @@ def read_source_map(path: Path) -> SourceMap | None:
                 return None
             raw = stream.read_raw_bytes()
             data = zlib.decompressobj().decompress(raw, MAX_BYTES + 1) if "/Filter" in stream else raw  # bounded, unlike read_bytes
-            return SourceMap.from_bytes(data)
+            found = SourceMap.from_bytes(data)
+            return found if found is not None and len(found.pages) == len(pdf.pages) else None
     except zlib.error:
         return None
     except (pikepdf.PdfError, ValueError, TypeError) as exc:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from bisect import bisect_left
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -59,7 +59,7 @@ class Stream:
 
     def letters_of(self, first: int, last: int | None) -> tuple[int, int]:
         """The letters (first, past-last index) of the source lines first..last (0-based, past-last; None: to the end)."""
-        start = self.line_starts[min(first, len(self.line_starts) - 1)] if first < len(self.line_starts) else len(self.text)
+        start = self.line_starts[first] if first < len(self.line_starts) else len(self.text)
         end = self.line_starts[last] if last is not None and last < len(self.line_starts) else len(self.text)
         return bisect_left(self.offsets, start), bisect_left(self.offsets, end)
 
