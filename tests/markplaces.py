@@ -134,6 +134,7 @@ def _printed(pdf: Path) -> list[tuple[list[dict], list[tuple[str, int, bool, boo
     with pdfplumber.open(pdf) as plumber:
         for page in plumber.pages:
             words = _words(page)
+            page.close()  # its characters, kept by pdfplumber: a full-size book's would fill gigabytes
             tokens = []
             for index, word in enumerate(words):
                 cores = WORD.findall(unicodedata.normalize("NFKC", word["text"]).casefold())

@@ -92,6 +92,7 @@ def read_marks(path: Path) -> list[Mark]:
                 if not annots:
                     continue
                 words = _page_words(plumber.pages[index])
+                plumber.pages[index].close()  # the page's characters, which pdfplumber would keep for every page marked
                 box = [float(v) for v in page.trimbox]
                 for annot in annots:
                     mark = _mark(annot, index, labels[index], words, box, float(page.mediabox[3]))
