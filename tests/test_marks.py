@@ -203,8 +203,9 @@ def test_marks_made_with_pdfjs_come_back_at_their_lines(sample_pdf: Path, browse
     marked = tmp_path / "pdfjs.pdf"
     marked.write_bytes(annotate(browser, sample_pdf, pdfjs, [(numbers[0], "glimpse"), (numbers[1], "Rhineland")],
                                 [(numbers[2], "Martinmas", "the the")]))  # fmt: skip
-    records = sorted(json.loads(run(marked, ROOT, "--json").output), key=lambda r: numbers.index(r["page"]) + (r["text"] == "Rhineland"))
-    assert [(r["kind"], r["text"]) for r in records] == [("highlight", "glimpse"), ("highlight", "Rhineland"), ("text", "Martinmas...")]  # NFKC: the ellipsis as three full stops
+    found = {r["text"]: r for r in json.loads(run(marked, ROOT, "--json").stdout)}
+    records = [found.get(text) for text in ("glimpse", "Rhineland", "Martinmas...")]  # NFKC: the ellipsis as three full stops
+    assert [(r["kind"], r["page"]) for r in records] == [("highlight", numbers[0]), ("highlight", numbers[1]), ("text", numbers[2])], found
     assert records[2]["comment"] == "the the"
     for record, (_k, _w, _p, file, snippet, _c) in zip(records, chosen):
         assert f"{record['file']}:{record['line']}:{record['column']}" == expected(file, snippet)

@@ -137,7 +137,8 @@ def _mark(annot: pikepdf.Dictionary, index: int, folio: str, words: list[Word], 
     kind = KINDS[str(annot.Subtype)]
     # pdfplumber measures from the top of the media box, PDF space from its foot
     boxes = [(x0, height - y1, x1, height - y0) for x0, y0, x1, y1 in _boxes(annot, kind)]
-    covered = [i for i, w in enumerate(words) if any(_inside(w, box) for box in boxes)]
+    # a caret marks a point between words, never the words its box overlaps (a narrow next word may lie under it)
+    covered = [i for i, w in enumerate(words) if any(_inside(w, box) for box in boxes)] if kind != "insert" else []
     if not covered and words and boxes:
         covered = [_nearest(words, boxes[0], kind == "insert")]
     first, last = (covered[0], covered[-1]) if covered else (0, -1)
@@ -175,15 +176,18 @@ def _inside(word: Word, box: tuple[float, float, float, float]) -> bool:
 
 
 def _nearest(words: list[Word], box: tuple[float, float, float, float], caret: bool) -> int:
-    """The word closest to a box: for a caret, the word whose end is nearest its middle on its line
-    (the word the insertion follows); otherwise the nearest word on the nearest line."""
+    """The word closest to a box: for a caret, the last word on its line whose middle stands before
+    the caret's (the word the insertion follows: a caret sits in the space after it, which a tightly
+    justified line narrows to a point or two, so the next word's end may be as near); otherwise the
+    nearest word on the nearest line."""
     x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
     def distance(i: int) -> tuple[float, float]:
         w = words[i]
         line = abs((w.top + w.bottom) / 2 - y)
+        middle = (w.x0 + w.x1) / 2
         if caret:
-            return (line, abs(w.x1 - x) if w.x1 <= x + 2 else 1e6 + w.x0)
+            return (line, x - middle if middle <= x else 1e6 + middle)
         return (line, max(w.x0 - x, 0, x - w.x1))
 
     return min(range(len(words)), key=distance)
