@@ -69,7 +69,8 @@ def _hole(page: Any) -> float:
 
 def _may_fit(document: Document, page: int) -> bool:
     """Whether a line more of room on `page` may take in what opens the next page: not after a
-    forced break, and only when the next page's opening fits in the hole and a line: its blocks
+    forced break, and only when the next page's opening fits in the hole and a line (two for a
+    recto, whose verso also takes a line from it): its blocks
     kept with the next (headings, with the space above them they have in mid-page), then two lines
     of the first one that is not (what orphans ask to move together), with the notes they call."""
     following = document.pages[page + 1]
@@ -97,7 +98,8 @@ def _may_fit(document: Document, page: int) -> bool:
     called = {box.element for line in lines for box in line.descendants() if box.element_tag.endswith("::footnote-call")}
     need += lines[-1].position_y + lines[-1].height - weasy.flow_room(following)[0]
     need += sum(note.margin_height() for note in weasy.page_notes(following) if note.element in called)
-    return need <= _hole(document.pages[page]) + _leading(document) + 0.5
+    lines_more = 2 if page % 2 == 0 and page else 1  # a recto's spread moves a line more from the verso before it
+    return need <= _hole(document.pages[page]) + lines_more * _leading(document) + 0.5
 
 
 def _leaves(box: Any) -> Iterator[Any]:
