@@ -96,6 +96,6 @@ def test_a_lists_page_ends_short_only_before_a_term_kept_with_its_lines(back_pdf
 
 def test_the_sample_has_at_most_two_short_pages(sample_pdf: Path) -> None:
     """The report's short pages in the sample: 9 before pages could run long and lists begin a
-    page; the two left end before a list item of three lines and a line whose note needs two
-    lines more than the page has (a note would have to split)."""
+    page; the two left end before a list item of three lines and a line whose note needs more
+    room than a long page gives (a note would have to split)."""
     assert measure(sample_pdf).totals()["short pages (> 1 line)"] <= 2
