@@ -178,6 +178,14 @@ def test_the_rewrite_keeps_markup_notes_and_text() -> None:
     assert "\u2010\n" not in out.split('<span class="last-words">')[-1]  # the tied words stay whole
 
 
+def test_a_note_of_two_paragraphs_is_set_with_its_number_on_the_first_only() -> None:
+    second = '<span class="note-p">A second paragraph of the note, long enough to run over two lines at the foot of the page as well.</span>'
+    body = f'<section><p id="c-b3">{TEXT}{NOTE.replace("</span></span>", "</span>" + second + "</span>")}</p></section>'
+    out = totalfit.set_text(body, 200.0, "en", totalfit.HouseStyle())  # an empty marker once raised TypeError
+    assert re.sub(r"[\s\u2010]", "", re.sub(r"<[^>]+>", "", out)) == re.sub(r"[\s\u2010]", "", re.sub(r"<[^>]+>", "", body))
+    assert f'<p id="c-b3" style="{paragraph.LINES}">' in out
+
+
 def test_a_paragraph_with_markup_it_cannot_measure_is_left_alone() -> None:
     body = f'<p id="c-b1">Some words and <code>code</code> in a paragraph. {TEXT}</p>'
     assert totalfit.set_text(body, 100.0, "en", totalfit.HouseStyle()) == body

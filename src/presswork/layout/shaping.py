@@ -21,7 +21,9 @@ def _font(italic: bool, bold: bool) -> hb.Font:
 
 @cache
 def _advance(text: str, italic: bool, bold: bool, caps: bool) -> float:
-    """`text`'s advance in ems of the face."""
+    """`text`'s advance in ems of the face (HarfBuzz gives no positions for an empty buffer)."""
+    if not text:
+        return 0.0
     font = _font(italic, bold)
     buffer = hb.Buffer()
     buffer.add_str(text)
