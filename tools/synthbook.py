@@ -262,7 +262,8 @@ class Writer:
         k = self.rng.randint(1, min(3, length - 2))
         i = self.rng.randint(1, length - k - 1)
         ru = self.cyrillic(k)
-        ru[0], ru[-1] = "[" + ru[0], ru[-1] + "]{lang=ru}"
+        ru[0] = "[" + ru[0]
+        ru[-1] += "]{lang=ru}"  # after the bracket: with one word, ru[0] is ru[-1]
         words[i:i + k] = ru
         return words
 
