@@ -1,3 +1,4 @@
+from presswork.text import markdown
 from presswork.text.markdown import parse, parse_attrs
 
 
@@ -74,3 +75,12 @@ def test_a_text_parsed_again_gives_tokens_of_its_own():
     again, env_again = parse(text, "en")
     assert again[1].children[0].content == "A call."
     assert env_again["footnotes"]["list"] and [t.type for t in again] == [t.type for t in first]
+
+
+def test_the_kept_parses_stay_within_their_byte_bound(monkeypatch):
+    """A long-lived process keeps parses up to a bound in bytes, not only in texts."""
+    monkeypatch.setattr(markdown, "_PARSED", {})
+    monkeypatch.setattr(markdown, "_PARSED_BYTES_AT_MOST", 200_000)
+    for number in range(40):
+        parse(f"Text {number}: " + "word " * 2_000, "en")
+    assert 0 < markdown._kept_bytes() <= 200_000

@@ -52,9 +52,11 @@ def parser() -> MarkdownIt:
 
 
 # Each text parsed in this process, pickled (the loader reshapes the tokens it is given), by what the
-# parse depends on: a long-lived process (`presswork watch`) parses only the files that changed
+# parse depends on: a long-lived process (`presswork watch`) parses only the files that changed.
+# Bounded by bytes as well as texts, so that a catalogue of big books does not keep them all.
 _PARSED: dict[tuple[str, str, Location | None], bytes] = {}
 _PARSED_AT_MOST = 2_000
+_PARSED_BYTES_AT_MOST = 64 * 2**20
 
 
 def parse(text: str, lang: str, where: Location | None = None) -> tuple[list[Token], dict]:
@@ -66,10 +68,17 @@ def parse(text: str, lang: str, where: Location | None = None) -> tuple[list[Tok
         return pickle.loads(kept)  # noqa: S301 - bytes this process pickled
     env: dict = {"lang": lang, "where": where or Location()}
     tokens = parser().parse(text, env)
-    if len(_PARSED) >= _PARSED_AT_MOST:
+    kept = pickle.dumps((tokens, env), pickle.HIGHEST_PROTOCOL)
+    if len(_PARSED) >= _PARSED_AT_MOST or _kept_bytes() + len(kept) + len(text) > _PARSED_BYTES_AT_MOST:
         _PARSED.clear()
-    _PARSED[key] = pickle.dumps((tokens, env), pickle.HIGHEST_PROTOCOL)
+    if len(kept) + len(text) <= _PARSED_BYTES_AT_MOST:
+        _PARSED[key] = kept
     return tokens, env
+
+
+def _kept_bytes() -> int:
+    """What the kept parses hold, their texts counted too."""
+    return sum(len(kept) + len(key[0]) for key, kept in _PARSED.items())
 
 
 def parse_inline(text: str, lang: str, where: Location | None = None) -> Token:
