@@ -123,8 +123,12 @@ def _source_runs(root: Path) -> tuple[dict[str, tuple[int, str, tuple[int, ...]]
 
 
 def _words(page) -> list[dict]:
+    """The page's words a reader marks: not in the head and foot bands, and without note calls (digits
+    set smaller than the words beside them), which the manuscript writes as labels."""
     height = float(page.height)
-    return [w for w in page.extract_words() if BAND * height < w["top"] and w["bottom"] < (1 - BAND) * height]
+    words = [w for w in page.extract_words(extra_attrs=["size"]) if BAND * height < w["top"] and w["bottom"] < (1 - BAND) * height]
+    return [w for i, w in enumerate(words) if not (w["text"].isdigit() and any(
+        n["size"] * 0.8 > w["size"] and abs(n["top"] - w["top"]) < 2 * w["size"] for n in words[max(0, i - 1) : i + 2]))]
 
 
 def _printed(pdf: Path) -> list[tuple[list[dict], list[tuple[str, int, bool, bool, bool]]]]:
