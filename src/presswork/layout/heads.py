@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
-
-import uharfbuzz as hb
 
 from ..model import GUTTER_BY_PAGES, PrintOptions
-from ..render import fonts
+from .shaping import shaped
 
 SIZE = 8.5  # pt, print.css @top-center
 TRACKING = 0.05  # em, print.css @top-center
@@ -23,20 +20,10 @@ ELLIPSIS = "…"
 _HEAD = re.compile(r'(<section\b[^>]*\bdata-running-head=")([^"]*)(")')
 
 
-@cache
-def _font() -> hb.Font:
-    return hb.Font(hb.Face(hb.Blob.from_file_path(str(fonts.FONT_DIR / fonts.FACES[0].file))))
-
-
 def width(text: str) -> float:
     """`text`'s width in points as the running head sets it (small capitals, letter-spaced)."""
-    font = _font()
-    buffer = hb.Buffer()
-    buffer.add_str(text)
-    buffer.guess_segment_properties()
-    hb.shape(font, buffer, {"smcp": True})
-    advance = sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem
-    return (advance + TRACKING * len(buffer.glyph_infos)) * SIZE
+    advance, glyphs = shaped(text, caps=True)
+    return (advance + TRACKING * glyphs) * SIZE
 
 
 def room(options: PrintOptions) -> float:

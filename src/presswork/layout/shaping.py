@@ -13,34 +13,37 @@ import uharfbuzz as hb
 from ..render import fonts
 
 
+def _face(italic: bool, bold: bool) -> fonts.Face:
+    return next(f for f in fonts.FACES if (f.style == "italic") == italic and (f.weight == "bold") == bold)
+
+
 @cache
 def _font(italic: bool, bold: bool) -> hb.Font:
-    face = next(f for f in fonts.FACES if (f.style == "italic") == italic and (f.weight == "bold") == bold)
-    return hb.Font(hb.Face(hb.Blob.from_file_path(str(fonts.FONT_DIR / face.file))))
+    return hb.Font(hb.Face(hb.Blob.from_file_path(str(fonts.FONT_DIR / _face(italic, bold).file))))
 
 
 @cache
-def _advance(text: str, italic: bool, bold: bool, caps: bool) -> float:
-    """`text`'s advance in ems of the face (HarfBuzz gives no positions for an empty buffer)."""
+def shaped(text: str, italic: bool = False, bold: bool = False, caps: bool = False) -> tuple[float, int]:
+    """`text`'s advance in ems of the face and its number of glyphs (what letter-spacing adds to)
+    (HarfBuzz gives no positions for an empty buffer)."""
     if not text:
-        return 0.0
+        return 0.0, 0
     font = _font(italic, bold)
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()
     hb.shape(font, buffer, {"smcp": True} if caps else {})
-    return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem
+    return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem, len(buffer.glyph_infos)
 
 
 def width(text: str, size: float, italic: bool = False, bold: bool = False, caps: bool = False) -> float:
     """`text`'s advance in points at `size` points."""
-    return _advance(text, italic, bold, caps) * size
+    return shaped(text, italic, bold, caps)[0] * size
 
 
 @cache
 def _coverage(italic: bool, bold: bool) -> frozenset[int]:
-    face = next(f for f in fonts.FACES if (f.style == "italic") == italic and (f.weight == "bold") == bold)
-    return fonts.coverage(face) | fonts.NO_GLYPH
+    return fonts.coverage(_face(italic, bold)) | fonts.NO_GLYPH
 
 
 def covered(text: str, italic: bool, bold: bool) -> bool:
