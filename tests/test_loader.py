@@ -6,6 +6,7 @@ from conftest import BOOK_YAML
 
 from presswork.errors import Diagnostics, PressworkError
 from presswork.load.book import load_book
+from presswork.load.yamlfile import parse_yaml
 from presswork.model import Part
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +115,14 @@ def test_file_names_without_ascii_letters_get_distinct_ids(small_book):
 
 def book_yaml_with(*files: str) -> str:
     return BOOK_YAML.replace("    - chapters/one.md\n", "".join(f"    - {f}\n" for f in files))
+
+
+def test_a_yaml_text_parsed_again_is_a_value_of_its_own_with_its_lines():
+    """A long-lived process (watch) keeps the parses of files that did not change: the loader gets
+    an equal value it may reshape, every line number kept."""
+    text = "title: One\nitems:\n  - a\n  - b\n"
+    first = parse_yaml(text, Path("x.yaml"))
+    first["items"].append("added")
+    again = parse_yaml(text, Path("x.yaml"))
+    assert again == {"title": "One", "items": ["a", "b"]} and again is not first
+    assert (again.line_of("items"), again["items"].line, again["items"][1].line) == (2, 3, 4)

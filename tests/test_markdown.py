@@ -1,3 +1,4 @@
+from presswork.files.kept import KeptParses
 from presswork.text import markdown
 from presswork.text.markdown import parse, parse_attrs
 
@@ -79,8 +80,7 @@ def test_a_text_parsed_again_gives_tokens_of_its_own():
 
 def test_the_kept_parses_stay_within_their_byte_bound(monkeypatch):
     """A long-lived process keeps parses up to a bound in bytes, not only in texts."""
-    monkeypatch.setattr(markdown, "_PARSED", {})
-    monkeypatch.setattr(markdown, "_PARSED_BYTES_AT_MOST", 200_000)
+    monkeypatch.setattr(markdown, "KEPT", KeptParses(bytes_at_most=200_000))
     for number in range(40):
         parse(f"Text {number}: " + "word " * 2_000, "en")
-    assert 0 < markdown._kept_bytes() <= 200_000
+    assert 0 < markdown.KEPT.kept_bytes() <= 200_000

@@ -16,7 +16,7 @@ from weasyprint import HTML
 import presswork.pdf
 from presswork.layout.embedding import stand_in
 from presswork.layout.pieces import PIECES_URL
-from presswork.pdf.destinations import link_pieces, named_destinations
+from presswork.pdf.destinations import link_pieces, named_destinations, piece_destinations
 from presswork.pdf.faces import cid_widths, face_identity
 from presswork.pdf.folios import stamp
 from presswork.pdf.outline import add_outline
@@ -108,7 +108,7 @@ def test_named_destinations_point_at_the_pieces_pages_in_one_sorted_list():
     out.pages.append(out.pages[0])  # a blank verso stands in at page 2
     out.pages.extend(second.laid.pages)  # page 3, 4
     placed = {(id(first), 0): 0, (id(first), 1): 1, (id(second), 0): 3, (id(second), 1): 4}
-    named_destinations(out, [first, second], lambda laid: laid, placed)
+    named_destinations(out, [first, second], piece_destinations, placed)
     names = out.Root.Names.Dests.Names
     pages = [page.objgen for page in out.pages]
     found = [(str(name), pages.index(dest[0].objgen), float(dest[3])) for name, dest in zip(names[::2], names[1::2])]

@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     from ..layout.typeset import KeptTypesetters
 
 SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
-QUIET_FOR = 100  # ms without a new change before a rebuild starts: an editor's save is several writes within a few ms
+# ms without a new change before a rebuild starts: an editor's save is several writes within a few
+# ms. watchfiles looks every QUIET_FOR ms, so a save is built 1 to 2 QUIET_FOR after it; a save
+# caught half-written is built again at once, as its last write is a change of its own
+QUIET_FOR = 50
 GATHER_AT_MOST = 1600  # ms: changes that keep coming are built in batches this long
 
 

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -57,6 +58,9 @@ class LaidOut:
 
     pdf: bytes
     pages: list[PageInfo]
+    # What the PDF stage read of it (the opened PDF, its named destinations), kept with the piece:
+    # a long-lived process keeps pieces between builds (watch), so a rebuild reads only new ones
+    read: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_bytes(self) -> bytes:
         info = json.dumps([[p.anchors, p.bookmarks, p.height, p.folio, p.starts] for p in self.pages]).encode()

@@ -12,12 +12,14 @@ from typing import Any
 import yaml
 
 from ..errors import Location, PressworkError
+from ..files.kept import KeptParses
 from .sources import XML_ILLEGAL
 from .yamlwords import explain
 
 MAX_BYTES = 4 * 1024 * 1024  # far above any real book.yaml or back-matter file; parsing it takes seconds
 MAX_NODES = 100_000  # values and keys in one file: a 5,000-term glossary has about 60,000
 MAX_DEPTH = 32  # presswork's deepest structure (contents → part → chapters) is 4 levels
+KEPT = KeptParses()  # the parses of this process, by text, file and first line
 
 
 class LineStr(str):
@@ -131,13 +133,20 @@ for _tag in ("set", "omap", "pairs"):
 
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
-    """Parse YAML text read from `path`; `first_line` offsets lines for front matter blocks."""
+    """Parse YAML text read from `path`; `first_line` offsets lines for front matter blocks. A value
+    of its own each time: a copy of the last parse of the same text, where this process made one
+    (`KEPT`: watch parses only the files that changed)."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise PressworkError(f"more than {MAX_BYTES // 2**20} MB of YAML", Location(path, first_line),
                              "split the file; presswork's data files are far smaller")  # fmt: skip
+    key = (text, path, first_line)
+    if (kept := KEPT.get(key)) is not None:
+        return kept
     loader = _Loader(text, path, first_line)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        KEPT.put(key, data)
+        return data
     except yaml.MarkedYAMLError as exc:
         slip, mark, hint = explain(exc, text)
         raise loader.refuse(f"YAML syntax error: {slip}", mark, hint) from None

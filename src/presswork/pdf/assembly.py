@@ -12,6 +12,7 @@ are kept, so PDF/X and PDF/A variants stay what WeasyPrint made them.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pikepdf
 
@@ -19,12 +20,15 @@ from ..layout.cropmarks import add_crop_marks
 from ..layout.pieces import PLAIN_VERSO, Folios, Layout
 from ..sourcemap import CATALOG_KEY, SourceMap
 from .conform import conform
-from .destinations import link_pieces, named_destinations
+from .destinations import link_pieces, named_destinations, piece_destinations
 from .folios import FolioPrinter, stamp
 from .outline import add_outline
 from .placeholders import mark_again, marked
 from .subset_tags import tag_fonts
 from .subsets import merge_subsets
+
+if TYPE_CHECKING:
+    from ..layout.typeset import LaidOut
 
 _OWN_KEYS = {"/Type", "/Pages", "/Names", "/Outlines", "/PageLabels"}  # catalog entries the assembly makes
 
@@ -32,13 +36,6 @@ _OWN_KEYS = {"/Type", "/Pages", "/Names", "/Outlines", "/PageLabels"}  # catalog
 def pdf_document(layout: Layout) -> bytes:
     """The PDF of every page of `layout`, in print order; the same bytes for the same layout."""
     sequence = list(layout.sequence())
-    opened: dict[int, pikepdf.Pdf] = {}  # id of a LaidOut -> its PDF, opened once
-
-    def source(laid) -> pikepdf.Pdf:
-        if id(laid) not in opened:
-            opened[id(laid)] = pikepdf.open(io.BytesIO(laid.pdf))
-        return opened[id(laid)]
-
     first = source(layout.front[0].laid)
     out = pikepdf.new()
     for key, value in first.Root.items():
@@ -61,7 +58,7 @@ def pdf_document(layout: Layout) -> bytes:
     link_pieces(out)
     merge_subsets(out)
     tag_fonts(out)
-    named_destinations(out, layout.front + layout.body, source, placed)
+    named_destinations(out, layout.front + layout.body, destinations, placed)
     add_outline(out, sequence)
     front_pages = sum(1 for roman, *_ in sequence if roman)
     out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
@@ -77,3 +74,18 @@ def pdf_document(layout: Layout) -> bytes:
     done = conform(made, layout.options.pdf_variant)
     placed = marked(out) if done is not made else set()
     return mark_again(done, placed) if placed else done
+
+
+def source(laid: LaidOut) -> pikepdf.Pdf:
+    """The piece's PDF, opened once for as long as the piece lives: a rebuild in watch, which keeps
+    its pieces, opens only those laid out anew (copying pages from an opened PDF leaves it as it was)."""
+    if "pdf" not in laid.read:
+        laid.read["pdf"] = pikepdf.open(io.BytesIO(laid.pdf))
+    return laid.read["pdf"]
+
+
+def destinations(laid: LaidOut) -> list[tuple[bytes, int, list]]:
+    """The piece's named destinations (`piece_destinations`), read once for as long as the piece lives."""
+    if "destinations" not in laid.read:
+        laid.read["destinations"] = piece_destinations(source(laid))
+    return laid.read["destinations"]

@@ -3,9 +3,15 @@ assembled PDF, and the links the layout wrote between pieces turned into links t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import pikepdf
 
 from ..layout.pieces import PIECES_URL, Piece
+
+if TYPE_CHECKING:
+    from ..layout.typeset import LaidOut
 
 
 def link_pieces(out: pikepdf.Pdf) -> None:
@@ -19,17 +25,23 @@ def link_pieces(out: pikepdf.Pdf) -> None:
                 annot.Dest = pikepdf.String(uri[len(PIECES_URL) + 1:])
 
 
-def named_destinations(out: pikepdf.Pdf, pieces: list[Piece], source, placed: dict[tuple[int, int], int]) -> None:
-    """Every piece's named destinations, pointed at the piece's pages in `out`, in one sorted list."""
+def piece_destinations(pdf: pikepdf.Pdf) -> list[tuple[bytes, int, list]]:
+    """A piece's named destinations: each name, the index of its page in the piece, and the rest of
+    its destination array (the view)."""
+    index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+    return [(bytes(name), index[dest[0].objgen], list(dest[1:])) for name, dest in zip(names[::2], names[1::2])]
+
+
+def named_destinations(out: pikepdf.Pdf, pieces: list[Piece], destinations: Callable[[LaidOut], list[tuple[bytes, int, list]]],
+                       placed: dict[tuple[int, int], int]) -> None:  # fmt: skip
+    """Every piece's named destinations (`destinations`: `piece_destinations` of its PDF), pointed at
+    the piece's pages in `out`, in one sorted list."""
     entries = []
     pages = list(out.pages)  # indexing `out.pages` walks the page tree each time
     for piece in pieces:
-        pdf = source(piece.laid)
-        index = {page.objgen: number for number, page in enumerate(pdf.pages)}
-        names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
-        for name, dest in zip(names[::2], names[1::2]):
-            target = pages[placed[id(piece), index[dest[0].objgen]]].obj
-            entries.append((bytes(name), pikepdf.Array([target, *dest[1:]])))
+        for name, number, view in destinations(piece.laid):
+            entries.append((name, pikepdf.Array([pages[placed[id(piece), number]].obj, *view])))
     entries.sort(key=lambda entry: entry[0])
     flat = pikepdf.Array()
     for name, dest in entries:

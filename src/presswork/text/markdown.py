@@ -6,7 +6,6 @@ the renderer only has to turn tokens into XHTML.
 
 from __future__ import annotations
 
-import pickle
 import re
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import Location, PressworkError
+from ..files.kept import KeptParses
 from .typography import QuoteState, smarten
 
 _HEADING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
@@ -51,12 +51,9 @@ def parser() -> MarkdownIt:
     return md
 
 
-# Each text parsed in this process, pickled (the loader reshapes the tokens it is given), by what the
-# parse depends on: a long-lived process (`presswork watch`) parses only the files that changed.
-# Bounded by bytes as well as texts, so that a catalogue of big books does not keep them all.
-_PARSED: dict[tuple[str, str, Location | None], bytes] = {}
-_PARSED_AT_MOST = 2_000
-_PARSED_BYTES_AT_MOST = 64 * 2**20
+# Each text parsed in this process (the loader reshapes the tokens it is given, so each caller gets a
+# copy), by what the parse depends on: a long-lived process (`presswork watch`) parses only the files that changed.
+KEPT = KeptParses()
 
 
 def parse(text: str, lang: str, where: Location | None = None) -> tuple[list[Token], dict]:
@@ -64,21 +61,12 @@ def parse(text: str, lang: str, where: Location | None = None) -> tuple[list[Tok
     `where` is the text's first line, for errors. Tokens of their own each time: a copy of the
     last parse of the same text (unpickling takes a quarter of the time parsing does)."""
     key = (text, lang, where)
-    if (kept := _PARSED.get(key)) is not None:
-        return pickle.loads(kept)  # noqa: S301 - bytes this process pickled
+    if (kept := KEPT.get(key)) is not None:
+        return kept
     env: dict = {"lang": lang, "where": where or Location()}
     tokens = parser().parse(text, env)
-    kept = pickle.dumps((tokens, env), pickle.HIGHEST_PROTOCOL)
-    if len(_PARSED) >= _PARSED_AT_MOST or _kept_bytes() + len(kept) + len(text) > _PARSED_BYTES_AT_MOST:
-        _PARSED.clear()
-    if len(kept) + len(text) <= _PARSED_BYTES_AT_MOST:
-        _PARSED[key] = kept
+    KEPT.put(key, (tokens, env))
     return tokens, env
-
-
-def _kept_bytes() -> int:
-    """What the kept parses hold, their texts counted too."""
-    return sum(len(kept) + len(key[0]) for key, kept in _PARSED.items())
 
 
 def parse_inline(text: str, lang: str, where: Location | None = None) -> Token:
