@@ -19,7 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from presswork import weasy
 from presswork.cli import main
 from presswork.render import fonts
-from presswork.weasy import layout, output
+from presswork.weasy import layout, output, relayout
 
 FACE = fonts.FACES[0]
 PAGE_CSS = f"""@font-face {{ font-family: "{fonts.FAMILY}"; src: url("{(fonts.FONT_DIR / FACE.file).as_uri()}"); }}
@@ -153,6 +153,38 @@ def test_a_faces_program_is_cleaned_once_before_it_is_embedded():
     layout.faces_written_as_stand_ins()
     layout.faces_written_as_stand_ins()
     assert pdf_fonts.Font.clean.__wrapped__ is original
+
+
+def test_relayout_relies_on_the_sources_it_was_checked_with():
+    """relayout: the functions it drives (`layout_document`'s pass over `make_all_pages`, which
+    takes a page again unless its `page_maker` entry asks otherwise; `remake_page`'s comparison of
+    where the next page begins; the `StyleFor` page cascade) have the source checked;
+    `weasyprint.layout.make_all_pages` is wrapped; a `LayoutContext` holds the attributes the hook
+    copies or shares; a sheet with no element rule has a `Matcher` of `order` 0."""
+    import weasyprint.layout
+    from weasyprint.layout import LayoutContext
+
+    assert relayout.sources_digest() in relayout.CHECKED
+    assert relayout.available() and hasattr(weasyprint.layout.make_all_pages, "__wrapped__")
+    context = LayoutContext(None, lambda **_: None, None, None, None)
+    assert set(vars(context)) | {"page_maker"} == relayout._CONTEXT
+    assert CSS(string="@page :nth(2) { margin: 0 }").matcher.order == 0 < CSS(string="p { margin: 0 }").matcher.order
+
+
+def test_a_kept_layout_has_the_shape_relayout_copies():
+    """relayout: a `page_maker` entry is (resume_at, next_page, right_page, page_state,
+    remake_state), `page_state[1]` the page counters with `pages` the page count once laid out; a
+    page box's children as `make_all_pages` leaves them are the flow root, the footnote area and
+    the note area; a page rule's selectors are (specificity, pseudo type, page selector type)."""
+    font_config = FontConfiguration()
+    kept = relayout.render(HTML(string=HTML_TEXT), [CSS(string=PAGE_CSS, font_config=font_config)], font_config=font_config)
+    assert kept.layout is not None and len(kept.layout.starts) == len(kept.layout.pages) + 1 == 2
+    *_, page_state, remake_state = kept.layout.context.page_maker[0]
+    assert page_state[1]["pages"] == [1] and {"content_changed", "pages_wanted"} <= set(remake_state)
+    page = kept.layout.pages[0]
+    assert [type(box).__name__ for box in page.children] == ["BlockBox", "FootnoteAreaBox", "BlockBox"]
+    [(_, [(_, pseudo, selector)], _)] = CSS(string="@page :nth(2) { margin: 0 }").page_rules
+    assert pseudo is None and selector.index == (0, 2, None)
 
 
 # -- output hooks ------------------------------------------------------------------------------

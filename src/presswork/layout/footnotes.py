@@ -42,9 +42,14 @@ BREAK = "{ break-before: page; margin-break: discard; }"
 def render_keeping_notes(html: HTML, stylesheets: list[CSS], **options: Any) -> Document:
     """`html` laid out with `stylesheets` and WeasyPrint's `options`, with the forced page breaks
     that bring its notes to their calls' pages."""
+    return keeping_notes(html, stylesheets, html.render(stylesheets=stylesheets, **options), **options)
+
+
+def keeping_notes(html: HTML, stylesheets: list[CSS], document: Document, **options: Any) -> Document:
+    """`document` (`html` laid out with `stylesheets` and `options`), or `html` laid out again
+    with the forced page breaks that bring its notes to their calls' pages."""
     from weasyprint import CSS
 
-    document = html.render(stylesheets=stylesheets, **options)
     breaks: list[str] = []
     left: set[object] = set()  # notes no break brings home
     relayouts = 0

@@ -9,10 +9,15 @@ short of its foot (the piece's last page aside), the piece is laid out again wit
 spread a line long (`@page :nth()` with the bottom margin less a line); the long spread stays
 only if the piece then has fewer short pages, no more pages and no more notes away from their
 calls. A piece starts on a recto, so its first page stands alone, then versos face rectos. A
-hole a long page cannot take stays, and is not tried when the next page shows it (each try is
-the piece's layout time again): a page that ends before a forced break, or whose next page's first
-two lines (what orphans ask to move together) with the notes they call need more than a line
-more than the hole.
+hole a long page cannot take stays, and is not tried when the next page shows it: a page that
+ends before a forced break, or whose next page's first two lines (what orphans ask to move
+together) with the notes they call need more than a line more than the hole.
+
+A try adds page rules only, so it is laid out again from the last layout it adds to
+(`weasy.relayout`): the pages before the spread are that layout's, and so are those after it once
+a page begins where it began there; the document is the one a full layout with the same
+stylesheets gives. The rules of a try are added as a sheet of their own after the kept spreads'
+(the same cascade as one sheet of them all: each rule reaches one page).
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..weasy import layout as weasy
-from .footnotes import render_keeping_notes, strays
+from ..weasy import relayout
+from .footnotes import keeping_notes, strays
 
 if TYPE_CHECKING:
     from weasyprint import CSS, HTML
     from weasyprint.document import Document
 
-TRIES = 3  # spreads tried long in one piece at most; each is the piece's layout time again
+TRIES = 3  # spreads tried long in one piece at most; each lays the piece out again from its spread
 SHORT = 1.9  # lines of room at a page's foot that make it short (the report's two lines, less its tolerance)
 FORCED = {"page", "left", "right", "recto", "verso"}  # `break-before` values that end the page before
 
@@ -38,7 +44,8 @@ def render_with_long_pages(html: HTML, stylesheets: list[CSS], **options: Any) -
     up the holes at the foot of its pages."""
     from weasyprint import CSS
 
-    document = original = render_keeping_notes(html, stylesheets, **options)
+    laid = relayout.render(html, stylesheets, **options)  # the layout the next try adds to
+    document = original = keeping_notes(html, stylesheets, laid.document, **options)
     long: set[int] = set()
     tried: set[int] = set()
     for _ in range(TRIES):
@@ -47,11 +54,18 @@ def render_with_long_pages(html: HTML, stylesheets: list[CSS], **options: Any) -
             break
         tried.add(short[0])
         spread = long | _spread(short[0], len(document.pages))
-        trial = render_keeping_notes(html, [*stylesheets, CSS(string=long_pages_css(original, spread))], **options)
-        if (len(short_pages(trial)) < len(short_pages(document)) and len(trial.pages) <= len(document.pages)
-                and len(strays(trial)) <= len(strays(document))):  # fmt: skip
-            document, long = trial, spread
+        again = relayout.relayout(laid, CSS(string=long_pages_css(original, spread - long)))
+        trial = keeping_notes(html, again.stylesheets, again.document, **options)
+        if better(trial, document):
+            document, long, laid = trial, spread, again
     return document
+
+
+def better(trial: Document, document: Document) -> bool:
+    """Whether a try's layout keeps its long spread: fewer short pages, no more pages, no more
+    notes away from their calls."""
+    return (len(short_pages(trial)) < len(short_pages(document)) and len(trial.pages) <= len(document.pages)
+            and len(strays(trial)) <= len(strays(document)))  # fmt: skip
 
 
 def short_pages(document: Document) -> list[int]:

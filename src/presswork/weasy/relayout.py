@@ -1,0 +1,348 @@
+"""Hook: a document laid out again with page rules added, from the first page they reach on.
+
+A long-page try (layout/pagelength.py) lays a piece out again with a stylesheet of `@page :nth(N)`
+rules. Such rules change no element's style, so the cascade of the elements, the box tree, and
+every page before the first page the rules reach come out as the first layout made them; only the
+pages from there on need laying out again. WeasyPrint already lays a document out page by page
+from a kept state (`layout/page.py`: `make_all_pages` reuses a page unless its `page_maker` entry
+asks for it to be made again, and `remake_page` marks the next page changed when where it begins
+differs), for its own passes over page-based counters. This hook drives that loop from the state
+the first layout had at the page the rules first reach:
+
+- `render` lays a document out as `HTML.render` does, keeping its `LayoutContext`, root box, the
+  pages as `make_all_pages` made them (before `layout_document` adds fixed and margin boxes) and
+  the context's state at each page's start (the notes not yet placed, those carried over, running
+  elements);
+- `relayout` copies the context with its `style_for` extended by the new sheet (the cached styles
+  of the page types the new rules reach dropped, WeasyPrint makes them again), gives
+  `make_all_pages` the first pages as they were, the state at the first page reached, and
+  `layout_document`'s own post-processing (margin boxes, named strings, bookmarks, backgrounds)
+  runs over every page as in a full render. When a page after the ones the rules reach begins in
+  the same state as the first layout's (same place in the flow, same notes waiting), the first
+  layout's pages are taken from there on too.
+
+The result is what `HTML.render` with the extra stylesheet gives (tests/test_relayout.py compares
+pages, lines and PDF bytes). Where that cannot be assured, `relayout` renders in full, as before:
+WeasyPrint's sources not the ones checked (`CHECKED`, a digest of the functions relied on; checked
+with WeasyPrint 70.0), a first layout that needed a second pass or whose content looks up page
+counters or targets (`counter(pages)`, `target-counter()`), a sheet with element rules, a first page reached that is the document's first
+(its size sets viewport units for every element), state this hook does not copy (floats or
+absolute boxes broken across the page), or a second pass needed by the new layout.
+
+The kept layouts share boxes: the pages before the first page reached are the first layout's boxes
+(shallow copies of the page and root boxes, so that each document gets its own margin boxes).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+from collections import defaultdict
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from hashlib import sha256
+from typing import TYPE_CHECKING, Any
+
+import weasyprint.layout as weasy_layout
+from weasyprint.css import StyleFor
+from weasyprint.document import Document, Page
+from weasyprint.layout import page as weasy_page
+from weasyprint.layout.page import PageType
+
+if TYPE_CHECKING:
+    from weasyprint import CSS, HTML
+
+# The functions whose behaviour the hook relies on, and the digest of their source in the
+# WeasyPrint versions checked (70.0)
+RELIED_ON = (Document._render, weasy_layout.layout_document, weasy_layout.initialize_page_maker,
+             weasy_layout.LayoutContext, weasy_page.make_all_pages, weasy_page.remake_page, weasy_page.make_page,
+             weasy_page.set_page_type_computed_styles, StyleFor)  # fmt: skip
+CHECKED = frozenset({"24fcfc50192b246a27b3261f092430dd764d2264760fc0462eb19b4d855e1d49"})  # 70.0
+# The attributes of a LayoutContext (70.0): what carries over from page to page (`_CARRIED`), what
+# each page sets afresh, the caches and settings shared, and what `layout_document` fills
+_CARRIED = frozenset({"footnotes", "reported_footnotes", "rendered_notes", "running_elements", "broken_out_of_flow",
+                      "_excluded_shapes", "_excluded_shapes_root_boxes"})  # fmt: skip
+_CONTEXT = _CARRIED | {"style_for", "get_image_from_uri", "font_config", "counter_style", "target_collector",
+                       "page_footnotes", "current_page_footnotes", "current_footnote_area", "page_bottom",
+                       "string_set", "current_page", "forced_break", "in_column", "tables", "dictionaries",
+                       "page_maker"}  # fmt: skip
+
+
+def sources_digest() -> str:
+    """The digest of the source of `RELIED_ON` in the installed WeasyPrint ('' without sources)."""
+    try:
+        text = "".join(inspect.getsource(item) for item in RELIED_ON)
+    except (OSError, TypeError):
+        return ""
+    return sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def available() -> bool:
+    """Whether the installed WeasyPrint is one the hook was checked with; if so, the hook is in
+    place (`weasyprint.layout.make_all_pages`, the name `layout_document` calls, wrapped)."""
+    if sources_digest() not in CHECKED:
+        return False
+    original = weasy_layout.make_all_pages
+    if not hasattr(original, "__wrapped__"):
+        pages = functools.partial(_make_all_pages, original)
+        pages.__wrapped__ = original  # type: ignore[attr-defined]
+        weasy_layout.make_all_pages = pages
+    return True
+
+
+@dataclass
+class _Page:
+    """A page box as `make_all_pages` made it: its children then (flow root, footnote area, note
+    area) and its flow root's (`layout_document` replaces both lists afterwards)."""
+
+    box: Any
+    children: list[Any]
+    flow: list[Any]
+
+    def again(self) -> Any:
+        """The page box for another document: the page and its flow root copied, their children
+        the lists `make_all_pages` made, the rest shared."""
+        box, root = self.box.copy(), self.children[0].copy()
+        root.children = self.flow
+        box.children = [root, *self.children[1:]]
+        return box
+
+
+@dataclass
+class _Layout:
+    """What laying a document out again needs of its layout."""
+
+    context: Any
+    root: Any
+    pages: list[_Page] = field(default_factory=list)
+    starts: list[dict[str, Any]] = field(default_factory=list)  # the context's `_CARRIED` state at each page's start, and at the end
+    targets: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # `_targets` once laid out
+
+
+@dataclass
+class Kept:
+    """A document as `HTML.render` lays it out, with what `relayout` needs to lay it out again."""
+
+    document: Document
+    html: HTML
+    stylesheets: list[CSS]
+    options: dict[str, Any]
+    layout: _Layout | None  # None: a relayout renders in full
+
+
+@dataclass
+class _Record:
+    """A layout being recorded (`render`): usable when WeasyPrint made one pass over the pages."""
+
+    layout: _Layout | None = None
+    passes: int = 0
+
+
+@dataclass
+class _Again:
+    """A layout being made again from `base` with `style_for`, from page `first` on; `reached`, the
+    last page of `base` whose page type the new rules reach."""
+
+    base: _Layout
+    first: int
+    reached: int
+    layout: _Layout | None = None
+
+
+class _Unsure(Exception):
+    """The layout being made again needs what the hook does not do: render in full."""
+
+
+_job: ContextVar[_Record | _Again | None] = ContextVar("relayout_job", default=None)
+
+
+def render(html: HTML, stylesheets: list[CSS], **options: Any) -> Kept:
+    """`html.render(stylesheets=stylesheets, **options)`, kept for `relayout`."""
+    record = _Record()
+    token = _job.set(record if available() else None)
+    try:
+        document = html.render(stylesheets=stylesheets, **options)
+    finally:
+        _job.reset(token)
+    layout = record.layout
+    if layout is None or record.passes > 1 or layout.context.target_collector.counter_lookup_items:
+        return Kept(document, html, stylesheets, options, None)  # a second pass, or page-based counters in content
+    layout.targets = _targets(layout.context)
+    return Kept(document, html, stylesheets, options, layout)
+
+
+def relayout(kept: Kept, extra: CSS) -> Kept:
+    """`kept`'s document laid out again with `extra` (page rules only) after its stylesheets: what
+    `render` with the stylesheets and `extra` gives, laying out only the pages from the first one
+    `extra` reaches (and the pages after them that begin differently), else in full."""
+    base = kept.layout
+    stylesheets = [*kept.stylesheets, extra]
+    if base is None or extra.matcher.order or not available():
+        return render(kept.html, stylesheets, **kept.options)
+    reached = [number for number, page in enumerate(base.pages) if _reaches(extra, page.box.page_type)]
+    first = reached[0] if reached else len(base.pages)
+    if first == 0 or not _plain(base.starts[first]):
+        return render(kept.html, stylesheets, **kept.options)
+    style_for = copy.copy(base.context.style_for)
+    style_for._sheets = [*style_for._sheets, (extra, "user", None)]  # as get_all_computed_styles lists user sheets
+    kinds = {key[0] for styles in (style_for._cascaded_styles, style_for._computed_styles) for key in styles
+             if isinstance(key[0], PageType)}  # fmt: skip
+    dropped = {kind for kind in kinds if _reaches(extra, kind)}
+    style_for._cascaded_styles = {k: v for k, v in style_for._cascaded_styles.items() if k[0] not in dropped}
+    style_for._computed_styles = {k: v for k, v in style_for._computed_styles.items() if k[0] not in dropped}
+    context = copy.copy(base.context)
+    context.style_for = style_for
+    context.string_set = defaultdict(lambda: defaultdict(list))
+    context.footnotes = list(base.starts[0]["footnotes"])  # as the first layout began
+    for name, (index, values) in base.targets.items():  # the targets' pages as the first layout left them
+        item = context.target_collector.target_lookup_items[name]
+        item.page_maker_index, item.cached_page_counter_values = index, values
+    job = _Again(base, first, reached[-1] if reached else -1)
+    token = _job.set(job)
+    try:
+        boxes = list(weasy_layout.layout_document(kept.html, base.root, context))
+    except _Unsure:
+        return render(kept.html, stylesheets, **kept.options)
+    finally:
+        _job.reset(token)
+    assert job.layout is not None
+    job.layout.targets = _targets(context)
+    document = kept.document.copy([Page(box) for box in boxes])
+    document._html = kept.html  # as Document._render sets it
+    return Kept(document, kept.html, stylesheets, kept.options, job.layout)
+
+
+def _make_all_pages(original: Any, context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+    """`make_all_pages` (layout/page.py), recording a layout for `render` or making one again for
+    `relayout`; as it is otherwise."""
+    job = _job.get()
+    if isinstance(job, _Record):
+        yield from _record(job, original, context, root_box, html, pages)
+    elif isinstance(job, _Again):
+        yield from _again(job, original, context, root_box, html)
+    else:
+        yield from original(context, root_box, html, pages)
+
+
+def _record(job: _Record, original: Any, context: Any, root_box: Any, html: Any, pages: list[Any]) -> Iterator[Any]:
+    """The first pass over the pages: each page and the state at its start recorded (not when the
+    context holds what the hook does not know)."""
+    job.passes += 1
+    if job.passes > 1 or set(vars(context)) != _CONTEXT:  # a further pass: page-based counters
+        yield from original(context, root_box, html, pages)
+        return
+    job.layout = layout = _Layout(context, root_box)
+    layout.starts.append(_state(context))
+    for page in original(context, root_box, html, pages):
+        layout.pages.append(_Page(page, page.children, page.children[0].children))
+        layout.starts.append(_state(context))
+        yield page
+
+
+def _again(job: _Again, original: Any, context: Any, root_box: Any, html: Any) -> Iterator[Any]:
+    """The pass over the pages of `relayout`: the first layout's pages before `job.first`, then
+    pages made from the state the first layout had there, until one begins as in the first layout
+    after the pages the new rules reach; the first layout's pages from there on."""
+    if job.layout is not None:  # the new layout needs a further pass
+        raise _Unsure
+    base, first = job.base, job.first
+    job.layout = layout = _Layout(context, root_box)
+    kept = [page.again() for page in base.pages]
+    entries = [_entry(entry) for entry in base.context.page_maker]
+    if first < len(base.pages):
+        entries[first][-1]["content_changed"] = True
+    context.page_maker = list(entries)
+    _restore(context, base.starts[first])
+    layout.starts.append(base.starts[0])
+    for number, page in enumerate(original(context, root_box, html, kept)):
+        if number < len(kept) and page is kept[number]:  # taken from the first layout
+            layout.pages.append(base.pages[number])
+            layout.starts.append(base.starts[number + 1])
+        else:
+            layout.pages.append(_Page(page, page.children, page.children[0].children))
+            state = _state(context)
+            after = number + 1
+            following = context.page_maker[after] if after < len(context.page_maker) else None
+            if following is not None and following is entries[after] and (following[0] is not None or context.reported_footnotes):
+                # WeasyPrint finds that the next page begins as before: it takes the first layout's
+                # unless the context's state differs or the new rules reach it
+                if not (job.reached < after < len(base.pages) and _same(state, base.starts[after])):
+                    following[-1]["content_changed"] = True
+            layout.starts.append(state)
+        yield page
+
+
+def _targets(context: Any) -> dict[str, tuple[Any, Any]]:
+    """Where the layout left each anchor of the (shared) target collector: its page index and page
+    counters, which `make_page` sets for the anchors of the pages it makes (margin boxes'
+    `target-counter()` read them)."""
+    return {name: (item.page_maker_index, item.cached_page_counter_values)
+            for name, item in context.target_collector.target_lookup_items.items()}  # fmt: skip
+
+
+def _entry(entry: tuple) -> tuple:
+    """A copy of a `page_maker` entry of a finished layout as it was while its pages were made:
+    `layout_document` sets the `pages` counter of every entry to the page count afterwards."""
+    resume_at, next_page, right_page, page_state, remake_state = entry
+    page_state = copy.deepcopy(page_state)
+    page_state[1]["pages"] = [0]  # initialize_page_maker's
+    remake_state = {key: list(value) if isinstance(value, list) else value for key, value in remake_state.items()}
+    return resume_at, next_page, right_page, page_state, remake_state
+
+
+def _state(context: Any) -> dict[str, Any]:
+    """The context's `_CARRIED` state, copied."""
+    return {
+        "footnotes": list(context.footnotes),
+        "reported_footnotes": list(context.reported_footnotes),
+        "rendered_notes": None if context.rendered_notes is None else list(context.rendered_notes),
+        "running_elements": {name: {page: list(boxes) for page, boxes in pages.items()}
+                             for name, pages in context.running_elements.items()},  # fmt: skip
+        "broken_out_of_flow": dict(context.broken_out_of_flow),
+        "_excluded_shapes": dict(context._excluded_shapes),
+        "_excluded_shapes_root_boxes": list(context._excluded_shapes_root_boxes),
+    }
+
+
+def _plain(state: dict[str, Any]) -> bool:
+    """Whether a page begins with no float or absolute box broken across its start (the boxes
+    the hook does not copy)."""
+    return not (state["broken_out_of_flow"] or state["_excluded_shapes"] or state["_excluded_shapes_root_boxes"])
+
+
+def _restore(context: Any, state: dict[str, Any]) -> None:
+    """The context's `_CARRIED` state set to copies of `state`'s."""
+    context.footnotes = list(state["footnotes"])
+    context.reported_footnotes = list(state["reported_footnotes"])
+    context.rendered_notes = None if state["rendered_notes"] is None else list(state["rendered_notes"])
+    context.running_elements = defaultdict(lambda: defaultdict(list))
+    for name, pages in state["running_elements"].items():
+        for page, boxes in pages.items():
+            context.running_elements[name][page] = list(boxes)
+    context.broken_out_of_flow = {}
+    context._excluded_shapes = {}
+    context._excluded_shapes_root_boxes = []
+
+
+def _same(state: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two pages begin in the same `_CARRIED` state: the same notes waiting and carried
+    over, no running element or broken float anywhere."""
+    def identical(a: list, b: list) -> bool:
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+    return (identical(state["footnotes"], other["footnotes"])
+            and identical(state["reported_footnotes"], other["reported_footnotes"])
+            and identical(state["rendered_notes"] or [], other["rendered_notes"] or [])
+            and not any(boxes for pages in (*state["running_elements"].values(), *other["running_elements"].values())
+                        for boxes in pages.values())
+            and _plain(state) and _plain(other))  # fmt: skip
+
+
+def _reaches(sheet: CSS, page_type: Any) -> bool:
+    """Whether one of `sheet`'s page rules matches `page_type` (WeasyPrint's own matching)."""
+    return any(StyleFor._page_type_match(selector[2], page_type)
+               for _rule, selectors, _declarations in sheet.page_rules for selector in selectors)  # fmt: skip
+
