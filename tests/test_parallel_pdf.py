@@ -17,9 +17,9 @@ import pytest
 from conftest import ROOT, build
 
 from presswork.errors import Diagnostics
-from presswork.layout import typeset
+from presswork.layout import totalfit, typeset
 from presswork.layout.pieces import FIRST, FOLIO_CHARACTERS, RECTO, VERSO, Folios
-from presswork.layout.printbook import PrintLayout, document_html
+from presswork.layout.printbook import PrintLayout
 from presswork.layout.typeset import LaidOut, Typesetter
 from presswork.lifeline import jobs_default
 from presswork.load.book import load_book
@@ -58,7 +58,9 @@ def test_two_jobs_give_the_bytes_of_one(sample_copy: Path, serial: Path, tmp_pat
     assert (tmp_path / "pressmans-craft.pdf").read_bytes() == serial.read_bytes()
 
 
-def test_an_edit_lays_out_only_its_piece_again(sample_copy: Path, tmp_path: Path):
+def test_an_edit_lays_out_and_sets_only_its_piece_again(sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A piece is keyed by its text as rendered, so one the build cache holds costs no total fit:
+    the rebuild sets the text of the pieces it lays out again, and of no other."""
     book = tmp_path / "book"
     shutil.copytree(sample_copy, book)
     cache = tmp_path / "cache"
@@ -68,10 +70,19 @@ def test_an_edit_lays_out_only_its_piece_again(sample_copy: Path, tmp_path: Path
     head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
     assert " the " in body
     chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8")  # a word in its text
+    bodies: list[str] = []
+    set_text = totalfit.set_text
+
+    def counted(body: str, *rest: object) -> str:
+        bodies.append(body)
+        return set_text(body, *rest)
+
+    monkeypatch.setattr(totalfit, "set_text", counted)
     result = build(book, *args, fmt="pdf")
     assert result.exit_code == 0, result.output
     again = laid_out(result.output)
     assert "ch-mainz" in again and set(again) <= {"ch-mainz", "contents", "index"}, result.output
+    assert len(bodies) == len(again) and sum('id="ch-mainz"' in body for body in bodies) == 1
 
 
 def test_a_garbled_piece_in_the_cache_is_laid_out_again(sample_copy: Path, serial: Path, tmp_path: Path):
@@ -161,13 +172,20 @@ def test_a_dying_worker_is_a_one_line_error(sample_copy: Path, tmp_path: Path, m
     assert not (tmp_path / "out").exists()
 
 
-def test_the_serial_typesetter_and_a_worker_write_the_same_piece(sample_copy: Path):
+def test_the_serial_typesetter_and_a_worker_set_and_write_the_same_piece(sample_copy: Path):
+    """A job's text comes unset with where to set it: the serial typesetter and a worker set it as
+    the parent would have, and write the piece a job set beforehand gives."""
     book = load_book(sample_copy)
-    job = typeset.Job("p", "<html><body><p>Printing</p></body></html>", "@page { size: 4in 6in; }")
+    text = totalfit.TextBlock(3 * 72, book.metadata.language, totalfit.HouseStyle())
+    body = "<section><p>" + "Each forme was inked, pulled and hung to dry beside the press. " * 12 + "</p></section>"
+    assert text.set(body) != body  # a paragraph total fit sets
+    css = "@page { size: 4in 6in; margin: 0.5in; }"
+    job = typeset.Job("p", body, css, 1, text)
     here = Typesetter(sample_copy, "", None, book.metadata).lay_out(job)
     with typeset.typesetters(2, sample_copy, "", None, book.metadata) as run:
         [there] = list(run([job]))
-    assert there == here and here.pdf.startswith(b"%PDF-")
+    set_before = Typesetter(sample_copy, "", None, book.metadata).lay_out(typeset.Job("p", text.set(body), css))
+    assert there == here == set_before and here.pdf.startswith(b"%PDF-")
 
 
 def test_kept_typesetters_stay_warm_until_their_settings_change_or_a_build_fails(sample_copy: Path):
@@ -217,7 +235,7 @@ def test_folios_are_printed_as_weasyprint_sets_them(sample_copy: Path, css: str,
     gutter = 0.9
     with typeset.typesetters(1, sample_copy, layout.css + css, None, book.metadata) as run:
         first, second, _ = run(layout._folio_jobs(gutter))
-        pages = document_html(book.metadata, '<div class="folio"></div>' * 3, 1)
+        pages = '<div class="folio"></div>' * 3
         breaks = "div.folio + div.folio { break-before: page; }"
         wanted = list(run([typeset.Job(t, pages, layout._page_css(gutter, folio=t) + breaks) for t in texts]))
     opened: dict[int, pikepdf.Pdf] = {}

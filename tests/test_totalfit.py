@@ -5,9 +5,11 @@ the book's own stylesheets heeded, and the sample's print PDF measured by the ty
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -207,6 +209,17 @@ def test_the_books_stylesheets_turn_it_off_where_they_reach() -> None:
         assert totalfit.set_text(piece, 342.0, "en", totalfit.HouseStyle.read([off])).count(paragraph.LINES) <= 2, off
     harmless = totalfit.HouseStyle.read(["p { color: red; margin-top: 1em; break-after: avoid } @media print { h1 { color: blue } }"])
     assert harmless == totalfit.HouseStyle()
+
+
+def test_a_text_block_reads_alike_in_every_process() -> None:
+    """A layout job's `TextBlock` is part of its piece's key in the build cache: its repr, house
+    rules included, does not depend on the process's string hashing."""
+    code = ("from presswork.layout.totalfit import HouseStyle, TextBlock\n"
+            "print(repr(TextBlock(300.0, 'en', HouseStyle.read(['p.zeta.alpha.mid[lang=ru], .b.a q.x.y { word-spacing: 1pt }']))))")  # fmt: skip
+    reprs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}  # fmt: skip
+    [text] = reprs
+    assert "classes=('alpha', 'mid', 'zeta')" in text and "classes=('x', 'y')" in text
 
 
 def test_the_sample_print_pdf_is_set_total_fit(sample_pdf: Path) -> None:

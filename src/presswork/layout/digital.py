@@ -32,8 +32,9 @@ from ..weasy import layout as weasy
 from ..weasy import tagging
 from .fetcher import BOOK_URL, BookFetcher, font_faces
 from .footnotes import render_keeping_notes, warn_strays
-from .printbook import LINKS, document_html
+from .printbook import LINKS
 from .tagging import ScreenTagger
+from .typeset import document_html
 
 if TYPE_CHECKING:
     from weasyprint.document import Document

@@ -22,7 +22,7 @@ from ..files.cache import Cache, book_key, code_key, content_digest
 from ..files.output import build_time
 from ..lifeline import jobs_default
 from ..load.printopts import profile_space
-from ..model import Book, Metadata, PrintOptions
+from ..model import Book, PrintOptions
 from ..pagemap import CONTENTS, PageMap
 from ..progress import Progress, silent
 from ..render.back import index_html
@@ -46,7 +46,7 @@ from .pieces import (
     label,
     last_folio,
 )
-from .totalfit import HouseStyle, set_text
+from .totalfit import HouseStyle, TextBlock
 from .typeset import Job, KeptTypesetters, LaidOut, Typeset, typesetters
 
 LINKS = Links(target=lambda ident: f"{PIECES_URL}#{ident}", image=lambda path: quote(path.as_posix()))
@@ -187,31 +187,30 @@ class PrintLayout:
         css = "div.folio + div.folio { break-before: page; } div.plain { page: plain; }\n"
         pages = '<div class="folio"></div>' * 3
         return [
-            Job("folio sample", document_html(self.book.metadata, pages + '<div class="folio plain"></div>' * 2, 1),
-                self._page_css(gutter, folio=FOLIO_CHARACTERS) + css),
-            Job("second folio sample", document_html(self.book.metadata, pages, 1), self._page_css(gutter, folio="1") + css),
-            Job("blank", document_html(self.book.metadata, '<section class="part"></section>', 1), self._page_css(gutter)),
+            Job("folio sample", pages + '<div class="folio plain"></div>' * 2, self._page_css(gutter, folio=FOLIO_CHARACTERS) + css),
+            Job("second folio sample", pages, self._page_css(gutter, folio="1") + css),
+            Job("blank", '<section class="part"></section>', self._page_css(gutter)),
         ]  # fmt: skip
 
     def _lay_out(self, pieces: list[Piece], gutter: float, beside: Sequence[Job] = ()) -> None:
         """Lay `pieces` out, and the jobs `beside` them (kept for later in the run)."""
-        jobs = [Job(p.key, document_html(self.book.metadata, self._set(p.html, gutter), p.level), self._page_css(gutter, roman=p.roman))
-                for p in pieces]  # fmt: skip
+        text = self._text_block(gutter)
+        jobs = [Job(p.key, p.html, self._page_css(gutter, roman=p.roman), p.level, text) for p in pieces]
         for piece, laid in zip(pieces, self._run([*jobs, *beside], said=len(jobs))):
             piece.laid = laid
 
-    def _set(self, body: str, gutter: float) -> str:
-        """The piece's justified paragraphs broken total-fit in the text block this gutter leaves
-        (totalfit.py), but those the book's own stylesheets restyle."""
+    def _text_block(self, gutter: float) -> TextBlock:
+        """Where the typesetter breaks a piece's justified paragraphs total-fit (totalfit.py), but
+        those the book's own stylesheets restyle: the text block this gutter leaves."""
         width = (self.options.width - self.options.outside - gutter) * 72
-        return set_text(body, width, self.book.metadata.language, self.house)
+        return TextBlock(width, self.book.metadata.language, self.house)
 
     def _run(self, jobs: list[Job], said: int) -> list[LaidOut]:
         """Each job laid out: from this run's earlier batches or the build cache when they hold it;
         the rest by the typesetters at once, the biggest first so that no worker is left with a
         long piece at the end. The first `said` jobs are pieces, named in progress lines; the
         rest (folio samples, the blank) go unsaid."""
-        keys = [code_key("piece", self._inputs, job.html, job.page_css) for job in jobs]
+        keys = [code_key("piece", self._inputs, job.body, job.level, job.page_css, job.text) for job in jobs]
         self._used.update(keys)
         found: dict[int, LaidOut] = {}
         for number, key in enumerate(keys):
@@ -219,7 +218,7 @@ class PrintLayout:
             laid = self._made.get(key) or (LaidOut.from_bytes(data) if data is not None else None)
             if laid is not None:
                 found[number] = self._made[key] = laid
-        missing = sorted((n for n in range(len(jobs)) if n not in found), key=lambda n: (-len(jobs[n].html), n))
+        missing = sorted((n for n in range(len(jobs)) if n not in found), key=lambda n: (-len(jobs[n].body), n))
         if cached := sum(1 for n in found if n < said):
             self.progress(f"{cached} of {said} pieces taken from the build cache")
         for number in sorted(n for n in missing if n < said):
@@ -354,24 +353,6 @@ class PrintLayout:
                         f"image {figure.src} has transparency, which {variant.upper()} forbids",
                         figure.where, "flatten the image onto white, or choose pdf/x-4",
                     )  # fmt: skip
-
-
-def document_html(meta: Metadata, body: str, level: int) -> str:
-    """A piece's (or the screen edition's) whole HTML document: the book's metadata in its head,
-    for the PDF's document information."""
-    stamp = build_time(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ")
-    head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
-    head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
-    if meta.description:
-        head.append(f'<meta name="description" content="{escape(meta.description)}">')
-    if meta.subjects:
-        head.append(f'<meta name="keywords" content="{escape(", ".join(meta.subjects))}">')
-    head += [f'<meta name="dcterms.created" content="{stamp}">', f'<meta name="dcterms.modified" content="{stamp}">',
-             '<meta name="generator" content="presswork">']  # fmt: skip
-    return (
-        f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
-        f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
-    )
 
 
 def _css_string(text: str) -> str:

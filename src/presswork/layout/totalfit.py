@@ -216,17 +216,18 @@ _PARTS = re.compile(r"\.([\w-]+)|#([\w-]+)|\[\s*([\w:-]+)\s*(?:([~|^$*]?=)\s*(\"
 @dataclass(frozen=True)
 class Compound:
     """The last compound selector of a rule: what it may style (pseudo-classes and combinators are
-    left out, so it reaches at least every element the rule does)."""
+    left out, so it reaches at least every element the rule does). Its classes are sorted, not a
+    set, so that its repr is the same in every process: a layout job's `TextBlock` keys the build cache."""
 
     tag: str | None = None
     ident: str | None = None
-    classes: frozenset[str] = frozenset()
+    classes: tuple[str, ...] = ()
     attrs: tuple[tuple[str, str, str], ...] = ()
 
     def matches(self, element: Element) -> bool:
         if self.tag not in (None, "*", element.tag) or (self.ident and element.attrs.get("id") != self.ident):
             return False
-        if not self.classes <= element.classes:
+        if not element.classes.issuperset(self.classes):
             return False
         for name, op, value in self.attrs:
             have = element.attrs.get(name)
@@ -259,6 +260,20 @@ class HouseStyle:
     def touches(self, elements: list[Element]) -> bool:
         """Whether a rule may move the text of a paragraph standing in or holding `elements`."""
         return any(c.matches(e) for c in self.compounds for e in elements)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Where a print piece's text is set: what `set_text` needs besides the piece. A layout job
+    carries it, so that the typesetter sets the text (in a worker, in parallel), and only when the
+    piece is laid out, not when the build cache holds it; its repr is part of the piece's key."""
+
+    width: float  # pt
+    lang: str
+    house: HouseStyle
+
+    def set(self, body: str) -> str:
+        return set_text(body, self.width, self.lang, self.house)
 
 
 def _rules(rules: list, compounds: list[Compound]) -> bool:
@@ -310,7 +325,7 @@ def _compounds(selectors: str) -> list[Compound]:
             elif name:
                 attrs.append((name.lower(), op if op in ("=", "~=", "|=") else "", value.strip("\"'")))
         tag = match.group(1).lower() if match.group(1) else None
-        found.append(Compound(tag, ident, frozenset(classes), tuple(attrs)))
+        found.append(Compound(tag, ident, tuple(sorted(classes)), tuple(attrs)))
     return found
 
 

@@ -3,8 +3,11 @@ cannot cross a process boundary, so a piece leaves as PDF bytes plus what the pa
 each page (anchors with their positions, bookmarks, whether it carries a folio, where in its
 block its text begins).
 
-A worker parses the book's shared CSS once (the pool's initializer) and each page CSS once, so
-a piece costs only its own layout and PDF writing.
+A piece comes as its rendered HTML body, its text not yet set: the typesetter sets it total-fit
+(`TextBlock`, totalfit.py) before laying it out, so that setting runs in the workers, beside
+each other, and only for the pieces laid out, not for those the build cache holds. A worker
+parses the book's shared CSS once (the pool's initializer) and each page CSS once, so a piece
+costs only its own setting, layout and PDF writing.
 """
 
 from __future__ import annotations
@@ -27,15 +30,17 @@ from weasyprint.text.fonts import FontConfiguration
 from ..collector import collected_after
 from ..errors import PressworkError
 from ..files import jsonfile
-from ..files.output import pdf_bytes
+from ..files.output import build_time, pdf_bytes
 from ..lifeline import Lifeline, jobs_default
 from ..model import Metadata
 from ..render import fonts
+from ..render.xhtml import escape
 from ..weasy import layout as weasy
 from .fetcher import BOOK_URL, BookFetcher
 from .indexlinks import link_locators
 from .pagelength import render_with_long_pages
 from .pagestarts import PageStarts
+from .totalfit import TextBlock
 from .embedding import PLACEHOLDER_KEY, stand_in
 
 _MAGIC = b"presswork piece 2\n"
@@ -85,11 +90,14 @@ class LaidOut:
 
 @dataclass(frozen=True)
 class Job:
-    """One piece to lay out: its whole HTML and its page CSS (the shared CSS is the worker's)."""
+    """One piece to lay out: its HTML body and its page CSS (the shared CSS is the worker's), and
+    where its text is set."""
 
     key: str  # the piece's name, for progress lines
-    html: str
+    body: str  # as rendered: `text` sets it
     page_css: str
+    level: int = 1  # the body's class: `level-N`
+    text: TextBlock | None = None  # where its justified paragraphs are set total-fit; None: as they stand
 
 
 class Typesetter:
@@ -121,14 +129,16 @@ class Typesetter:
             return self._lay_out(job)
 
     def _lay_out(self, job: Job) -> LaidOut:
+        body = job.text.set(job.body) if job.text is not None else job.body
         if job.page_css not in self._page_css:
             self._page_css[job.page_css] = CSS(string=job.page_css, font_config=self.font_config,
                                                color_profiles=self.color_profiles, url_fetcher=self.fetch)  # fmt: skip
         document = render_with_long_pages(
-            HTML(string=job.html, base_url=BOOK_URL, url_fetcher=self.fetch), [self.css, self._page_css[job.page_css]],
+            HTML(string=document_html(self.metadata, body, job.level), base_url=BOOK_URL, url_fetcher=self.fetch),
+            [self.css, self._page_css[job.page_css]],
             font_config=self.font_config, color_profiles=self.color_profiles, pdf_variant=self.variant,
         )
-        if "data-targets" in job.html:  # the index's locators, laid out as plain text
+        if "data-targets" in body:  # the index's locators, laid out as plain text
             link_locators(document.pages)
         starts = PageStarts()
         pages = [
@@ -138,6 +148,25 @@ class Typesetter:
         ]  # fmt: skip
         with weasy.images_marked(self.marks), weasy.faces_stood_in(self.stand_ins):
             return LaidOut(pdf_bytes(document, str(self.metadata), self.metadata.date, self.variant), pages)
+
+
+def document_html(meta: Metadata, body: str, level: int) -> str:
+    """A piece's (or the screen edition's) whole HTML document: the book's metadata in its head,
+    for the PDF's document information."""
+    stamp = build_time(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    head = [f"<title>{escape(meta.title)}</title>", '<meta charset="utf-8">']
+    head += [f'<meta name="author" content="{escape(a.name)}">' for a in meta.authors]
+    if meta.description:
+        head.append(f'<meta name="description" content="{escape(meta.description)}">')
+    if meta.subjects:
+        head.append(f'<meta name="keywords" content="{escape(", ".join(meta.subjects))}">')
+    head += [f'<meta name="dcterms.created" content="{stamp}">', f'<meta name="dcterms.modified" content="{stamp}">',
+             '<meta name="generator" content="presswork">']  # fmt: skip
+    return (
+        f'<!DOCTYPE html>\n<html lang="{meta.language}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
+        f'<body class="level-{level}">\n{body}\n</body>\n</html>\n'
+    )
+
 
 
 Typeset = Callable[[list[Job]], Iterator[LaidOut]]  # lays jobs out, yielding each as it comes, in order
