@@ -156,11 +156,11 @@ def main() -> None:
     if args.stage:
         return child_stage(args.stage[0], Path(args.stage[1]), Path(args.stage[2]))
     with tempfile.TemporaryDirectory() as tmp:
+        if args.real_only:  # its books are its own: no default synthetic book
+            return real_books(Path(tmp), args.corpus)
         root = Path(tmp) / "book"
         generate(root, chapters=args.chapters, words=args.words, notes=args.notes)
         out = Path(tmp) / "book.epub"
-        if args.real_only:
-            return real_books(Path(tmp), args.corpus)
         if args.pdf_only:
             plain_s, plain_pages, plain_mb = run_child("plain", root, Path(tmp) / "plain.pdf")
             print(f"{'plain WeasyPrint render, minimal stylesheet':48s} {plain_s:6.2f} s   peak {plain_mb:7.1f} MB (RSS)   {plain_pages} pages")
