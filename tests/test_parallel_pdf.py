@@ -23,6 +23,7 @@ from presswork.layout.printbook import PrintLayout
 from presswork.layout.typeset import LaidOut, Typesetter
 from presswork.lifeline import jobs_default
 from presswork.load.book import load_book
+from presswork.pdf.assembly import pdf_document
 from presswork.pdf.folios import FolioPrinter
 
 LAID_OUT = re.compile(r"^Laying out (?:\d+/\d+: (\S+)|(\S+) again)$", re.M)
@@ -213,6 +214,23 @@ def test_kept_typesetters_stay_warm_until_their_settings_change_or_a_build_fails
     again = PrintLayout(book, Diagnostics(), jobs=1, kept=kept)
     assert [p.laid.pdf for p in again.run().body] == [p.laid.pdf for p in warm.body] == [p.laid.pdf for p in cold.body]
     kept.close()
+
+
+def test_pieces_assembled_again_give_the_bytes_of_pieces_read_afresh(small_book):
+    """watch keeps its pieces between builds, and with each what the assembly read of it (its opened
+    PDF, its named destinations): a rebuild assembling them again opens none of them again and
+    writes the bytes pieces read afresh give."""
+    book = load_book(small_book({"manuscript/chapters/one.md": "# One\n\nText with a [link](#two).\n\n## Two {#two}\n\nMore.\n"}))
+    layout = PrintLayout(book, Diagnostics(), jobs=1).run()
+    first = pdf_document(layout)
+    pieces = layout.front + layout.body
+    opened = [piece.laid.read["pdf"] for piece in pieces]
+    assert pdf_document(layout) == first and all(piece.laid.read["pdf"] is pdf for piece, pdf in zip(pieces, opened))
+    for piece in pieces:
+        piece.laid = LaidOut(piece.laid.pdf, piece.laid.pages)
+    layout.blank = LaidOut(layout.blank.pdf, layout.blank.pages)
+    layout.folios = Folios(layout.folios.texts, tuple(LaidOut(s.pdf, s.pages) for s in layout.folios.samples))
+    assert pdf_document(layout) == first
 
 
 def _flat(items: list) -> list:
