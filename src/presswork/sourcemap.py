@@ -36,8 +36,9 @@ class SourceMap:
     def made(cls, pages: list[list[tuple[Path, int, int | None]]], digests: dict[Path, str]) -> SourceMap:
         """The map of `pages`, with the digests of the texts the build read (`text_digest`)."""
         named = sorted({path for page in pages for path, *_ in page if path in digests})
-        files = {PurePosixPath(path).as_posix(): digests[path] for path in named}
-        return cls(files, [[(PurePosixPath(p).as_posix(), a, b) for p, a, b in page if p in digests] for page in pages])
+        posix = {path: PurePosixPath(path).as_posix() for path in named}  # once a file, not once a page
+        files = {posix[path]: digests[path] for path in named}
+        return cls(files, [[(posix[p], a, b) for p, a, b in page if p in digests] for page in pages])
 
     def _data(self) -> dict:
         index = {name: number for number, name in enumerate(self.files)}

@@ -44,6 +44,12 @@ class FolioPrinter:
                 place = self._folio(content, pikepdf.parse_content_stream(second.pages[kind]), folios.texts, page)
             self.kinds.append((form, content, place))
         self.marked = any(str(operator) in _PAINTING for _, operator in self.kinds[PLAIN_VERSO][1])
+        # Each margins form's content by kind and folio, kept with the samples it was drawn from: watch
+        # keeps them between builds, so a rebuild shapes no folio again
+        kept = folios.samples[0].read.get("margins")
+        if kept is None or kept[0] is not folios.samples[1] or kept[1] != folios.texts:
+            kept = folios.samples[0].read["margins"] = (folios.samples[1], folios.texts, {})
+        self.drawn: dict[tuple[int, str], bytes] = kept[2]
 
     def _folio(self, content: list, other: list, texts: tuple[str, str], page: pikepdf.Page) -> tuple | None:
         """(index of the Tm, of the TJ, the folio's glyphs, anchor x, alignment: 0 left, 1 right,
@@ -78,13 +84,15 @@ class FolioPrinter:
         form, content, place = self.kinds[kind]
         if place is None:
             return form
-        tm, tj, glyphs, anchor, align = place
-        content = list(content)
-        matrix = list(content[tm].operands)
-        matrix[4] = round(anchor - align * glyphs.width(folio), 6)
-        content[tm] = pikepdf.ContentStreamInstruction(matrix, pikepdf.Operator("Tm"))
-        content[tj] = pikepdf.ContentStreamInstruction([glyphs.run(folio)], pikepdf.Operator("TJ"))
-        made = pikepdf.Stream(self.out, pikepdf.unparse_content_stream(content))
+        if (kind, folio) not in self.drawn:
+            tm, tj, glyphs, anchor, align = place
+            content = list(content)
+            matrix = list(content[tm].operands)
+            matrix[4] = round(anchor - align * glyphs.width(folio), 6)
+            content[tm] = pikepdf.ContentStreamInstruction(matrix, pikepdf.Operator("Tm"))
+            content[tj] = pikepdf.ContentStreamInstruction([glyphs.run(folio)], pikepdf.Operator("TJ"))
+            self.drawn[kind, folio] = pikepdf.unparse_content_stream(content)
+        made = pikepdf.Stream(self.out, self.drawn[kind, folio])
         for key, value in form.items():
             if key not in ("/Length", "/Filter", "/DecodeParms"):
                 made[key] = value

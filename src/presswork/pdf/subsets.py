@@ -4,6 +4,7 @@ glyph, so the assembled PDF embeds each face once rather than once a piece."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import pikepdf
 import uharfbuzz as hb
@@ -19,7 +20,8 @@ _CMAP_HEAD = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begin
 _CMAP_TAIL = [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
 
 
-def _subset(face: bytes, glyphs: list[int]) -> bytes | None:
+@lru_cache(maxsize=8)  # a rebuild in watch whose edit used no new glyph cuts nothing again
+def _subset(face: bytes, glyphs: tuple[int, ...]) -> bytes | None:
     """`face` cut down to `glyphs` under their own glyph ids, as WeasyPrint cuts it for one piece."""
     source = hb.Face(hb.Blob(face))
     first = hb.SubsetInput()
@@ -65,7 +67,7 @@ def merge_subsets(out: pikepdf.Pdf) -> None:
                 widths.setdefault(cid, width)
             for cid, text in cmap.items():
                 to_unicode.setdefault(cid, text)
-        glyphs = sorted(set(widths) | set(to_unicode) | {0})
+        glyphs = tuple(sorted(set(widths) | set(to_unicode) | {0}))
         program = _subset(faces[identity], glyphs)
         if program is None:
             _unmerged(identity)
