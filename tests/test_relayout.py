@@ -140,6 +140,18 @@ def test_rules_that_reach_the_first_page_are_rendered_in_full(font_config: FontC
     assert shared(again, kept) == []
 
 
+def test_a_page_opening_inside_a_float_is_rendered_in_full(font_config: FontConfiguration) -> None:
+    """A float broken across pages leaves boxes in the context the hook does not copy: rules
+    reaching the page its rest opens are laid out in full."""
+    tall = '<div style="float: left; width: 60px">' + "<br>".join(f"f{n}" for n in range(30)) + "</div>"
+    html = piece(third=3).replace("<h2>Middle</h2>", "<h2>Middle</h2>" + tall)
+    kept = lay_out(html, font_config)
+    assert kept.layout is not None and not relayout._plain(kept.layout.starts[2])
+    again = relayout.relayout(kept, CSS(string="@page :nth(3) { margin-bottom: 0 }"))
+    assert_as_full_render(again, html)
+    assert shared(again, kept) == []
+
+
 def test_a_sheet_with_element_rules_is_rendered_in_full(font_config: FontConfiguration) -> None:
     html = piece(third=3)
     kept = lay_out(html, font_config)

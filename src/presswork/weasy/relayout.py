@@ -19,18 +19,20 @@ the first layout had at the page the rules first reach:
   `layout_document`'s own post-processing (margin boxes, named strings, bookmarks, backgrounds)
   runs over every page as in a full render. When a page after the ones the rules reach begins in
   the same state as the first layout's (same place in the flow, same notes waiting), the first
-  layout's pages are taken from there on too.
+  layout's pages are taken from there on too. The target collector, which WeasyPrint shares
+  between the layouts, is set back to where the first layout left it.
 
 The result is what `HTML.render` with the extra stylesheet gives (tests/test_relayout.py compares
 pages, lines and PDF bytes). Where that cannot be assured, `relayout` renders in full, as before:
 WeasyPrint's sources not the ones checked (`CHECKED`, a digest of the functions relied on; checked
-with WeasyPrint 70.0), a first layout that needed a second pass or whose content looks up page
-counters or targets (`counter(pages)`, `target-counter()`), a sheet with element rules, a first page reached that is the document's first
-(its size sets viewport units for every element), state this hook does not copy (floats or
-absolute boxes broken across the page), or a second pass needed by the new layout.
+with WeasyPrint 70.0), a first layout that needed a second pass or whose content holds page-based
+counters (`counter(pages)`, a `target-counter()` of a page), a sheet with element rules, rules
+reaching the document's first page (its size sets every element's viewport units), state this
+hook does not copy (floats or absolute boxes broken across the page), or a second pass needed by
+the new layout.
 
-The kept layouts share boxes: the pages before the first page reached are the first layout's boxes
-(shallow copies of the page and root boxes, so that each document gets its own margin boxes).
+The kept layouts share boxes: the pages taken from the first layout are its boxes (shallow copies
+of the page and flow root boxes, so that each document gets its own margin boxes).
 """
 
 from __future__ import annotations
