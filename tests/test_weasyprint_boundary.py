@@ -19,7 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from presswork import weasy
 from presswork.cli import main
 from presswork.render import fonts
-from presswork.weasy import layout, output, relayout
+from presswork.weasy import layout, notearea, output, relayout
 
 FACE = fonts.FACES[0]
 PAGE_CSS = f"""@font-face {{ font-family: "{fonts.FAMILY}"; src: url("{(fonts.FONT_DIR / FACE.file).as_uri()}"); }}
@@ -257,3 +257,23 @@ def test_lines_presswork_broke_are_justified_but_the_last():
     assert short == pytest.approx(300) and tight == pytest.approx(300) and last < 100
     plain = widths("white-space: pre")
     assert plain[0] < 100 and plain[1] > 300
+
+
+def test_notes_are_laid_out_as_children_of_the_footnote_area():
+    """notes_laid_out_once: `block.block_level_layout`'s parameters; `_in_flow_layout` lays each
+    child out with it, the parent as containing block; the footnote area is laid out with no
+    bottom limit (`-inf`) each time a note comes or goes (`_update_footnote_area`) and when the
+    page is done (`make_page`), so a note in it never breaks."""
+    from weasyprint.layout import LayoutContext
+    from weasyprint.layout import page as page_layout
+
+    def source(function) -> str:
+        return " ".join(inspect.getsource(function).split())
+
+    original = getattr(notearea.block.block_level_layout, "__wrapped__", notearea.block.block_level_layout)
+    assert list(inspect.signature(original).parameters) == notearea._PARAMETERS
+    assert "block_level_layout( context, child, bottom_space, skip_stack, box," in source(notearea.block._in_flow_layout)
+    assert "block_level_layout( self, footnote_area, -inf, None," in source(LayoutContext._update_footnote_area)
+    assert "block_level_layout( context, footnote_area, bottom_space=-inf," in source(page_layout.make_page)
+    assert notearea.notes_laid_out_once() and notearea.notes_laid_out_once()
+    assert notearea.block.block_level_layout.__wrapped__ is original
