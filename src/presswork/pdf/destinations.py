@@ -38,10 +38,10 @@ def named_destinations(out: pikepdf.Pdf, pieces: list[Piece], destinations: Call
     """Every piece's named destinations (`destinations`: `piece_destinations` of its PDF), pointed at
     the piece's pages in `out`, in one sorted list."""
     entries = []
-    pages = list(out.pages)  # indexing `out.pages` walks the page tree each time
+    pages = [page.obj for page in out.pages]  # indexing `out.pages` walks the page tree each time
     for piece in pieces:
         for name, number, view in destinations(piece.laid):
-            entries.append((name, pikepdf.Array([pages[placed[id(piece), number]].obj, *view])))
+            entries.append((name, pikepdf.Array([pages[placed[id(piece), number]], *view])))
     entries.sort(key=lambda entry: entry[0])
     flat = pikepdf.Array()
     for name, dest in entries:
