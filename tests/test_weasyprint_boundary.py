@@ -10,6 +10,7 @@ import tomllib
 from importlib import metadata
 
 import pikepdf
+import weasyprint.layout as layout_module
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
@@ -19,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from presswork import weasy
 from presswork.cli import main
 from presswork.render import fonts
-from presswork.weasy import layout, notearea, output, relayout
+from presswork.weasy import layout, marginboxes, notearea, output, relayout
 
 FACE = fonts.FACES[0]
 PAGE_CSS = f"""@font-face {{ font-family: "{fonts.FAMILY}"; src: url("{(fonts.FONT_DIR / FACE.file).as_uri()}"); }}
@@ -277,3 +278,30 @@ def test_notes_are_laid_out_as_children_of_the_footnote_area():
     assert "block_level_layout( context, footnote_area, bottom_space=-inf," in source(page_layout.make_page)
     assert notearea.notes_laid_out_once() and notearea.notes_laid_out_once()
     assert notearea.block.block_level_layout.__wrapped__ is original
+
+
+def test_margin_boxes_are_made_for_each_page_from_its_page_type_and_named_strings():
+    """margin_boxes_laid_out_once: `layout_document` lays each page's margin boxes out with
+    `make_margin_boxes(context, page, state)`, the name in `weasyprint.layout`; each box's style is
+    `context.style_for(page.page_type, at_keyword)` for the sixteen `AT_KEYWORDS`, its content
+    built by `content_to_boxes`, a `string()` as `context.get_string_set_for(page, *value)`; a
+    computed style keeps its `cascaded` declarations."""
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import page as page_layout
+
+    def source(function) -> str:
+        return " ".join(inspect.getsource(function).split())
+
+    original = getattr(layout_module.make_margin_boxes, "__wrapped__", layout_module.make_margin_boxes)
+    assert original is page_layout.make_margin_boxes and inspect.isgeneratorfunction(original)
+    assert list(inspect.signature(original).parameters) == ["context", "page", "state"]
+    assert "children.extend(make_margin_boxes(context, page, state))" in source(layout_module.layout_document)
+    made = source(original)
+    assert "style = context.style_for(page.page_type, at_keyword)" in made and "build.content_to_boxes(" in made
+    for side, wheres in (("top", "'left', 'center', 'right'"), ("left", "'top', 'middle', 'bottom'")):
+        assert f"suffixes = [{wheres}]" in made and f"('{side}'," in made
+    assert all(f"'{corner}'" in made for corner in marginboxes.AT_KEYWORDS[-4:]) and len(marginboxes.AT_KEYWORDS) == 16
+    assert "add_text(''.join(context.get_string_set_for(page, *value)))" in source(build.compute_content_list)
+    assert isinstance(layout.page_box(HTML(string="<p>x</p>").render().pages[0]).style.cascaded, dict)
+    assert marginboxes.margin_boxes_laid_out_once() and marginboxes.margin_boxes_laid_out_once()
+    assert layout_module.make_margin_boxes.__wrapped__ is original

@@ -36,7 +36,7 @@ from ..model import Metadata
 from ..render import fonts
 from ..render.xhtml import escape
 from ..weasy import layout as weasy
-from ..weasy import notearea
+from ..weasy import marginboxes, notearea
 from .fetcher import BOOK_URL, BookFetcher
 from .indexlinks import link_locators
 from .pagelength import render_with_long_pages
@@ -115,6 +115,7 @@ class Typesetter:
         weasy.images_written_as_stored()
         weasy.faces_written_as_stand_ins()
         notearea.notes_laid_out_once()
+        marginboxes.margin_boxes_laid_out_once()
         self.variant = variant
         self.metadata = metadata
         self.marks = {weasy.raster_image_id(src, BOOK_URL): PLACEHOLDER_KEY for src in placeholders}

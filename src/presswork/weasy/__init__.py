@@ -3,7 +3,8 @@ is not its public, documented API lives in this package, one function a hook, ea
 touches, why, and the WeasyPrint versions it was checked with. `layout.py` holds the hooks used
 while a piece is laid out, `relayout.py` the one that lays a piece out again with page rules added
 (from the first page they reach), `notearea.py` the one that lays a page's notes out once each,
-`output.py` those that read or rebuild the PDF WeasyPrint wrote.
+`marginboxes.py` the one that lays margin boxes out once for each way they look, `output.py` those
+that read or rebuild the PDF WeasyPrint wrote.
 
 The public API (`HTML`, `CSS`, `FontConfiguration`, `URLFetcher`, `Document.write_pdf` and its
 finisher, a page's `anchors`, `links` and `bookmarks`) is used where it is needed, not here.
