@@ -37,6 +37,7 @@ from ..render import fonts
 from ..render.xhtml import escape
 from ..weasy import layout as weasy
 from ..weasy import marginboxes, notearea
+from . import shaping
 from .fetcher import BOOK_URL, BookFetcher
 from .indexlinks import link_locators
 from .pagelength import render_with_long_pages
@@ -187,6 +188,7 @@ def _start_worker(root: Path, css: str, variant: str | None, metadata: Metadata,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Typesetter(root, css, variant, metadata, placeholders)
+    shaping.prepare(metadata.language)  # while the parent gets the first pieces ready, not in the first piece's time
 
 
 def _lay_out_in_worker(job: Job) -> LaidOut:
