@@ -45,10 +45,10 @@ def piece(notes: int) -> str:
     return "<html lang=en><body>" + "\n".join(body) + "</body></html>"
 
 
-def render(html: str) -> tuple[bytes, list[int]]:
-    """The PDF, how many notes each page holds, and how many times a note was laid out."""
+def render(html: str, css: str = CSS_TEXT) -> tuple[bytes, list[int]]:
+    """The PDF, and how many notes each page holds."""
     font_config = FontConfiguration()
-    document = HTML(string=html).render(stylesheets=[CSS(string=CSS_TEXT, font_config=font_config)], font_config=font_config)
+    document = HTML(string=html).render(stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config)
     return document.write_pdf(), [len(list(layout.page_notes(page))) for page in document.pages]
 
 
@@ -81,3 +81,13 @@ def test_notes_laid_out_once_give_the_pdf_weasyprint_gives(monkeypatch: pytest.M
     # lays notes out c (c + 1) / 2 + c times; here about once each, again only where a note moved on
     assert len(note_layouts) >= sum(count * (count + 3) // 2 for count in pages)
     assert len(set(note_layouts)) == 30 and once_layouts <= 30 + len(pages)
+
+
+def test_inline_notes_wrapped_together_give_the_pdf_weasyprint_gives(monkeypatch: pytest.MonkeyPatch):
+    """Notes displayed inline share anonymous blocks in the area, each holding the notes of the
+    page so far: such a block is laid out afresh each time, never taken for another."""
+    html, css = piece(notes=12), CSS_TEXT + ".footnote { footnote-display: inline; }"
+    assert notearea.notes_laid_out_once()
+    once, pages = render(html, css)
+    monkeypatch.setattr(block, "block_level_layout", block.block_level_layout.__wrapped__)
+    assert render(html, css) == (once, pages) and max(pages) >= 3

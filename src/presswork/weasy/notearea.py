@@ -16,6 +16,7 @@ import inspect
 from math import inf
 from typing import Any
 
+from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, InlineBox, LineBox, TextBox
 from weasyprint.layout import block
 
@@ -36,7 +37,8 @@ def notes_laid_out_once() -> bool:
     (`deepcopy`) for the same input afterwards, within one document's layout (the cache lives on
     WeasyPrint's `LayoutContext`). A note is kept only when its layout changed nothing else: no
     float, positioned box or break (the area is laid out with no bottom limit), and only plain
-    boxes (`_PLAIN`). Idempotent; False, leaving WeasyPrint as it is, where the function is not
+    boxes (`_PLAIN`); and only a note's own box, not an anonymous block around inline notes (whose
+    style, the area's, does not tell which notes it holds). Idempotent; False, leaving WeasyPrint as it is, where the function is not
     the one known (`_PARAMETERS`)."""
     original = block.block_level_layout
     if hasattr(original, "__wrapped__"):  # done already
@@ -50,7 +52,8 @@ def notes_laid_out_once() -> bool:
                            discard: bool = False, max_lines: Any = None) -> Any:  # fmt: skip
         args = (context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes,
                 adjoining_margins, first_letter_style, first_line_style, discard, max_lines)  # fmt: skip
-        if (not isinstance(containing_block, FootnoteAreaBox) or bottom_space != -inf or skip_stack is not None
+        if (not isinstance(containing_block, FootnoteAreaBox) or isinstance(box.style, AnonymousStyle)
+                or bottom_space != -inf or skip_stack is not None
                 or first_letter_style is not None or first_line_style is not None or adjoining_margins is None
                 or absolute_boxes is None or fixed_boxes is None):  # fmt: skip
             return original(*args)
