@@ -208,3 +208,39 @@ def test_other_weasyprint_sources_are_rendered_in_full(monkeypatch: pytest.Monke
         assert_as_full_render(again, html)
     finally:
         relayout.available.cache_clear()
+
+
+def test_a_layout_made_again_with_more_pages_than_the_first_is_laid_out_as_a_full_render(font_config: FontConfiguration) -> None:
+    """A page made shorter pushes the rest a page on: the pages after it are all new ones, more
+    than the first layout had."""
+    html = piece(third=3)
+    kept = lay_out(html, font_config)
+    again = relayout.relayout(kept, CSS(string="@page :nth(2) { margin-bottom: 200px }"))
+    assert len(again.document.pages) > len(kept.document.pages)
+    assert_as_full_render(again, html)
+    assert shared(again, kept) == [0]
+
+
+def test_notes_carried_past_the_last_line_keep_their_pages(font_config: FontConfiguration) -> None:
+    """A note too long for the page left after the last line goes on a page of its own: when the
+    page holding the last line is the first layout's, so is that page (WeasyPrint's loop stops at a
+    page it takes whose flow is done, whatever notes wait)."""
+    note = "<br>".join(f"long note line {n}" for n in range(12))
+    html = piece(third=3) + block(14, "d0") + f'<div>d1<span class=note>{note}</span></div>'
+    kept = lay_out(html, font_config)
+    assert not lines(kept.document)[-1] and "long note line 0" in texts(kept.document)[-1]
+    again = relayout.relayout(kept, long_spread(kept, {1, 2}))
+    assert_as_full_render(again, html)
+    assert shared(again, kept)[-2:] == [len(kept.document.pages) - 2, len(kept.document.pages) - 1]
+
+
+def test_a_page_of_notes_alone_that_the_first_layout_had_not_is_made(font_config: FontConfiguration) -> None:
+    """A page a line long takes the piece's last lines in: the long note they call no longer fits
+    and goes on a page of its own, where the first layout had the last lines (WeasyPrint, finding
+    nothing of the flow left, would take the first layout's page)."""
+    note = "<br>".join(f"long note line {n}" for n in range(12))
+    html = piece(third=3) + block(3, "d0") + block(1, "d1") + f"<div>d2<span class=note>{note}</span></div>"
+    kept = lay_out(html, font_config)
+    again = relayout.relayout(kept, CSS(string="@page :nth(3) { margin-bottom: 0 }"))
+    assert_as_full_render(again, html)
+    assert not lines(again.document)[-1] and "long note line 0" in texts(again.document)[-1]

@@ -259,8 +259,10 @@ def _again(job: _Again, original: Any, context: Any, root_box: Any, html: Any) -
     context.page_maker = list(entries)
     _restore(context, base.starts[first])
     layout.starts.append(base.starts[0])
+    taken = False
     for number, page in enumerate(original(context, root_box, html, kept)):
-        if number < len(kept) and page is kept[number]:  # taken from the first layout
+        taken = number < len(kept) and page is kept[number]
+        if taken:  # taken from the first layout
             layout.pages.append(base.pages[number])
             layout.starts.append(base.starts[number + 1])
         else:
@@ -268,13 +270,25 @@ def _again(job: _Again, original: Any, context: Any, root_box: Any, html: Any) -
             state = _state(context)
             after = number + 1
             following = context.page_maker[after] if after < len(context.page_maker) else None
-            if following is not None and following is entries[after] and (following[0] is not None or context.reported_footnotes):
-                # WeasyPrint finds that the next page begins as before: it takes the first layout's
-                # unless the context's state differs or the new rules reach it
-                if not (job.reached < after < len(base.pages) and _same(state, base.starts[after])):
+            if following is not None and (following[0] is not None or context.reported_footnotes):
+                # WeasyPrint takes the first layout's next page where it finds that the page begins
+                # as it did there, and where the page is one of notes alone (it makes such a page
+                # only with no first layout): it is made unless the context's state is the same
+                # too and the new rules do not reach it
+                if not (after < len(entries) and following is entries[after] and job.reached < after < len(base.pages)
+                        and _same(state, base.starts[after])):  # fmt: skip
                     following[-1]["content_changed"] = True
             layout.starts.append(state)
         yield page
+    if taken and len(layout.pages) < len(base.pages):
+        # WeasyPrint stops after a page it takes whose flow is done, though notes wait for the
+        # pages after it (`make_all_pages` forgets them for a page taken): those pages are the
+        # first layout's, as the page taken is
+        context.page_maker[len(layout.pages) + 1:] = entries[len(layout.pages) + 1:]
+        for number in range(len(layout.pages), len(base.pages)):
+            layout.pages.append(base.pages[number])
+            layout.starts.append(base.starts[number + 1])
+            yield kept[number]
 
 
 def _targets(context: Any) -> dict[str, tuple[Any, Any]]:
