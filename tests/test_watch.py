@@ -401,3 +401,19 @@ def test_a_client_that_sends_nothing_is_let_go(site, monkeypatch):
         started = time.monotonic()
         assert stalled.recv(1024) == b""  # closed by the server, nothing sent
         assert time.monotonic() - started < 5
+
+
+def test_a_save_made_while_the_first_build_runs_is_built(small_book, watching, tmp_path):
+    """A save that comes after the first build has read the sources, and before it is served: the
+    PDF served then is built again, with the save in it (not only at the next save)."""
+    chapters = {f"manuscript/chapters/{name}.md": f"# {name.title()}\n\n" + PARAGRAPH * 6 + "\n"
+                for name in ("one", "two", "three")}  # fmt: skip
+    root = small_book({"manuscript/book.yaml": THREE_CHAPTERS, **chapters})
+    watcher = watching(str(root), "--product", "pdf", "--jobs", "1", "-v", "--out", str(tmp_path / "out"),
+                       "--cache", str(tmp_path / "watch-cache"))  # fmt: skip
+    watcher.wait_for_line(r"Laying out 1/\d+")  # the sources read, the first build under way
+    two = root / "manuscript/chapters/two.md"
+    two.write_text(two.read_text().replace("twice", "thrice", 1))
+    assert watcher.wait_for(lambda s: s["generation"] == 1)["error"] is None
+    status = watcher.wait_for(lambda s: s["generation"] == 2 and not s["building"])
+    assert status["error"] is None and "thrice" in pdf_text(get(watcher.port, "/a-small-book.pdf")[2])

@@ -38,6 +38,9 @@ SOURCES = ("manuscript", "images", "styles")  # the book's folders a build reads
 # caught half-written is built again at once, as its last write is a change of its own
 QUIET_FOR = 50
 GATHER_AT_MOST = 1600  # ms: changes that keep coming are built in batches this long
+# ms: how long the watcher waits for a save before it tells the loop it is listening; the first
+# time, the loop looks for saves made before (while the first build ran), which it cannot report
+LISTENING_AFTER = 500
 
 
 class WatchReporter(Reporter, Protocol):
@@ -131,12 +134,36 @@ def watch(root: Path, product: str, out_dir: Path, options: BuildOptions, strict
 
             kept = KeptTypesetters()
         rebuild = Rebuilder(root, BACKENDS[product], out_dir, options, strict, cache_folder, report, say, preview, kept)
+        changes = BookChanges(ignored)
+        before = sources(folders, changes)
         rebuild("Built")
-        for _changes in watchfiles.watch(*folders, watch_filter=BookChanges(ignored), step=QUIET_FOR,
-                                         debounce=GATHER_AT_MOST):  # fmt: skip
+        listening = False  # the watcher started after the first build: a save made during it is not in its batches
+        for batch in watchfiles.watch(*folders, watch_filter=changes, step=QUIET_FOR, debounce=GATHER_AT_MOST,
+                                      rust_timeout=LISTENING_AFTER, yield_on_timeout=True):  # fmt: skip
+            if not batch and (listening or sources(folders, changes) == before):
+                listening = True
+                continue
+            listening = True
             rebuild("Rebuilt")
     finally:
         if kept is not None:
             kept.close()
         server.shutdown()
         server.server_close()
+
+
+def sources(folders: list[Path], changes: BookChanges) -> dict[str, tuple[int, int, int]]:
+    """Each file in `folders` whose saves `changes` lets through: its inode, modification time and size."""
+    found = {}
+    for folder in folders:
+        for base, dirs, names in os.walk(folder):
+            dirs[:] = [name for name in dirs if changes(watchfiles.Change.modified, os.path.join(base, name))]
+            for name in names:
+                path = os.path.join(base, name)
+                if changes(watchfiles.Change.modified, path):
+                    try:
+                        info = os.stat(path)
+                    except OSError:  # gone since it was listed
+                        continue
+                    found[path] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    return found
