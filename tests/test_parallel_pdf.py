@@ -184,9 +184,54 @@ def test_the_serial_typesetter_and_a_worker_set_and_write_the_same_piece(sample_
     job = typeset.Job("p", body, css, 1, text)
     here = Typesetter(sample_copy, "", None, book.metadata).lay_out(job)
     with typeset.typesetters(2, sample_copy, "", None, book.metadata) as run:
-        [there] = list(run([job]))
+        there, _ = list(run([job, job]))  # two jobs: the pool's workers lay them out
     set_before = Typesetter(sample_copy, "", None, book.metadata).lay_out(typeset.Job("p", text.set(body), css))
     assert there == here == set_before and here.pdf.startswith(b"%PDF-")
+
+
+@pytest.mark.skipif(jobs_default() < 2, reason="one core: no worker processes")
+def test_a_lone_job_is_laid_out_here_until_a_batch_opens_the_pool(sample_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    """Starting workers costs more than laying one piece out (a rebuild after a small edit): the
+    pool opens with the first batch of more than one job, and lays every batch out after that."""
+    book = load_book(sample_copy)
+    css = "@page { size: 4in 6in; margin: 0.5in; }"
+    job = typeset.Job("p", "<section><p>A forme locked up in its chase.</p></section>", css)
+    here = Typesetter(sample_copy, "", None, book.metadata).lay_out(job)
+    opened: list[int] = []
+    pool = typeset._pool
+
+    def counted(*settings: object):
+        opened.append(1)
+        return pool(*settings)
+
+    monkeypatch.setattr(typeset, "_pool", counted)
+    with typeset.typesetters(2, sample_copy, "", None, book.metadata) as run:
+        assert list(run([])) == [] and list(run([job])) == [here] and not opened
+        assert list(run([job, job])) == [here, here] and len(opened) == 1
+        monkeypatch.setattr(Typesetter, "lay_out", lambda self, job: pytest.fail("laid out here"))  # the workers are forked before
+        assert list(run([job])) == [here] and len(opened) == 1  # laid out in the open pool
+
+
+@pytest.mark.skipif(jobs_default() < 2, reason="one core: --jobs 2 runs as --jobs 1")
+def test_a_rebuild_laying_one_piece_out_here_gives_the_bytes_of_a_serial_build(sample_copy: Path, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):  # fmt: skip
+    """After a one-word edit `--jobs 2` lays the one piece the build cache misses out in the parent,
+    starting no worker, and writes the bytes a cold `--jobs 1` build of the edited book writes."""
+    book = tmp_path / "book"
+    shutil.copytree(sample_copy, book)
+    args = ("--cache", str(tmp_path / "cache"), "--jobs", "2")
+    assert build(book, "--out", str(tmp_path / "cold"), *args, fmt="pdf").exit_code == 0
+    chapter = book / "manuscript" / "chapters" / "02-mainz.md"
+    head, body = chapter.read_text(encoding="utf-8").split("\n\n", 1)
+    chapter.write_text(head + "\n\n" + body.replace(" the ", " a ", 1), encoding="utf-8")
+    monkeypatch.setattr(typeset, "_lay_out_in_worker", _die)  # a worker laying a piece out fails the build
+    result = build(book, "--out", str(tmp_path / "edit"), *args, fmt="pdf")
+    assert result.exit_code == 0, result.output
+    assert laid_out(result.output) == ["ch-mainz"]
+    monkeypatch.undo()
+    serial = build(book, "--out", str(tmp_path / "serial"), "--cache", str(tmp_path / "serial-cache"), "--jobs", "1", fmt="pdf")
+    assert serial.exit_code == 0, serial.output
+    assert (tmp_path / "edit" / "pressmans-craft.pdf").read_bytes() == (tmp_path / "serial" / "pressmans-craft.pdf").read_bytes()
 
 
 def test_kept_typesetters_stay_warm_until_their_settings_change_or_a_build_fails(sample_copy: Path):

@@ -212,13 +212,32 @@ def typesetters(jobs: int, root: Path, css: str, variant: str | None, metadata: 
                 placeholders: frozenset[str] = frozenset()) -> Iterator[Typeset]:  # fmt: skip
     """A function laying jobs out in order: in this process with one job at a time (the serial
     build), else in a pool of at most `jobs` worker processes (never more than the cores), which
-    end with this process however it ends. The same code lays every piece out either way, so the
-    bytes do not depend on `jobs`."""
+    end with this process however it ends. The pool opens with the first batch of more than one
+    job: until then a lone job (a rebuild after a small edit misses the build cache for one piece)
+    is laid out here, which costs less than starting workers, each reading the book's CSS and
+    faces. The same code lays every piece out either way, so the bytes do not depend on `jobs`."""
     jobs = max(1, min(jobs, jobs_default()))
-    if jobs == 1:
-        here = Typesetter(root, css, variant, metadata, placeholders)
-        yield lambda batch: map(here.lay_out, batch)
-        return
+    here: Typesetter | None = None
+    with ExitStack() as stack:
+        pool: Typeset | None = None
+
+        def run(batch: list[Job]) -> Iterator[LaidOut]:
+            nonlocal here, pool
+            if pool is None and jobs > 1 and len(batch) > 1:
+                pool = stack.enter_context(_pool(jobs, root, css, variant, metadata, placeholders))
+            if pool is not None:
+                return pool(batch)
+            if batch and here is None:
+                here = Typesetter(root, css, variant, metadata, placeholders)
+            return map(here.lay_out, batch) if here is not None else iter(())
+
+        yield run
+
+
+@contextmanager
+def _pool(jobs: int, root: Path, css: str, variant: str | None, metadata: Metadata,
+          placeholders: frozenset[str]) -> Iterator[Typeset]:  # fmt: skip
+    """`typesetters`' pool of `jobs` worker processes, each with its own typesetter."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     lifeline = Lifeline() if fork else None  # a spawned worker inherits no pipe (Windows)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
