@@ -130,12 +130,33 @@ def test_a_layout_made_again_is_made_again_in_turn(font_config: FontConfiguratio
     assert shared(second, first)[:3] == [0, 1, 2]
 
 
-def test_rules_that_reach_the_first_page_are_rendered_in_full(font_config: FontConfiguration) -> None:
-    """The first page's size sets every element's viewport units: a sheet reaching it is laid out
-    in full, with no page of the first layout."""
+def test_rules_that_reach_the_first_page_are_laid_out_again_from_it(font_config: FontConfiguration) -> None:
+    """No style of the piece uses viewport units (which the first page's size sets): a sheet
+    reaching the first page lays it out again, and the pages after it that begin as they did come
+    from the first layout."""
     html = piece(third=3)
     kept = lay_out(html, font_config)
     again = relayout.relayout(kept, long_spread(kept, {0}))
+    assert_as_full_render(again, html)
+    assert shared(again, kept) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("where", ["style attribute", "element rule", "page rule"])
+def test_rules_that_reach_the_first_page_of_a_piece_using_viewport_units_are_rendered_in_full(
+        font_config: FontConfiguration, where: str) -> None:  # fmt: skip
+    """A length in viewport units, which the first page's size sets and the first layout's
+    computed styles keep, in an element's style attribute, a rule of the document's sheet or a page
+    rule: a sheet reaching the first page is laid out in full, with no page of the first layout."""
+    html = piece(third=3)
+    sheet = PAGE
+    if where == "style attribute":
+        html = html.replace("<h2>Middle</h2>", '<h2 style="margin-top: 2vh">Middle</h2>')
+    elif where == "element rule":
+        sheet += "\nh2 { margin-top: 2vh }"
+    else:
+        sheet += "\n@page { @bottom-left { content: 'x'; width: 10vw } }"
+    kept = relayout.render(HTML(string=html), [CSS(string=sheet, font_config=font_config)], font_config=font_config)
+    again = relayout.relayout(kept, CSS(string="@page :nth(1) { margin-bottom: 0 }"))
     assert_as_full_render(again, html)
     assert shared(again, kept) == []
 

@@ -27,9 +27,10 @@ pages, lines and PDF bytes). Where that cannot be assured, `relayout` renders in
 WeasyPrint's sources not the ones checked (`CHECKED`, a digest of the functions relied on; checked
 with WeasyPrint 70.0), a first layout that needed a second pass or whose content holds page-based
 counters (`counter(pages)`, a `target-counter()` of a page), a sheet with element rules, rules
-reaching the document's first page (its size sets every element's viewport units), state this
-hook does not copy (floats or absolute boxes broken across the page), or a second pass needed by
-the new layout.
+reaching the document's first page when a style of the document may use viewport units (the
+first page's size sets them, and the elements' computed styles, shared with the first layout,
+keep them: `_sizes_unused`), state this hook does not copy (floats or absolute boxes broken across
+the page), or a second pass needed by the new layout.
 
 The kept layouts share boxes: the pages taken from the first layout are its boxes (shallow copies
 of the page and flow root boxes, so that each document gets its own margin boxes).
@@ -48,7 +49,10 @@ from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 
 import weasyprint.layout as weasy_layout
+from tinycss2 import ast as css_ast
 from weasyprint.css import StyleFor
+from weasyprint.css.properties import Dimension
+from weasyprint.css.units import VIEWPORT_UNITS
 from weasyprint.document import Document, Page
 from weasyprint.layout import page as weasy_page
 from weasyprint.layout.page import PageType
@@ -186,7 +190,7 @@ def relayout(kept: Kept, extra: CSS) -> Kept:
         return render(kept.html, stylesheets, **kept.options)
     reached = [number for number, page in enumerate(base.pages) if _reaches(extra, page.box.page_type)]
     first = reached[0] if reached else len(base.pages)
-    if first == 0 or not _plain(base.starts[first]):
+    if first == 0 and not _sizes_unused(base.context.style_for, extra) or not _plain(base.starts[first]):
         return render(kept.html, stylesheets, **kept.options)
     style_for = copy.copy(base.context.style_for)
     style_for._sheets = [*style_for._sheets, (extra, "user", None)]  # as get_all_computed_styles lists user sheets
@@ -355,6 +359,35 @@ def _same(state: dict[str, Any], other: dict[str, Any]) -> bool:
             and not any(boxes for pages in (*state["running_elements"].values(), *other["running_elements"].values())
                         for boxes in pages.values())
             and _plain(state) and _plain(other))  # fmt: skip
+
+
+def _sizes_unused(style_for: StyleFor, extra: CSS) -> bool:
+    """Whether no style of the document can use the first page's size: no viewport unit in the
+    values any element's declarations give it (the cascade WeasyPrint made of every element, style
+    attributes included, kept by its computed style), nor in the page rules of its sheets and of
+    `extra`. Then a new first page changes no computed style, and a layout made again from it is
+    the full render's."""
+    sheets = [sheet for sheet, _origin, _specificity in style_for._sheets] + [extra]
+    return not (any(_viewport(value) for style in style_for._computed_styles.values()
+                    for value, _weight in getattr(style, "cascaded", {}).values())
+                or any(_viewport(declarations) for sheet in sheets for _rule, _selectors, declarations in sheet.page_rules))  # fmt: skip
+
+
+def _viewport(value: Any) -> bool:
+    """Whether a declared value (as WeasyPrint keeps it) may hold a viewport length: a dimension or
+    a CSS token in a viewport unit, or a value of a kind this does not know."""
+    if value is None or isinstance(value, (str, int, float)):
+        return False
+    if isinstance(value, (Dimension, css_ast.DimensionToken)):
+        return str(value.unit).lower() in VIEWPORT_UNITS
+    if isinstance(value, (tuple, list)):
+        return any(_viewport(item) for item in value)
+    if isinstance(value, css_ast.FunctionBlock):
+        return _viewport(value.arguments)
+    if isinstance(value, (css_ast.ParenthesesBlock, css_ast.SquareBracketsBlock, css_ast.CurlyBracketsBlock)):
+        return _viewport(value.content)
+    return not isinstance(value, (css_ast.IdentToken, css_ast.LiteralToken, css_ast.WhitespaceToken, css_ast.StringToken,
+                                  css_ast.NumberToken, css_ast.PercentageToken, css_ast.HashToken, css_ast.URLToken))  # fmt: skip
 
 
 def _reaches(sheet: CSS, page_type: Any) -> bool:
