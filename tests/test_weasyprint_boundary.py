@@ -5,6 +5,9 @@ refusal of a WeasyPrint outside the range."""
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 import io
 import tomllib
 from importlib import metadata
@@ -305,3 +308,23 @@ def test_margin_boxes_are_made_for_each_page_from_its_page_type_and_named_string
     assert isinstance(layout.page_box(HTML(string="<p>x</p>").render().pages[0]).style.cascaded, dict)
     assert marginboxes.margin_boxes_laid_out_once() and marginboxes.margin_boxes_laid_out_once()
     assert layout_module.make_margin_boxes.__wrapped__ is original
+
+
+@pytest.mark.skipif(not os.access("/sbin/ldconfig", os.X_OK), reason="no ldconfig: the standard search stays")
+def test_weasyprint_finds_its_libraries_with_one_ldconfig_run():
+    """`find_libraries_once`: a fresh process loading WeasyPrint runs one `ldconfig -p` (ctypes
+    alone runs ldconfig, gcc and ld for each name WeasyPrint tries), and finds what ctypes finds."""
+    probe = ("import ctypes.util, subprocess\n"
+             "runs = []\n"
+             "popen = subprocess.Popen.__init__\n"
+             "subprocess.Popen.__init__ = lambda self, args, *a, **k: runs.append(args) or popen(self, args, *a, **k)\n"
+             "standard = [ctypes.util.find_library(n) for n in ('c', 'pango-1.0', 'libpango-1.0-0')]\n"
+             "del runs[:]\n"
+             "from presswork.weasy import find_libraries_once\n"
+             "find_libraries_once(); find_libraries_once()\n"
+             "import weasyprint.text.ffi\n"
+             "found = [ctypes.util.find_library(n) for n in ('c', 'pango-1.0', 'libpango-1.0-0')]\n"
+             "print(len(runs), found == standard, found[1])\n")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})  # fmt: skip
+    assert result.stdout.split() == ["1", "True", "libpango-1.0.so.0"], result.stderr

@@ -33,7 +33,7 @@ from .pipeline import GROUPS, Pipeline, expand
 from .preflight import STANDARDS
 from .preview import PREVIEWS
 from .text.labels import counted, shortened
-from .weasy import check_version
+from .weasy import check_version, find_libraries_once
 
 # Libraries that log every CSS rule they skip, every glyph they subset, every damage of a PDF they
 # read: noise for a user, whose problems presswork reports itself in one line. Quietened when the
@@ -191,6 +191,7 @@ def main() -> None:
     Run it in a book folder (one holding manuscript/book.yaml), or give the folder.
     """
     check_version()  # before any command loads WeasyPrint
+    find_libraries_once()
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
 

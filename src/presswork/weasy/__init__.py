@@ -16,6 +16,12 @@ the installed version (`check_version`) before anything loads it.
 
 from __future__ import annotations
 
+import os
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
 from importlib import metadata
 
 from ..errors import PressworkError
@@ -36,3 +42,42 @@ def check_version() -> None:
         raise PressworkError(f"presswork needs WeasyPrint {FLOOR} to {CEILING}; "
                              + (f"{installed} is installed" if installed else "none is installed"), None,
                              f"pip install 'weasyprint>={FLOOR},<{CEILING + 1}'")  # fmt: skip
+
+
+_ABIS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+         "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}  # ldconfig's name of each 64-bit ABI (as ctypes has it)
+
+
+def find_libraries_once() -> None:
+    """Let WeasyPrint find its C libraries (Pango, HarfBuzz, fontconfig...) with one `ldconfig -p`.
+    Its loader asks cffi for each under Windows-style names first, and cffi asks
+    `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then `gcc`, then `ld` for every
+    name it cannot find: 22 look-ups, about 0.2 s of CPU at each start of a command that lays
+    pages out. Here the listing is read once (when WeasyPrint first loads) and a name it lacks is
+    not found: WeasyPrint then tries the library's file name (`libpango-1.0.so.0`), which the
+    dynamic loader finds without `find_library`. Elsewhere (macOS, Windows, no ldconfig) nothing
+    changes. Checked with WeasyPrint 68 (`weasyprint/text/ffi.py`, `_dlopen`)."""
+    import ctypes.util
+
+    ldconfig = "/sbin/ldconfig"
+    if sys.platform != "linux" or not os.access(ldconfig, os.X_OK) or ctypes.util.find_library is _find_library:
+        return
+    _standard.append(ctypes.util.find_library)
+    ctypes.util.find_library = _find_library
+
+
+_standard: list[Callable[[str], str | None]] = []  # ctypes' own find_library, once replaced
+_listing: list[str] = []  # `ldconfig -p`, once read ("" when it could not be)
+
+
+def _find_library(name: str) -> str | None:
+    """`find_library` answered from one `ldconfig -p` listing (`find_libraries_once`)."""
+    if not _listing:
+        run = subprocess.run(["/sbin/ldconfig", "-p"], stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, env={"LC_ALL": "C", "LANG": "C"}, check=False)  # fmt: skip
+        _listing.append(os.fsdecode(run.stdout) if run.returncode == 0 else "")
+    if not _listing[0]:
+        return _standard[0](name)  # no listing: the standard search
+    abi = _ABIS.get(f"{os.uname().machine}-{struct.calcsize('l') * 8}", "libc6")
+    match = re.search(r"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(name), abi), _listing[0])
+    return match.group(1) if match else None
