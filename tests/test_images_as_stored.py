@@ -97,3 +97,23 @@ def test_a_marked_image_carries_the_key_wherever_it_is_stored(tmp_path: Path) ->
         assert stored.get("/PressworkPlaceholder") is True
         unmarked, _ = written(tmp_path, gradient(mode), name)
         assert "/PressworkPlaceholder" not in unmarked
+
+
+def test_an_image_written_outside_the_typesetter_is_encoded_by_weasyprint(tmp_path: Path) -> None:
+    """The hook, once in place, stores samples only where the print typesetter writes a piece
+    (`images_marked`): a screen edition written in the same process after the print book (`build
+    pdf digital --jobs 1`) gets WeasyPrint's own encoding, the bytes `build digital` alone gives."""
+    from weasyprint import HTML
+
+    image = gradient("RGB", (300, 200))
+    image.save(tmp_path / "figure.png", compress_level=1)
+    html = HTML(string='<p><img src="figure.png" style="width: 2in"></p>', base_url=tmp_path.as_uri() + "/")
+    weasy.images_written_as_stored()
+    with weasy.images_marked({}):
+        inside = pikepdf.open(io.BytesIO(html.write_pdf()))
+    outside = pikepdf.open(io.BytesIO(html.write_pdf()))
+    [stored] = inside.pages[0].Resources.XObject.values()
+    [encoded] = outside.pages[0].Resources.XObject.values()
+    assert stored.read_raw_bytes() == idat((tmp_path / "figure.png").read_bytes())
+    assert encoded.read_raw_bytes() != stored.read_raw_bytes()
+    assert pikepdf.PdfImage(encoded).as_pil_image().tobytes() == image.tobytes()

@@ -224,7 +224,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COLOUR = {"RGB": 2, "L": 0}  # a PNG's colour type for the modes whose samples a PDF takes as they are
 # While a document is written (in this thread): image id -> a key its image XObject gets
 # (`images_marked`); a face's program -> what is embedded in its place (`faces_stood_in`)
-_marks: ContextVar[Mapping[str, str]] = ContextVar("marks", default={})
+_marks: ContextVar[Mapping[str, str] | None] = ContextVar("marks", default=None)  # None: not a print piece written
 _stand_ins: ContextVar[Mapping[bytes, bytes]] = ContextVar("stand_ins", default={})
 
 
@@ -260,12 +260,17 @@ def images_written_as_stored() -> None:
     written from its file's compressed samples instead of being decoded and encoded again by
     Pillow (a 1200 × 800 figure: some 20 ms each time a piece holding it is written): the wrapper
     hands them to WeasyPrint's own writer in place of its `_get_png_data`, so the XObject's
-    dictionary is WeasyPrint's. The image of an id `images_marked` names gets its key. Idempotent."""
+    dictionary is WeasyPrint's. The image of an id `images_marked` names gets its key. Only while
+    `images_marked` is in force (a print piece written): another PDF of the process (the screen
+    edition, after the print book's pieces with --jobs 1) is written as WeasyPrint writes it, as
+    it is in a process that laid no print piece out. Idempotent."""
     original = RasterImage.get_x_object
     if hasattr(original, "__wrapped__"):
         return
 
     def get_x_object(self: Any, interpolate: bool, dpi_ratio: float) -> Any:
+        if (marks := _marks.get()) is None:
+            return original(self, interpolate, dpi_ratio)
         samples = _stored_samples(self) if dpi_ratio == 1 else None
         if samples is not None:
             self._get_png_data = lambda _image: samples  # the instance's, over the class's static method
@@ -273,7 +278,7 @@ def images_written_as_stored() -> None:
             x_object = original(self, interpolate, dpi_ratio)
         finally:
             self.__dict__.pop("_get_png_data", None)
-        if (key := _marks.get().get(self.id)) is not None:
+        if (key := marks.get(self.id)) is not None:
             x_object.extra[key] = "true"
         return x_object
 
