@@ -192,7 +192,8 @@ def test_the_serial_typesetter_and_a_worker_set_and_write_the_same_piece(sample_
 @pytest.mark.skipif(jobs_default() < 2, reason="one core: no worker processes")
 def test_a_lone_job_is_laid_out_here_until_a_batch_opens_the_pool(sample_copy: Path, monkeypatch: pytest.MonkeyPatch):
     """Starting workers costs more than laying one piece out (a rebuild after a small edit): the
-    pool opens with the first batch of more than one job, and lays every batch out after that."""
+    pool opens with the first batch of more than one job, and lays every batch out after that;
+    watch's kept typesetters open it at once."""
     book = load_book(sample_copy)
     css = "@page { size: 4in 6in; margin: 0.5in; }"
     job = typeset.Job("p", "<section><p>A forme locked up in its chase.</p></section>", css)
@@ -210,6 +211,12 @@ def test_a_lone_job_is_laid_out_here_until_a_batch_opens_the_pool(sample_copy: P
         assert list(run([job, job])) == [here, here] and len(opened) == 1
         monkeypatch.setattr(Typesetter, "lay_out", lambda self, job: pytest.fail("laid out here"))  # the workers are forked before
         assert list(run([job])) == [here] and len(opened) == 1  # laid out in the open pool
+    kept = typeset.KeptTypesetters()  # watch's: warm, so that its first edit finds workers ready
+    try:
+        with kept.typesetters(2, sample_copy, "", None, book.metadata):
+            assert len(opened) == 2
+    finally:
+        kept.close()
 
 
 @pytest.mark.skipif(jobs_default() < 2, reason="one core: --jobs 2 runs as --jobs 1")

@@ -209,17 +209,21 @@ def _let_results_end(pool: ProcessPoolExecutor) -> None:
 
 @contextmanager
 def typesetters(jobs: int, root: Path, css: str, variant: str | None, metadata: Metadata,
-                placeholders: frozenset[str] = frozenset()) -> Iterator[Typeset]:  # fmt: skip
+                placeholders: frozenset[str] = frozenset(), warm: bool = False) -> Iterator[Typeset]:  # fmt: skip
     """A function laying jobs out in order: in this process with one job at a time (the serial
     build), else in a pool of at most `jobs` worker processes (never more than the cores), which
     end with this process however it ends. The pool opens with the first batch of more than one
     job: until then a lone job (a rebuild after a small edit misses the build cache for one piece)
     is laid out here, which costs less than starting workers, each reading the book's CSS and
-    faces. The same code lays every piece out either way, so the bytes do not depend on `jobs`."""
+    faces. `warm` opens it at once, for a long-lived process whose later lone jobs should find
+    workers ready (watch). The same code lays every piece out either way, so the bytes do not
+    depend on `jobs`."""
     jobs = max(1, min(jobs, jobs_default()))
     here: Typesetter | None = None
     with ExitStack() as stack:
         pool: Typeset | None = None
+        if warm and jobs > 1:
+            pool = stack.enter_context(_pool(jobs, root, css, variant, metadata, placeholders))
 
         def run(batch: list[Job]) -> Iterator[LaidOut]:
             nonlocal here, pool
@@ -279,11 +283,12 @@ class KeptTypesetters:
 
     @contextmanager
     def typesetters(self, *settings: object) -> Iterator[Typeset]:
-        """`typesetters(*settings)`, kept open after the block unless it fails."""
+        """`typesetters(*settings)`, warm (its pool open at once: an edit's lone piece goes to workers
+        that have read the book's CSS and faces), kept open after the block unless it fails."""
         if self._open is None or settings != self._settings:
             self.close()
             stack = ExitStack()
-            self._open, self._settings = (stack, stack.enter_context(typesetters(*settings))), settings  # type: ignore[arg-type]
+            self._open, self._settings = (stack, stack.enter_context(typesetters(*settings, warm=True))), settings  # type: ignore[arg-type]
         try:
             yield self._open[1]
         except BaseException:
