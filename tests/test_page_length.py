@@ -99,3 +99,26 @@ def test_the_sample_has_at_most_two_short_pages(sample_pdf: Path) -> None:
     page; the two left end before a list item of three lines and a line whose note needs more
     room than a long page gives (a note would have to split)."""
     assert measure(sample_pdf).totals()["short pages (> 1 line)"] <= 2
+
+
+def test_a_documents_leading_and_short_pages_are_measured_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tries ask a document's short pages and leading again and again (each candidate page,
+    each comparison): its lines are read once for each, and the answers stay what they were."""
+    from weasyprint import HTML
+
+    from presswork.layout import pagelength
+    from presswork.weasy import layout as weasy
+
+    page = "@page { size: 300px 300px; margin: 20px } body { line-height: 20px } div { break-inside: avoid }"
+    blocks = "".join(f"<div>{'<br>'.join(['line'] * (4 + n % 3))}</div>" for n in range(12))
+    document = HTML(string=f"<style>{page}</style>{blocks}").render()
+    reads: list[object] = []
+    page_lines = weasy.page_lines
+    monkeypatch.setattr(weasy, "page_lines", lambda box: reads.append(box) or page_lines(box))
+    short = pagelength.short_pages(document)
+    first = len(reads)
+    assert first and short  # blocks kept whole leave holes at the foot of some pages
+    assert pagelength.short_pages(document) == short
+    assert pagelength.short_pages(document) is not pagelength.short_pages(document)  # each caller its own list
+    assert pagelength._leading(document) == 20.0
+    assert len(reads) == first

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from ..weasy import layout as weasy
 from ..weasy import relayout
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 TRIES = 3  # spreads tried long in one piece at most; each lays the piece out again from its spread
 SHORT = 1.9  # lines of room at a page's foot that make it short (the report's two lines, less its tolerance)
 FORCED = {"page", "left", "right", "recto", "verso"}  # `break-before` values that end the page before
+# A laid-out document's commonest line height and short pages, measured once: the tries read them
+# again and again (each candidate page, each comparison), and each measure reads every line
+_LEADINGS: WeakKeyDictionary[Document, float] = WeakKeyDictionary()
+_SHORTS: WeakKeyDictionary[Document, tuple[int, ...]] = WeakKeyDictionary()
 
 
 def render_with_long_pages(html: HTML, stylesheets: list[CSS], **options: Any) -> Document:
@@ -71,8 +76,11 @@ def better(trial: Document, document: Document) -> bool:
 def short_pages(document: Document) -> list[int]:
     """The pages (indexes) but the last that end `SHORT` lines or more above their foot (or their
     notes), in lines of the piece's commonest line height."""
-    leading = _leading(document)
-    return [number for number, page in enumerate(document.pages[:-1]) if leading and _hole(page) >= SHORT * leading]
+    if document not in _SHORTS:
+        leading = _leading(document)
+        _SHORTS[document] = tuple(number for number, page in enumerate(document.pages[:-1])
+                                  if leading and _hole(page) >= SHORT * leading)  # fmt: skip
+    return list(_SHORTS[document])
 
 
 def _hole(page: Any) -> float:
@@ -135,8 +143,10 @@ def long_pages_css(document: Document, pages: set[int]) -> str:
 
 def _leading(document: Document) -> float:
     """The piece's commonest line height (CSS px), 0 for a piece without text."""
-    heights = Counter(round(line.height, 2) for page in document.pages for line in weasy.page_lines(page))
-    return heights.most_common(1)[0][0] if heights else 0.0
+    if document not in _LEADINGS:
+        heights = Counter(round(line.height, 2) for page in document.pages for line in weasy.page_lines(page))
+        _LEADINGS[document] = heights.most_common(1)[0][0] if heights else 0.0
+    return _LEADINGS[document]
 
 
 def _spread(page: int, count: int) -> set[int]:
