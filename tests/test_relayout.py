@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.layout import background
 from weasyprint.text.fonts import FontConfiguration
 
 from presswork.layout import pagelength
@@ -265,3 +266,27 @@ def test_a_page_of_notes_alone_that_the_first_layout_had_not_is_made(font_config
     again = relayout.relayout(kept, CSS(string="@page :nth(3) { margin-bottom: 0 }"))
     assert_as_full_render(again, html)
     assert not lines(again.document)[-1] and "long note line 0" in texts(again.document)[-1]
+
+
+def test_pages_taken_from_the_first_layout_keep_its_backgrounds(monkeypatch: pytest.MonkeyPatch,
+                                                                font_config: FontConfiguration) -> None:  # fmt: skip
+    """A page taken from the first layout gets backgrounds for its new margin boxes only; its
+    blocks', its notes' and the canvas's are the first layout's, and the PDF is a full render's."""
+    html = piece(third=3).replace("<h2>Middle</h2>", '<h2 style="background: #ddd">Middle</h2>')
+    sheet = PAGE + """\nhtml { background: #ffe } div { background: #eef } .note { background: #efe }
+@page { @top-left { content: 'x'; background: #fee } }"""
+    kept = relayout.render(HTML(string=html), [CSS(string=sheet, font_config=font_config)], font_config=font_config)
+    laid: list[object] = []  # the boxes whose backgrounds are laid out, children before their parent
+    lay_box = background.layout_box_backgrounds
+    monkeypatch.setattr(background, "layout_box_backgrounds", lambda page, box, *a, **k: laid.append(box) or lay_box(page, box, *a, **k))
+    again = relayout.relayout(kept, long_spread(kept, {1, 2}))
+    monkeypatch.undo()
+    assert shared(again, kept) == [0]
+    first = weasy.page_box(again.document.pages[0])
+    assert not any(box is first or box is first.children[0] for box in laid)  # page 0's own boxes: the first layout's
+    assert any(box is margin for margin in first.children[1:] for box in laid)  # its margin boxes: new
+    assert any(box is weasy.page_box(again.document.pages[1]) for box in laid)
+    assert_as_full_render(again, html)
+    refused = relayout.relayout(kept, CSS(string="@page :nth(4) { margin-bottom: 0 }"))
+    assert shared(refused, kept) == [0, 1, 2]
+    assert_as_full_render(refused, html)

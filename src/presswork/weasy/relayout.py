@@ -54,6 +54,8 @@ from weasyprint.css import StyleFor
 from weasyprint.css.properties import Dimension
 from weasyprint.css.units import VIEWPORT_UNITS
 from weasyprint.document import Document, Page
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import background as weasy_background
 from weasyprint.layout import page as weasy_page
 from weasyprint.layout.page import PageType
 
@@ -64,8 +66,8 @@ if TYPE_CHECKING:
 # WeasyPrint versions checked (70.0)
 RELIED_ON = (Document._render, weasy_layout.layout_document, weasy_layout.initialize_page_maker,
              weasy_layout.LayoutContext, weasy_page.make_all_pages, weasy_page.remake_page, weasy_page.make_page,
-             weasy_page.set_page_type_computed_styles, StyleFor)  # fmt: skip
-CHECKED = frozenset({"24fcfc50192b246a27b3261f092430dd764d2264760fc0462eb19b4d855e1d49"})  # 70.0
+             weasy_page.set_page_type_computed_styles, StyleFor, weasy_background.layout_backgrounds)  # fmt: skip
+CHECKED = frozenset({"61a058c616c875eff984de21533dbf49067e49e6896039d4fa4fe58895c8662a"})  # 70.0
 # The attributes of a LayoutContext (70.0): what carries over from page to page (`_CARRIED`), what
 # each page sets afresh, the caches and settings shared, and what `layout_document` fills
 _CARRIED = frozenset({"footnotes", "reported_footnotes", "rendered_notes", "running_elements", "broken_out_of_flow",
@@ -96,6 +98,9 @@ def available() -> bool:
         pages = functools.partial(_make_all_pages, original)
         pages.__wrapped__ = original  # type: ignore[attr-defined]
         weasy_layout.make_all_pages = pages
+        backgrounds = functools.partial(_layout_backgrounds, weasy_layout.layout_backgrounds)
+        backgrounds.__wrapped__ = weasy_layout.layout_backgrounds  # type: ignore[attr-defined]
+        weasy_layout.layout_backgrounds = backgrounds
     return True
 
 
@@ -156,6 +161,7 @@ class _Again:
     first: int
     reached: int
     layout: _Layout | None = None
+    taken: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)  # id -> (page box taken, its flow as made)
 
 
 class _Unsure(Exception):
@@ -267,6 +273,7 @@ def _again(job: _Again, original: Any, context: Any, root_box: Any, html: Any) -
     for number, page in enumerate(original(context, root_box, html, kept)):
         taken = number < len(kept) and page is kept[number]
         if taken:  # taken from the first layout
+            job.taken[id(page)] = (page, base.pages[number].flow)
             layout.pages.append(base.pages[number])
             layout.starts.append(base.starts[number + 1])
         else:
@@ -292,7 +299,28 @@ def _again(job: _Again, original: Any, context: Any, root_box: Any, html: Any) -
         for number in range(len(layout.pages), len(base.pages)):
             layout.pages.append(base.pages[number])
             layout.starts.append(base.starts[number + 1])
+            job.taken[id(kept[number])] = (kept[number], base.pages[number].flow)
             yield kept[number]
+
+
+def _layout_backgrounds(original: Any, page: Any, get_image_from_uri: Any) -> None:
+    """`layout_backgrounds` (layout/background.py), but for a page `relayout` took from the first
+    layout with its flow as it was (no fixed box added): only its margin boxes, made anew. Its
+    other boxes are the first layout's, and its page box and flow root copies of that layout's,
+    with the backgrounds that layout gave them (the canvas's too)."""
+    job = _job.get()
+    taken = job.taken.get(id(page)) if isinstance(job, _Again) else None
+    if taken is None or taken[0] is not page or not _identical(page.children[0].children, taken[1]):
+        original(page, get_image_from_uri)
+        return
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            weasy_background.layout_box_backgrounds(page, child, get_image_from_uri)
+
+
+def _identical(items: list[Any], others: list[Any]) -> bool:
+    """Whether two lists hold the same objects, in the same order."""
+    return len(items) == len(others) and all(a is b for a, b in zip(items, others))
 
 
 def _targets(context: Any) -> dict[str, tuple[Any, Any]]:
@@ -350,12 +378,9 @@ def _restore(context: Any, state: dict[str, Any]) -> None:
 def _same(state: dict[str, Any], other: dict[str, Any]) -> bool:
     """Whether two pages begin in the same `_CARRIED` state: the same notes waiting and carried
     over, no running element or broken float anywhere."""
-    def identical(a: list, b: list) -> bool:
-        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
-
-    return (identical(state["footnotes"], other["footnotes"])
-            and identical(state["reported_footnotes"], other["reported_footnotes"])
-            and identical(state["rendered_notes"] or [], other["rendered_notes"] or [])
+    return (_identical(state["footnotes"], other["footnotes"])
+            and _identical(state["reported_footnotes"], other["reported_footnotes"])
+            and _identical(state["rendered_notes"] or [], other["rendered_notes"] or [])
             and not any(boxes for pages in (*state["running_elements"].values(), *other["running_elements"].values())
                         for boxes in pages.values())
             and _plain(state) and _plain(other))  # fmt: skip
