@@ -52,7 +52,6 @@ import weasyprint.layout as weasy_layout
 from tinycss2 import ast as css_ast
 from weasyprint.css import StyleFor
 from weasyprint.css.properties import Dimension
-from weasyprint.css.units import VIEWPORT_UNITS
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import background as weasy_background
@@ -396,6 +395,10 @@ def _sizes_unused(style_for: StyleFor, extra: CSS) -> bool:
     return not (any(_viewport(value) for style in style_for._computed_styles.values()
                     for value, _weight in getattr(style, "cascaded", {}).values())
                 or any(_viewport(declarations) for sheet in sheets for _rule, _selectors, declarations in sheet.page_rules))  # fmt: skip
+
+
+# CSS Values 4's viewport-percentage units and WeasyPrint's page ones (70 has the set as `css.units.VIEWPORT_UNITS`; 68 has not)
+VIEWPORT_UNITS = frozenset(f"{size}{axis}" for size in ("", "l", "s", "d", "p") for axis in ("vw", "vh", "vi", "vb", "vmin", "vmax"))
 
 
 def _viewport(value: Any) -> bool:
