@@ -310,7 +310,7 @@ def test_margin_boxes_are_made_for_each_page_from_its_page_type_and_named_string
     assert layout_module.make_margin_boxes.__wrapped__ is original
 
 
-@pytest.mark.skipif(not os.access("/sbin/ldconfig", os.X_OK), reason="no ldconfig: the standard search stays")
+@pytest.mark.skipif(not os.access(weasy.LDCONFIG, os.X_OK), reason="no ldconfig: the standard search stays")
 def test_weasyprint_finds_its_libraries_with_one_ldconfig_run():
     """`find_libraries_once`: a fresh process loading WeasyPrint runs one `ldconfig -p` (ctypes
     alone runs ldconfig, gcc and ld for each name WeasyPrint tries), and finds what ctypes finds."""

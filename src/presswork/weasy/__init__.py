@@ -44,6 +44,7 @@ def check_version() -> None:
                              f"pip install 'weasyprint>={FLOOR},<{CEILING + 1}'")  # fmt: skip
 
 
+LDCONFIG = "/sbin/ldconfig"
 _ABIS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
          "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}  # ldconfig's name of each 64-bit ABI (as ctypes has it)
 
@@ -59,8 +60,7 @@ def find_libraries_once() -> None:
     changes. Checked with WeasyPrint 68 (`weasyprint/text/ffi.py`, `_dlopen`)."""
     import ctypes.util
 
-    ldconfig = "/sbin/ldconfig"
-    if sys.platform != "linux" or not os.access(ldconfig, os.X_OK) or ctypes.util.find_library is _find_library:
+    if sys.platform != "linux" or not os.access(LDCONFIG, os.X_OK) or ctypes.util.find_library is _find_library:
         return
     _standard.append(ctypes.util.find_library)
     ctypes.util.find_library = _find_library
@@ -73,7 +73,7 @@ _listing: list[str] = []  # `ldconfig -p`, once read ("" when it could not be)
 def _find_library(name: str) -> str | None:
     """`find_library` answered from one `ldconfig -p` listing (`find_libraries_once`)."""
     if not _listing:
-        run = subprocess.run(["/sbin/ldconfig", "-p"], stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        run = subprocess.run([LDCONFIG, "-p"], stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, env={"LC_ALL": "C", "LANG": "C"}, check=False)  # fmt: skip
         _listing.append(os.fsdecode(run.stdout) if run.returncode == 0 else "")
     if not _listing[0]:
